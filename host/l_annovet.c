@@ -1,0 +1,87 @@
+/* The module table: which C modules exist, and how `require` finds the Lua library
+ * embedded in the binary (or on disk, for development, with ANNOVET_LUA_PATH). */
+#include "l_annovet.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embed.h"
+#include "l_sandbox.h"
+#include "lauxlib.h"
+
+static const luaL_Reg cmodules[] = {
+  {"annovet.c.json", luaopen_annovet_c_json},
+  {"annovet.c.sandbox", luaopen_annovet_c_sandbox},
+  {"annovet.c.store", luaopen_annovet_c_store},
+  {"annovet.c.util", luaopen_annovet_c_util},
+  {NULL, NULL}
+};
+
+/* "annovet.cmd.run" -> "lua/annovet/cmd/run.lua"; "annovet" -> "lua/annovet/init.lua".
+ * Pushes the path. [-0, +1, m] */
+static const char *push_module_path(lua_State *L, const char *name) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, "lua/");
+  for (const char *p = name; *p; p++) luaL_addchar(&b, *p == '.' ? '/' : *p);
+  luaL_addstring(&b, strchr(name, '.') ? ".lua" : "/init.lua");
+  luaL_pushresult(&b);
+  return lua_tostring(L, -1);
+}
+
+/* Searcher for package.searchers: loads an annovet module from the disk override
+ * directory (upvalue 1, a string or nil) or from the embedded files. [-1, +2, e] */
+static int search_embedded(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  if (strcmp(name, "annovet") != 0 && strncmp(name, "annovet.", 8) != 0) {
+    lua_pushfstring(L, "\n\tno embedded module '%s'", name);
+    return 1;
+  }
+  const char *path = push_module_path(L, name);
+  const char *dir = lua_tostring(L, lua_upvalueindex(1));
+  if (dir) {
+    const char *file = lua_pushfstring(L, "%s/%s", dir, path + 4);   /* dir replaces "lua/" */
+    FILE *f = fopen(file, "rb");
+    if (f) {
+      fclose(f);
+      if (luaL_loadfilex(L, file, "t") != LUA_OK) return lua_error(L);
+      lua_pushstring(L, file);
+      return 2;
+    }
+    lua_pop(L, 1);
+  }
+  for (const EmbeddedFile *e = embedded_files; e->path; e++) {
+    if (strcmp(e->path, path) == 0) {
+      const char *chunk = lua_pushfstring(L, "@%s", path);
+      if (luaL_loadbufferx(L, (const char *)e->data, e->len, chunk, "t") != LUA_OK)
+        return lua_error(L);
+      lua_pushstring(L, path);
+      return 2;
+    }
+  }
+  lua_pushfstring(L, "\n\tno embedded file '%s'", path);
+  return 1;
+}
+
+void annovet_openlibs(lua_State *L, const char *lua_dir) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  for (const luaL_Reg *m = cmodules; m->name; m++) {
+    lua_pushcfunction(L, m->func);
+    lua_setfield(L, -2, m->name);
+  }
+  lua_pop(L, 1);
+
+  /* Insert the embedded searcher right after the preload searcher. */
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, "searchers");
+  lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+  for (lua_Integer i = n; i >= 2; i--) {
+    lua_rawgeti(L, -1, i);
+    lua_rawseti(L, -2, i + 1);
+  }
+  if (lua_dir) lua_pushstring(L, lua_dir); else lua_pushnil(L);
+  lua_pushcclosure(L, search_embedded, 1);
+  lua_rawseti(L, -2, 2);
+  lua_pop(L, 2);
+}

@@ -1,0 +1,16 @@
+/* Installs annovet's C modules and its Lua library into a state. */
+#ifndef ANNOVET_L_ANNOVET_H
+#define ANNOVET_L_ANNOVET_H
+
+#include "lua.h"
+
+/* Puts every C module in package.preload under "annovet.c.<name>" and adds a
+ * searcher that finds the Lua library in the binary (or under lua_dir, when not
+ * NULL). [-0, +0, e] */
+void annovet_openlibs(lua_State *L, const char *lua_dir);
+
+int luaopen_annovet_c_json(lua_State *L);
+int luaopen_annovet_c_store(lua_State *L);
+int luaopen_annovet_c_util(lua_State *L);
+
+#endif

@@ -1,0 +1,143 @@
+/* Runs user functions under a memory budget (the lua_Alloc) and an instruction budget
+ * (a count hook), reporting which limit stopped them. The environment itself, an
+ * allowlist of safe functions, is built in lua/annovet/sandbox.lua. */
+#include "l_sandbox.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lauxlib.h"
+
+#define STEP_CHUNK 1000   /* instructions between two calls of the count hook */
+
+/* Refuses only growth past the limit, so a script over budget can still free.
+ * When ptr is NULL, osize is a type tag, not a size: count it as 0 (lua_Alloc contract). */
+void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  Sandbox *s = ud;
+  size_t old = ptr ? osize : 0;
+  if (nsize == 0) {
+    free(ptr);
+    s->used -= old;
+    return NULL;
+  }
+  if (nsize > old && (nsize - old > s->limit || s->used + (nsize - old) > s->limit)) {
+    s->mem_hit = 1;
+    return NULL;
+  }
+  void *p = realloc(ptr, nsize);
+  if (!p) return NULL;
+  s->used = s->used - old + nsize;
+  if (s->used > s->peak) s->peak = s->used;
+  return p;
+}
+
+static Sandbox *sandbox_get(lua_State *L) {
+  void *ud;
+  lua_getallocf(L, &ud);
+  return ud;
+}
+
+/* Once the budget is spent, re-arm on every line and instruction and raise again,
+ * so a script's own pcall cannot swallow the stop (redis PR #8661). */
+static void step_hook(lua_State *L, lua_Debug *ar) {
+  Sandbox *s = sandbox_get(L);
+  if (ar->event == LUA_HOOKCOUNT) s->steps += STEP_CHUNK;
+  if (s->killed || s->steps >= s->max_steps) {
+    s->killed = 1;
+    lua_sethook(L, step_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
+    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+      luaL_error(L, "%s:%d: instruction limit reached (--max-steps %I)", ar->short_src,
+                 ar->currentline, (lua_Integer)s->max_steps);
+    luaL_error(L, "instruction limit reached (--max-steps %I)", (lua_Integer)s->max_steps);
+  }
+}
+
+/* Message handler: the error with a traceback; non-string errors pass through
+ * __tostring or are described by type. [-1, +1, m] */
+static int traceback(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
+    msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+/* sandbox.call(fn, limits, ...) calls fn(...) with limits = {max_memory=bytes,
+ * max_steps=n} and returns true, results... or false, message, kind, where kind
+ * is "error", "memory" or "steps". [-(n+2), +r, e] */
+static int l_call(lua_State *L) {
+  Sandbox *s = sandbox_get(L);
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_getfield(L, 2, "max_memory");
+  lua_Integer maxmem = luaL_optinteger(L, -1, 1LL << 30);
+  lua_getfield(L, 2, "max_steps");
+  lua_Integer maxsteps = luaL_optinteger(L, -1, 10000000000LL);
+  lua_pop(L, 2);
+  luaL_argcheck(L, maxmem > 0, 2, "max_memory must be positive");
+  luaL_argcheck(L, maxsteps > 0, 2, "max_steps must be positive");
+  if (s->depth > 0) return luaL_error(L, "sandbox calls do not nest");
+
+  int nargs = lua_gettop(L) - 2;
+  lua_pushcfunction(L, traceback);
+  lua_pushvalue(L, 1);
+  lua_rotate(L, 3, 2);                 /* traceback, fn below the arguments */
+  int base = 3;
+
+  s->limit = (size_t)maxmem > SIZE_MAX ? SIZE_MAX : (size_t)maxmem;
+  s->mem_hit = 0;
+  s->steps = 0;
+  s->max_steps = maxsteps;
+  s->killed = 0;
+  s->depth++;
+  lua_sethook(L, step_hook, LUA_MASKCOUNT, STEP_CHUNK);
+  int status = lua_pcall(L, nargs, LUA_MULTRET, base);
+  lua_sethook(L, NULL, 0, 0);
+  s->depth--;
+  s->limit = SIZE_MAX;
+  int killed = s->killed, mem_hit = s->mem_hit;
+  s->killed = 0;
+  s->max_steps = LLONG_MAX;
+
+  if (status == LUA_OK) {
+    int nres = lua_gettop(L) - base;
+    lua_pushboolean(L, 1);
+    lua_rotate(L, base + 1, 1);
+    return nres + 1;
+  }
+  lua_pushboolean(L, 0);
+  lua_insert(L, -2);
+  if (status == LUA_ERRMEM && mem_hit) {
+    lua_pop(L, 1);
+    lua_pushfstring(L, "memory limit reached (--max-memory %I bytes)", maxmem);
+    lua_pushliteral(L, "memory");
+  } else if (killed) {
+    lua_pushliteral(L, "steps");
+  } else {
+    lua_pushliteral(L, "error");
+  }
+  return 3;
+}
+
+/* sandbox.usage() -> bytes in use, peak bytes, steps of the last call. [-0, +3, -] */
+static int l_usage(lua_State *L) {
+  Sandbox *s = sandbox_get(L);
+  lua_pushinteger(L, (lua_Integer)s->used);
+  lua_pushinteger(L, (lua_Integer)s->peak);
+  lua_pushinteger(L, (lua_Integer)s->steps);
+  return 3;
+}
+
+int luaopen_annovet_c_sandbox(lua_State *L) {
+  static const luaL_Reg funcs[] = {
+    {"call", l_call},
+    {"usage", l_usage},
+    {NULL, NULL}
+  };
+  luaL_newlib(L, funcs);
+  return 1;
+}

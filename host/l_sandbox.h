@@ -1,0 +1,25 @@
+/* The Lua state's memory budget and instruction budget, shared by main.c and the sandbox binding. */
+#ifndef ANNOVET_L_SANDBOX_H
+#define ANNOVET_L_SANDBOX_H
+
+#include <stddef.h>
+
+#include "lua.h"
+
+typedef struct Sandbox {
+  size_t used;          /* bytes Lua holds now */
+  size_t limit;         /* growth past this is refused; SIZE_MAX when no script runs */
+  size_t peak;          /* most bytes held at once */
+  int mem_hit;          /* set when a growth was refused */
+  long long steps;      /* VM instructions counted while a script runs */
+  long long max_steps;
+  int killed;           /* the step budget ran out: every later line raises again */
+  int depth;            /* nested sandbox calls */
+} Sandbox;
+
+/* lua_Alloc that enforces s->limit; ud is the Sandbox. */
+void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+
+int luaopen_annovet_c_sandbox(lua_State *L);
+
+#endif

@@ -1,0 +1,45 @@
+-- annovet run: a user script in the sandbox.
+local args = require "annovet.args"
+local sandbox = require "annovet.sandbox"
+
+return {
+  summary = "runs a user script in the sandbox",
+  usage = "annovet run [--max-memory SIZE] [--max-steps N] SCRIPT.lua [ARGS...]",
+  stop_at_positional = true,
+  help = [[
+Runs SCRIPT.lua with the annovet module and Lua's base, string, table, math, utf8
+and coroutine libraries; nothing else. There is no os, io, debug or package;
+load takes text only; require finds annovet modules and Lua files beside the
+script. ARGS reach the script as `arg` (arg[0] is the script) and as `...`.
+
+A script that returns an integer exits with it (say 1 when a rule fails);
+a script error prints SCRIPT:LINE: message and a traceback and exits 2, as does
+reaching either limit.]],
+  options = {
+    {name = "--max-memory", arg = "SIZE", help = "Lua memory budget (default 1G; K, M, G suffixes)"},
+    {name = "--max-steps", arg = "N", help = "VM instruction budget (default 1e10)"},
+  },
+  run = function(opts, pos, cli)
+    local script = pos[1]
+    if not script then cli.usage_error("run needs a SCRIPT.lua", {usage = "annovet run [OPTIONS] SCRIPT.lua [ARGS...]"}) end
+    local limits = {}
+    limits.max_memory = cli.check(args.size(opts.max_memory or "1G", "--max-memory"))
+    limits.max_steps = cli.check(args.count(opts.max_steps or "1e10", "--max-steps"))
+    local script_args = table.move(pos, 2, #pos, 1, {})
+    local res = table.pack(sandbox.run_file(script, script_args, limits))
+    if res[1] then
+      local code = math.tointeger(res[2])
+      if code and code >= 0 and code <= 255 then return code end
+      return 0
+    end
+    local msg, kind = res[2], res[3]
+    -- The traceback ends at the sandbox boundary: the host's own frames are noise.
+    msg = tostring(msg):gsub("\n%s*%[C%]: in function 'annovet%.c%.sandbox%.call'.*$", "")
+    if kind == "memory" then
+      msg = string.format("%s: memory limit reached (--max-memory %s)", script,
+        args.human_size(limits.max_memory))
+    end
+    io.stderr:write("annovet: ", tostring(msg), "\n")
+    return 2
+  end,
+}

@@ -1,0 +1,26 @@
+-- The public annovet module: what user scripts see (read-only, through the sandbox)
+-- and what commands build on. C does the work; this file only gathers it.
+local json = require "annovet.c.json"
+local util = require "annovet.c.util"
+
+local M = {}
+
+local version, commit = util.version()
+M.version = version
+M.commit = commit
+
+-- JSON: decode(text [, name]) -> value | nil, msg; encode(value [, {pretty=true}]).
+M.json = {
+  decode = json.decode,
+  encode = json.encode,
+  array = json.array,
+  null = json.null,
+}
+
+-- SHA-256 of a string, as hex.
+M.sha256 = util.sha256
+
+-- CPU seconds, for scripts that report their own timing.
+M.clock = util.clock
+
+return M

@@ -1,0 +1,93 @@
+-- Shared by the specs: run the real binary as a black box (Lua's testes/main.lua,
+-- jq's tests/setup), temporary files, and the shared fixtures.
+local H = {}
+
+H.bin = os.getenv("ANNOVET") or "./annovet"
+H.shared = "../shared"
+
+-- Shell-quotes one word.
+function H.q(s)
+  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
+end
+
+local function slurp(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local s = f:read("a")
+  f:close()
+  return s
+end
+H.slurp = slurp
+
+function H.write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+  return path
+end
+
+-- Runs `annovet ARGS` (a string, already quoted) and returns stdout, stderr, exit code.
+function H.run(args, stdin)
+  local errf = os.tmpname()
+  local cmd = H.bin .. " " .. args .. " 2>" .. errf
+  if stdin then
+    local inf = os.tmpname()
+    H.write(inf, stdin)
+    cmd = cmd .. " <" .. inf
+  end
+  local p = assert(io.popen(cmd, "r"))
+  local out = p:read("a")
+  local _, _, code = p:close()
+  local err = slurp(errf) or ""
+  os.remove(errf)
+  return out, err, code
+end
+
+-- A fresh temporary directory, removed by H.cleanup().
+local dirs = {}
+function H.tmpdir()
+  local name = os.tmpname()
+  os.remove(name)
+  assert(os.execute("mkdir -p " .. H.q(name)))
+  dirs[#dirs + 1] = name
+  return name
+end
+
+function H.cleanup()
+  for _, d in ipairs(dirs) do os.execute("rm -rf " .. H.q(d)) end
+  dirs = {}
+end
+
+-- Writes a Lua script into a temporary directory and returns its path.
+function H.script(text, name)
+  local dir = H.tmpdir()
+  return H.write(dir .. "/" .. (name or "script.lua"), text)
+end
+
+-- Path of a shared fixture, or nil when ../shared is absent (the spec then
+-- reports itself pending, i.e. skipped).
+function H.fixture(rel)
+  local path = H.shared .. "/fixtures/" .. rel
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  f:close()
+  return path
+end
+
+H.json = require "dkjson"
+
+-- Decodes JSON text, failing the test with the text when it is not JSON.
+function H.decode(text)
+  local v, _, err = H.json.decode(text, 1, H.json.null)
+  if err then error("not JSON (" .. err .. "): " .. text, 2) end
+  return v
+end
+
+-- |a - b| <= tol, with a message naming both.
+function H.near(a, b, tol, what)
+  tol = tol or 1e-9
+  assert(type(a) == "number" and type(b) == "number" and math.abs(a - b) <= tol,
+    string.format("%s: expected %.17g, got %s (tolerance %g)", what or "value", b, tostring(a), tol))
+end
+
+return H

@@ -1,0 +1,144 @@
+-- annovet run: what a user script may and may not do, and the two budgets.
+local H = require "tests.helper"
+
+local function run_cmd(text, flags, args)
+  local path = H.script(text)
+  return H.run("run " .. (flags or "") .. " " .. H.q(path) .. " " .. (args or ""))
+end
+
+describe("annovet run", function()
+  after_each(H.cleanup)
+
+  it("runs a script with its arguments and the annovet module", function()
+    local out, err, code = run_cmd([[
+      print(select("#", ...), ..., arg[1], arg[2])
+      print(type(annovet.json.encode), annovet.json.encode({b = {1, 2.5}, a = "x"}))
+      print(annovet.sha256("abc"))
+    ]], "", "one two")
+    assert.are.equal(0, code, err)
+    assert.truthy(out:find("2\tone\tone\ttwo\n", 1, true), out)  -- a vararg mid-list gives one value
+    assert.truthy(out:find('function\t{"a":"x","b":[1,2.5]}\n', 1, true), out)
+    -- FIPS 180-2, appendix B.1: SHA-256("abc")
+    assert.truthy(out:find("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", 1, true), out)
+  end)
+
+  it("exits with the integer a script returns", function()
+    local _, _, code = run_cmd("return 1")
+    assert.are.equal(1, code)
+  end)
+
+  it("reports a script error as SCRIPT:LINE with a traceback, exit 2", function()
+    local _, err, code = run_cmd("local x = 1\nerror('boom')\n")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("script.lua:2: boom", 1, true), err)
+    assert.truthy(err:find("stack traceback:", 1, true), err)
+  end)
+
+  it("reports a syntax error with its line, exit 2", function()
+    local _, err, code = run_cmd("local x = = 1\n")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("script.lua:1:", 1, true), err)
+  end)
+
+  it("names a missing script", function()
+    local _, err, code = H.run("run /nonexistent/dir/x.lua")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("/nonexistent/dir/x.lua", 1, true), err)
+  end)
+
+  it("has no os: os.execute('id') is refused", function()
+    local out, err, code = run_cmd('os.execute("id")')
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.truthy(err:find("global 'os'", 1, true), err)
+  end)
+
+  it("has no io: io.popen is refused", function()
+    local out, err, code = run_cmd('io.popen("id"):read("a")')
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.truthy(err:find("global 'io'", 1, true), err)
+  end)
+
+  it("loads no C module: require 'lfs' is refused", function()
+    local _, err, code = run_cmd('require "lfs"')
+    assert.are.equal(2, code)
+    assert.truthy(err:find("module 'lfs' not found", 1, true), err)
+  end)
+
+  it("has no string.dump, even through the string metatable", function()
+    local _, err, code = run_cmd('local f = function() end\nload(string.dump(f))')
+    assert.are.equal(2, code)
+    assert.truthy(err:find("script.lua:2: attempt to call a nil value (field 'dump')", 1, true), err)
+    local out = run_cmd('print(("").dump, getmetatable(""))')
+    assert.are.equal("nil\tlocked\n", out)
+  end)
+
+  it("loads text chunks only", function()
+    local out, err, code = run_cmd([[
+      print(load("\27Lua\84\0"))
+      print(pcall(load, "return 1", "x", "b"))
+      print(load("return 1 + 1")())
+    ]])
+    assert.are.equal(0, code, err)
+    assert.truthy(out:find("attempt to load a binary chunk", 1, true), out)
+    assert.truthy(out:find("only text chunks", 1, true), out)
+    assert.truthy(out:find("\n2\n", 1, true), out)
+  end)
+
+  it("lists exactly the allowed globals", function()
+    local out, err, code = run_cmd([[
+      local names = {}
+      for k in pairs(_G) do names[#names + 1] = k end
+      table.sort(names)
+      print(table.concat(names, " "))
+    ]])
+    assert.are.equal(0, code, err)
+    assert.are.equal("_G _VERSION annovet arg assert collectgarbage coroutine error " ..
+      "getmetatable ipairs load math next pairs pcall print rawequal rawget rawlen " ..
+      "rawset require select setmetatable string table tonumber tostring type utf8 xpcall\n", out)
+  end)
+
+  it("keeps the annovet API read-only", function()
+    local _, err, code = run_cmd('annovet.json.encode = nil')
+    assert.are.equal(2, code)
+    assert.truthy(err:find("read-only", 1, true), err)
+  end)
+
+  it("requires a Lua module beside the script, in the same sandbox", function()
+    local dir = H.tmpdir()
+    H.write(dir .. "/rules.lua", "return {os = os, answer = 42}")
+    H.write(dir .. "/main.lua", "local r = require 'rules' print(r.answer, r.os)")
+    local out, err, code = H.run("run " .. H.q(dir .. "/main.lua"))
+    assert.are.equal(0, code, err)
+    assert.are.equal("42\tnil\n", out)
+  end)
+
+  it("stops an endless loop at --max-steps, even under pcall", function()
+    local _, err, code = run_cmd("while true do end", "--max-steps 1000000")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("script.lua:1: instruction limit reached (--max-steps 1000000)", 1, true), err)
+    _, err, code = run_cmd("while true do pcall(function() while true do end end) end",
+      "--max-steps 1000000")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("instruction limit reached", 1, true), err)
+  end)
+
+  it("refuses string.rep('x', 2^31) and stops growth at --max-memory", function()
+    local _, err, code = run_cmd('local s = string.rep("x", 2^31)', "--max-memory 64M")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("script.lua:1: resulting string too large", 1, true), err)
+    _, err, code = run_cmd('local s = string.rep("x", 2^31 - 1)', "--max-memory 64M")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("memory limit reached (--max-memory 64 MiB)", 1, true), err)
+    _, err, code = run_cmd('local t = {} while true do t[#t + 1] = {} end', "--max-memory 64M")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("memory limit reached (--max-memory 64 MiB)", 1, true), err)
+  end)
+
+  it("refuses a malformed limit", function()
+    local _, err, code = run_cmd("", "--max-memory lots")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("--max-memory: expected a size", 1, true), err)
+  end)
+end)
