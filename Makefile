@@ -24,6 +24,8 @@ SRC := \
 	host/numfmt.c \
 	host/hash.c \
 	host/store.c \
+	host/model.c \
+	host/formats.c \
 	build/embed.c \
 	build/version.c
 

@@ -1,0 +1,58 @@
+/* Delivery formats: a registry of readers and writers over the model, format
+ * detection, and the warnings a read or write collects. */
+#ifndef ANNOVET_FORMATS_H
+#define ANNOVET_FORMATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "model.h"
+
+/* Warnings, aggregated by kind: a count and the first example of each. */
+#define DIAG_KINDS 32
+typedef struct Diag {
+  struct {
+    char kind[48];          /* e.g. "box outside image", "dropped: cuboid" */
+    uint64_t count;
+    char example[256];      /* the first occurrence, with its source position */
+  } w[DIAG_KINDS];
+  int n;
+} Diag;
+
+/* Counts one warning of kind; the message is kept when it is the first of its kind.
+ * Kinds past DIAG_KINDS are counted under "other". */
+void diag_warn(Diag *g, const char *kind, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 3, 4)))
+#endif
+  ;
+
+typedef struct Format {
+  const char *name;          /* "coco", "voc", "yolo", "cvat", "labelstudio", "csv" */
+  const char *description;
+  /* How sure (0..100) this format is that path is its own. is_dir: path is a
+   * directory; head: the first bytes of a file (up to 4 KiB), else NULL. */
+  int (*detect)(const char *path, int is_dir, const char *head, size_t nhead);
+  /* Reads path into d (empty, fresh from dataset_new). On bad input: -1 with e
+   * naming file, line:column or JSON path, and what was expected. */
+  int (*read)(const char *path, Dataset *d, Diag *g, Err *e);
+  /* Writes d to path (a file or, for folder formats, a directory it creates);
+   * what the format cannot hold is dropped with a warning per kind in g. */
+  int (*write)(const Dataset *d, const char *path, Diag *g, Err *e);
+} Format;
+
+extern const Format *const formats[];   /* NULL-terminated registry */
+
+const Format *format_find(const char *name);
+/* The most likely format of path, or NULL with e set. */
+const Format *format_detect(const char *path, Err *e);
+
+/* Largest delivery file annovet reads (bytes): larger ones are refused with a message. */
+#define FORMAT_MAX_FILE ((uint64_t)1 << 31)
+
+/* Reads a whole file into a malloc'd, NUL-terminated buffer, refusing files over
+ * FORMAT_MAX_FILE. */
+int format_slurp(const char *path, char **out, size_t *len, Err *e);
+
+#endif
