@@ -26,6 +26,7 @@ SRC := \
 	host/store.c \
 	host/model.c \
 	host/formats.c \
+	host/rle.c \
 	build/embed.c \
 	build/version.c
 
