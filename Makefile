@@ -27,6 +27,8 @@ SRC := \
 	host/model.c \
 	host/formats.c \
 	host/rle.c \
+	host/match.c \
+	host/l_match.c \
 	build/embed.c \
 	build/version.c
 

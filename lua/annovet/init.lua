@@ -17,6 +17,13 @@ M.json = {
   null = json.null,
 }
 
+-- One-to-one matching on a similarity matrix (a table of rows):
+-- optimal(sim, threshold) maximises the total similarity of pairs at or above the
+-- threshold; greedy(sim, threshold) takes the most similar pairs first. Each returns
+-- {gold index or false per row}, number of matches.
+local match = require "annovet.c.match"
+M.match = {optimal = match.optimal, greedy = match.greedy}
+
 -- SHA-256 of a string, as hex.
 M.sha256 = util.sha256
 
