@@ -27,6 +27,11 @@ SRC := \
 	host/model.c \
 	host/formats.c \
 	host/rle.c \
+	host/agreement.c \
+	host/agree_boot.c \
+	host/agree_data.c \
+	host/agree_csv.c \
+	host/l_agree.c \
 	build/embed.c \
 	build/version.c
 
