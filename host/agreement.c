@@ -58,10 +58,11 @@ int agree_check(const AgreeView *v, const AgreeOpts *o, Err *e) {
     if (o->weights != AGREE_W_NONE) return err_set(e, "krippendorff_alpha takes --level, not --weights");
     if ((o->level == AGREE_INTERVAL || o->level == AGREE_RATIO) && !v->cat_value)
       return err_set(e, "the %s level needs numbers as values", agree_level_name(o->level));
-    if ((o->level == AGREE_JACCARD || o->level == AGREE_MASI) != (v->set_start != NULL))
-      return err_set(e, v->set_start ? "label sets take --level nominal, jaccard or masi"
-                                     : "the %s level compares label sets: it needs multi-label data",
-                     agree_level_name(o->level));
+    int sets = o->level == AGREE_JACCARD || o->level == AGREE_MASI;
+    if (sets && !v->set_start)
+      return err_set(e, "the %s level compares label sets: it needs multi-label data", agree_level_name(o->level));
+    if (v->set_start && !sets && o->level != AGREE_NOMINAL)
+      return err_set(e, "label sets take --level nominal, jaccard or masi");
   } else if (o->level != AGREE_NOMINAL) {
     return err_set(e, "--level applies to krippendorff_alpha only (%s takes --weights)", name);
   }
