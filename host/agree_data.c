@@ -200,14 +200,16 @@ int agree_builder_add(AgreeBuilder *b, uint32_t unit, uint32_t rater, uint32_t v
     b->r_rater = p;
     if (!(p = err_realloc(e, b->r_value, c, sizeof *p))) return -1;
     b->r_value = p;
-    if (!(p = err_realloc(e, b->r_row, c, sizeof *p))) return -1;
-    b->r_row = p;
+    if (!b->nseq) {   /* rows name duplicates; unnamed units cannot have any */
+      if (!(p = err_realloc(e, b->r_row, c, sizeof *p))) return -1;
+      b->r_row = p;
+    }
     b->cap = c;
   }
   b->r_unit[b->n] = unit;
   b->r_rater[b->n] = rater;
   b->r_value[b->n] = value;
-  b->r_row[b->n] = row;
+  if (b->r_row) b->r_row[b->n] = row;
   b->n++;
   return 0;
 }
@@ -437,7 +439,8 @@ static int group_sets(AgreeBuilder *b, const Labels *L, const uint32_t *umap, co
   if (!r || !buf) goto done;
   for (size_t i = 0; i < b->n; i++) {
     uint32_t v = b->r_value[i];
-    r[i] = (Rating){umap[b->r_unit[i]], rmap[b->r_rater[i]], v == AGREE_NONE ? AGREE_NONE : L->map[v], b->r_row[i]};
+    r[i] = (Rating){umap[b->r_unit[i]], rmap[b->r_rater[i]], v == AGREE_NONE ? AGREE_NONE : L->map[v],
+                    b->r_row ? b->r_row[i] : 0};
   }
   qsort(r, b->n, sizeof *r, cmp_rating);
   size_t out = 0;
@@ -454,7 +457,7 @@ static int group_sets(AgreeBuilder *b, const Labels *L, const uint32_t *umap, co
     b->r_unit[out] = r[i].unit;
     b->r_rater[out] = r[i].rater;
     b->r_value[out] = id;
-    b->r_row[out] = r[i].row;
+    if (b->r_row) b->r_row[out] = r[i].row;
     out++;
     i = j;
   }
@@ -544,41 +547,77 @@ done:
   return rc;
 }
 
-/* Groups the ratings by unit (a counting sort: one pass, no comparisons) and
- * refuses a unit rated twice by one rater. */
+/* The rows of the first two ratings of unit u by rater r (for the message). */
+static void dup_rows(const AgreeBuilder *b, const uint32_t *umap, const uint32_t *rmap, uint32_t u, uint32_t r,
+                     uint32_t *first, uint32_t *again, uint32_t *unit) {
+  int k = 0;
+  for (size_t i = 0; i < b->n && k < 2; i++)
+    if (umap[b->r_unit[i]] == u && rmap[b->r_rater[i]] == r) {
+      uint32_t row = b->r_row ? b->r_row[i] : 0;
+      if (k++ == 0) *first = row;
+      else *again = row;
+      *unit = b->r_unit[i];
+    }
+}
+
+/* Groups the ratings by unit and refuses a unit rated twice by one rater. Ratings
+ * that arrive grouped (a wide file, a long file sorted by unit) are recoded in
+ * place in one pass; others go through a counting sort (one pass more, no
+ * comparisons). */
 static int group_units(AgreeBuilder *b, const uint32_t *umap, const uint32_t *rmap, const uint32_t *cmap,
                        int premapped, AgreeData *d, Err *e) {
   uint32_t nu = d->v.n_units, nr = d->v.n_raters;
   uint32_t *start = err_calloc(e, (size_t)nu + 2, sizeof *start);
-  uint32_t *rat = err_malloc(e, (b->n + 1) * sizeof *rat);
-  uint32_t *code = err_malloc(e, (b->n + 1) * sizeof *code);
   uint32_t *seen = err_malloc(e, ((size_t)nr + 1) * sizeof *seen);
   uint32_t *idx = err_malloc(e, ((size_t)nr + 1) * sizeof *idx);
-  uint32_t *src = err_malloc(e, (b->n + 1) * sizeof *src);
-  int rc = -1;
+  int rc = -1, sorted = 1;
   d->unit_start = start;
-  d->rater = rat;
-  d->code = code;
-  if (!start || !rat || !code || !seen || !idx || !src) goto done;
-  for (size_t i = 0; i < b->n; i++) start[(premapped ? b->r_unit[i] : umap[b->r_unit[i]]) + 2]++;
-  for (uint32_t u = 0; u < nu; u++) start[u + 2] += start[u + 1];
+  if (!start || !seen || !idx) goto done;
+  uint32_t prev = 0;
   for (size_t i = 0; i < b->n; i++) {
     uint32_t u = premapped ? b->r_unit[i] : umap[b->r_unit[i]];
-    uint32_t at = start[u + 1]++;
-    rat[at] = premapped ? b->r_rater[i] : rmap[b->r_rater[i]];
-    code[at] = cmap[b->r_value[i]];
-    src[at] = (uint32_t)i;
+    start[u + 2]++;
+    if (u < prev) sorted = 0;
+    prev = u;
+  }
+  for (uint32_t u = 0; u < nu; u++) start[u + 2] += start[u + 1];
+  if (sorted) {
+    for (size_t i = 0; i < b->n; i++) {
+      if (!premapped) b->r_rater[i] = rmap[b->r_rater[i]];
+      b->r_value[i] = cmap[b->r_value[i]];
+    }
+    d->rater = b->r_rater;
+    d->code = b->r_value;
+    b->r_rater = b->r_value = NULL;
+    for (uint32_t u = 0; u < nu; u++) start[u + 1] = start[u + 2];
+  } else {
+    d->rater = err_malloc(e, (b->n + 1) * sizeof *d->rater);
+    d->code = err_malloc(e, (b->n + 1) * sizeof *d->code);
+    if (!d->rater || !d->code) goto done;
+    for (size_t i = 0; i < b->n; i++) {
+      uint32_t u = premapped ? b->r_unit[i] : umap[b->r_unit[i]];
+      uint32_t at = start[u + 1]++;
+      d->rater[at] = premapped ? b->r_rater[i] : rmap[b->r_rater[i]];
+      d->code[at] = cmap[b->r_value[i]];
+    }
   }
   for (uint32_t r = 0; r < nr; r++) seen[r] = AGREE_NONE;
   for (uint32_t u = 0; u < nu; u++) {
     for (uint32_t i = start[u]; i < start[u + 1]; i++) {
-      uint32_t r = rat[i];
+      uint32_t r = d->rater[i];
       if (seen[r] == u) {
         char at[256];
-        uint32_t first = src[idx[r]], again = src[i];
-        where(b, b->r_row[again], AGREE_NONE, 0, at, sizeof at);
+        uint32_t first = 0, again = 0, unit = 0;
+        if (!sorted) {
+          dup_rows(b, umap, rmap, u, r, &first, &again, &unit);
+        } else if (b->r_row) {   /* in place: rating i is input rating i */
+          first = b->r_row[idx[r]];
+          again = b->r_row[i];
+          unit = b->r_unit[i];
+        }
+        where(b, again, AGREE_NONE, 0, at, sizeof at);
         err_set(e, "%s: unit '%.60s' already rated by rater '%.60s' at row %u", at,
-                b->nseq ? "?" : intern_str(&b->units, b->r_unit[again]), d->rater_name[r], b->r_row[first]);
+                b->nseq || premapped ? "?" : intern_str(&b->units, unit), d->rater_name[r], first);
         goto done;
       }
       seen[r] = u;
@@ -589,7 +628,6 @@ static int group_units(AgreeBuilder *b, const uint32_t *umap, const uint32_t *rm
 done:
   free(seen);
   free(idx);
-  free(src);
   return rc;
 }
 

@@ -14,6 +14,7 @@ struct AgreeWork {
   uint32_t q;
   uint32_t *cnt;          /* per category, zero between units */
   uint32_t *touched;      /* the categories a unit used */
+  uint32_t *used;         /* alpha: the categories with pairable values */
   double *W;              /* q x q agreement weights, or NULL for the identity */
   double *pi, *aux, *aux2, *cum;   /* per category (cum: q + 1) */
   double *pairs;          /* Light: per rater pair, 2 + 2q sums */
@@ -82,6 +83,7 @@ void agree_work_free(AgreeWork *w) {
   if (!w) return;
   free(w->cnt);
   free(w->touched);
+  free(w->used);
   free(w->W);
   free(w->pi);
   free(w->aux);
@@ -97,11 +99,12 @@ AgreeWork *agree_work_new(const AgreeView *v, const AgreeOpts *o, Err *e) {
   uint32_t q = w->q = v->n_cats;
   w->cnt = err_calloc(e, (size_t)q + 1, sizeof *w->cnt);
   w->touched = err_malloc(e, ((size_t)q + 1) * sizeof *w->touched);
+  w->used = err_malloc(e, ((size_t)q + 1) * sizeof *w->used);
   w->pi = err_malloc(e, ((size_t)q + 1) * sizeof *w->pi);
   w->aux = err_malloc(e, ((size_t)q + 1) * sizeof *w->aux);
   w->aux2 = err_malloc(e, ((size_t)q + 1) * sizeof *w->aux2);
   w->cum = err_malloc(e, ((size_t)q + 2) * sizeof *w->cum);
-  if (!w->cnt || !w->touched || !w->pi || !w->aux || !w->aux2 || !w->cum) goto fail;
+  if (!w->cnt || !w->touched || !w->used || !w->pi || !w->aux || !w->aux2 || !w->cum) goto fail;
   if (o->weights != AGREE_W_NONE) {
     if (!(w->W = err_malloc(e, (size_t)q * q * sizeof *w->W + 1))) goto fail;
     for (uint32_t k = 0; k < q; k++)
@@ -355,27 +358,27 @@ static void alpha(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const ui
   if (npu == 0) return undefined(r, "no pairable values: no unit has ratings from two raters");
   if (npu < 2) return undefined(r, "one unit: chance disagreement cannot be estimated from a single unit");
   for (uint32_t k = 0; k < q; k++)
-    if (nc[k] > 0) w->touched[nused++] = k;
+    if (nc[k] > 0) w->used[nused++] = k;
   if (nused < 2) return undefined(r, "all pairable values are the same: expected disagreement is 0 and alpha is 0/0");
   w->cum[0] = 0;
   for (uint32_t k = 0; k < q; k++) w->cum[k + 1] = w->cum[k] + nc[k];
   /* expected: sum over used category pairs (closed forms for nominal, interval) */
   double de = 0;
   if (o->level == AGREE_NOMINAL) {
-    for (uint32_t a = 0; a < nused; a++) de += nc[w->touched[a]] * (n - nc[w->touched[a]]);
+    for (uint32_t a = 0; a < nused; a++) de += nc[w->used[a]] * (n - nc[w->used[a]]);
   } else if (o->level == AGREE_INTERVAL) {
     double mean = 0, ss = 0;
-    for (uint32_t a = 0; a < nused; a++) mean += nc[w->touched[a]] * v->cat_value[w->touched[a]];
+    for (uint32_t a = 0; a < nused; a++) mean += nc[w->used[a]] * v->cat_value[w->used[a]];
     mean /= n;
     for (uint32_t a = 0; a < nused; a++) {
-      double d = v->cat_value[w->touched[a]] - mean;
-      ss += nc[w->touched[a]] * d * d;
+      double d = v->cat_value[w->used[a]] - mean;
+      ss += nc[w->used[a]] * d * d;
     }
     de = 2 * n * ss;
   } else {
     for (uint32_t a = 0; a < nused; a++)
       for (uint32_t b = a + 1; b < nused; b++)
-        de += 2 * nc[w->touched[a]] * nc[w->touched[b]] * delta(v, o, w, w->touched[a], w->touched[b]);
+        de += 2 * nc[w->used[a]] * nc[w->used[b]] * delta(v, o, w, w->used[a], w->used[b]);
   }
   if (!(de > 0)) return undefined(r, "expected disagreement is 0: alpha is 0/0");
   /* observed: per unit, over the categories it used */
@@ -395,11 +398,21 @@ static void alpha(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const ui
         }
       }
       du = (double)ru * ru - sq;
-    } else {
-      /* small units: every pair of ratings; values repeat little within a unit */
-      for (uint32_t i = s; i < s + ru; i++)
-        for (uint32_t j = i + 1; j < s + ru; j++)
-          if (v->code[i] != v->code[j]) du += 2 * delta(v, o, w, v->code[i], v->code[j]);
+    } else if (o->level == AGREE_INTERVAL) {   /* sum_ij (x_i - x_j)^2 = 2 (m sum x^2 - (sum x)^2) */
+      double sx = 0, mean, ss = 0;
+      for (uint32_t i = s; i < s + ru; i++) sx += v->cat_value[v->code[i]];
+      mean = sx / ru;
+      for (uint32_t i = s; i < s + ru; i++) {
+        double d = v->cat_value[v->code[i]] - mean;
+        ss += d * d;
+      }
+      du = 2 * ru * ss;
+    } else {   /* over the distinct categories of the unit */
+      uint32_t nt = tally(v, w, u);
+      for (uint32_t a = 0; a < nt; a++)
+        for (uint32_t b = a + 1; b < nt; b++)
+          du += 2.0 * w->cnt[w->touched[a]] * w->cnt[w->touched[b]] * delta(v, o, w, w->touched[a], w->touched[b]);
+      untally(w, nt);
     }
     dsum += m * du / (ru - 1);
   }
@@ -413,17 +426,17 @@ static void alpha(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const ui
   double *pi = w->pi, *sk = w->aux;
   for (uint32_t k = 0; k < q; k++) pi[k] = nc[k] / (rbar * npu_w);
   for (uint32_t a = 0; a < nused; a++) {
-    uint32_t k = w->touched[a];
+    uint32_t k = w->used[a];
     double s = 0;
     if (o->level == AGREE_NOMINAL) {
       s = 1 - pi[k];
     } else {
-      for (uint32_t b = 0; b < nused; b++) s += delta(v, o, w, k, w->touched[b]) * pi[w->touched[b]];
+      for (uint32_t b = 0; b < nused; b++) s += delta(v, o, w, k, w->used[b]) * pi[w->used[b]];
     }
     sk[k] = s;
   }
   double pe = 1;
-  for (uint32_t a = 0; a < nused; a++) pe -= pi[w->touched[a]] * sk[w->touched[a]];
+  for (uint32_t a = 0; a < nused; a++) pe -= pi[w->used[a]] * sk[w->used[a]];
   for (uint32_t u = 0; u < v->n_units; u++) {
     uint32_t s = v->unit_start[u], ru = v->unit_start[u + 1] - s;
     if (ru < 2) continue;
