@@ -11,6 +11,7 @@
 #include "lauxlib.h"
 
 static const luaL_Reg cmodules[] = {
+  {"annovet.c.agree", luaopen_annovet_c_agree},
   {"annovet.c.json", luaopen_annovet_c_json},
   {"annovet.c.match", luaopen_annovet_c_match},
   {"annovet.c.sandbox", luaopen_annovet_c_sandbox},

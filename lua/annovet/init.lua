@@ -27,6 +27,9 @@ M.match = {optimal = match.optimal, greedy = match.greedy}
 -- SHA-256 of a string, as hex.
 M.sha256 = util.sha256
 
+-- Inter-annotator agreement: annovet.agree.<metric>(data, opts), data(), read_csv().
+M.agree = require "annovet.agree"
+
 -- CPU seconds, for scripts that report their own timing.
 M.clock = util.clock
 

@@ -1,0 +1,221 @@
+-- annovet agree: inter-annotator agreement of a CSV of ratings.
+local agree = require "annovet.agree"
+local args = require "annovet.args"
+local json = require "annovet.c.json"
+
+local USAGE = "annovet agree FILE.csv --metric NAME [--level L] [--weights W] [--categories A,B,C] " ..
+  "[--ci N --seed S] [--per-category] [--wide] [--multi-label] [--format json|csv|table]"
+
+local function split_list(s)
+  local out = {}
+  for item in (s .. ","):gmatch("([^,]*),") do
+    out[#out + 1] = item:match("^%s*(.-)%s*$")
+  end
+  return out
+end
+
+local function null(v)
+  if v == nil then return json.null end
+  return v
+end
+
+-- The JSON shape the issue fixes: every key present, null where nothing applies.
+local function shape(r, opts)
+  local out = {
+    metric = r.metric,
+    value = null(r.value),
+    units = r.units,
+    raters = r.raters,
+    pairable = r.pairable,
+    se = null(r.se),
+    undefined = null(r.undefined),
+    ci = json.null,
+    per_category = json.null,
+  }
+  if r.level then out.level = r.level else out.weights = r.weights end
+  if r.ci then
+    out.ci = {low = null(r.ci.low), high = null(r.ci.high), level = r.ci.level,
+      method = r.ci.method, resamples = r.ci.resamples, seed = r.ci.seed}
+  end
+  if r.per_category then
+    local pc = {}
+    for _, name in ipairs(r.per_category_order) do pc[name] = null(r.per_category[name]) end
+    out.per_category = pc
+  end
+  return out
+end
+
+local function num(v)
+  if v == nil then return "" end
+  return json.encode(v)
+end
+
+-- One CSV cell: text that a spreadsheet would run as a formula gets a quote first.
+local function cell(v)
+  if type(v) == "number" then return num(v) end
+  local s = tostring(v or "")
+  if s:match("^[=+%-@]") then s = "'" .. s end
+  if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+local function write_csv(r)
+  local lines = {"metric,level,weights,category,value,se,ci_low,ci_high,units,raters,pairable,undefined"}
+  local function row(category, value, se, low, high, why)
+    local t = table.pack(r.metric, r.level or "", r.weights or "", category, value, se, low, high,
+      r.units, r.raters, r.pairable, why or "")
+    for i = 1, t.n do t[i] = cell(t[i]) end
+    lines[#lines + 1] = table.concat(t, ",", 1, t.n)
+  end
+  row("", r.value, r.se, r.ci and r.ci.low, r.ci and r.ci.high, r.undefined)
+  for _, name in ipairs(r.per_category_order or {}) do
+    row(name, r.per_category[name], nil, nil, nil, r.per_category_undefined[name])
+  end
+  io.stdout:write(table.concat(lines, "\n"), "\n")
+end
+
+local function fmt(v)
+  if v == nil then return "-" end
+  return string.format("%.6g", v)
+end
+
+local function write_table(r)
+  local out = {}
+  local what = r.metric .. (r.level and (" (" .. r.level .. ")") or (r.weights ~= "none" and (" (" .. r.weights .. " weights)") or ""))
+  out[#out + 1] = string.format("%-16s %s", "metric", what)
+  out[#out + 1] = string.format("%-16s %s", "value", r.value and fmt(r.value) or ("undefined: " .. r.undefined))
+  out[#out + 1] = string.format("%-16s %s", "standard error", fmt(r.se))
+  if r.ci then
+    out[#out + 1] = string.format("%-16s [%s, %s] (%g%% percentile, %d resamples, seed %d)", "interval",
+      fmt(r.ci.low), fmt(r.ci.high), r.ci.level * 100, r.ci.resamples, r.ci.seed)
+  end
+  out[#out + 1] = string.format("%-16s %d units, %d raters, %d pairable values", "data", r.units, r.raters, r.pairable)
+  if r.per_category then
+    out[#out + 1] = "per category:"
+    local width = 8
+    for _, name in ipairs(r.per_category_order) do width = math.max(width, #name) end
+    for _, name in ipairs(r.per_category_order) do
+      local v = r.per_category[name]
+      out[#out + 1] = string.format("  %-" .. width .. "s  %s", name,
+        v and fmt(v) or ("undefined: " .. r.per_category_undefined[name]))
+    end
+  end
+  io.stdout:write(table.concat(out, "\n"), "\n")
+end
+
+return {
+  summary = "inter-annotator agreement (kappa, alpha, AC1, ...) of a CSV of ratings",
+  usage = USAGE,
+  help = [[
+FILE is CSV with a header. Long form (default): columns unit, rater, value (extra
+columns ignored; a missing rating is absent, an empty value is missing). --wide:
+one row per unit, one column per rater (a column named unit, if any, names the
+unit), empty cells missing. Values are category labels, or numbers for the
+interval and ratio levels.
+
+Metrics: percent_agreement, cohen_kappa (two raters), scott_pi (two raters),
+light_kappa (mean pairwise Cohen), fleiss_kappa (Gwet's generalisation for
+unequal numbers of ratings), krippendorff_alpha (--level nominal, ordinal,
+interval, ratio; jaccard or masi for label sets), gwet_ac1 (AC2 with weights),
+brennan_prediger.
+
+--categories fixes the category set and its order: weights and the ordinal
+level go by position, and chance agreement counts unused categories (AC1,
+Brennan-Prediger). Without it: the observed values, sorted (numerically when
+all are numbers).
+
+--multi-label: long-form rows with the same unit and rater make a label set
+(an empty value is the empty set); wide cells hold labels separated by |.
+--per-category then gives per-label binary agreement.
+
+Output (JSON): metric, level or weights, value, units, raters, pairable (values
+in pairable units), se (analytic, where the literature gives one), ci (percentile
+bootstrap over units: low, high, level, method, resamples, seed), per_category
+(one category against the rest), undefined (the reason, when value is null).]],
+  options = {
+    {name = "--metric", arg = "NAME", help = "the coefficient (see above)"},
+    {name = "--level", arg = "L", help = "alpha: nominal (default), ordinal, interval, ratio, jaccard, masi"},
+    {name = "--weights", arg = "W", help = "none (default), linear or quadratic (by category position)"},
+    {name = "--categories", arg = "A,B,C", help = "the category set and order"},
+    {name = "--ci", arg = "N", help = "bootstrap N resamples of units for a confidence interval"},
+    {name = "--seed", arg = "S", help = "the bootstrap's seed (default 1): same seed, same interval"},
+    {name = "--ci-level", arg = "P", help = "interval coverage (default 0.95)"},
+    {name = "--per-category", help = "agreement of each category against the rest"},
+    {name = "--wide", help = "one row per unit, one column per rater"},
+    {name = "--multi-label", help = "ratings are label sets (tags)"},
+    {name = "--unit", arg = "COL", help = "long form: the unit column (default unit)"},
+    {name = "--rater", arg = "COL", help = "long form: the rater column (default rater)"},
+    {name = "--value", arg = "COL", help = "long form: the value column (default value)"},
+    {name = "--format", arg = "F", help = "json (default), csv or table"},
+  },
+  run = function(opts, pos, cli)
+    local file = pos[1]
+    if not file then cli.usage_error("agree needs a FILE.csv", {usage = USAGE}) end
+    if pos[2] then cli.usage_error("unexpected argument '" .. pos[2] .. "'", {usage = USAGE}) end
+    if not opts.metric then cli.usage_error("agree needs --metric NAME (one of " .. table.concat(agree.metrics, ", ") .. ")", {usage = USAGE}) end
+    local known = false
+    for _, m in ipairs(agree.metrics) do known = known or m == opts.metric end
+    if not known then cli.fail("--metric: unknown metric '" .. opts.metric .. "' (one of " .. table.concat(agree.metrics, ", ") .. ")") end
+    local format = opts.format or "json"
+    if format ~= "json" and format ~= "csv" and format ~= "table" then
+      cli.fail("--format: expected json, csv or table, got '" .. format .. "'")
+    end
+    local level = opts.level
+    if level then
+      local ok = false
+      for _, l in ipairs(agree.levels) do ok = ok or l == level end
+      if not ok then cli.fail("--level: expected one of " .. table.concat(agree.levels, ", ") .. ", got '" .. level .. "'") end
+      if opts.metric ~= "krippendorff_alpha" and level ~= "nominal" then
+        cli.fail("--level applies to krippendorff_alpha only (" .. opts.metric .. " takes --weights)")
+      end
+    end
+    local weights = opts.weights
+    if weights and weights ~= "none" and weights ~= "linear" and weights ~= "quadratic" then
+      cli.fail("--weights: expected none, linear or quadratic, got '" .. weights .. "' (a custom matrix is for Lua: annovet.agree)")
+    end
+    if opts.metric == "krippendorff_alpha" and weights and weights ~= "none" then
+      cli.fail("krippendorff_alpha takes --level, not --weights")
+    end
+    local ci, seed, ci_level
+    if opts.ci then ci = cli.check(args.count(opts.ci, "--ci")) end
+    if opts.seed then
+      if not ci then cli.fail("--seed goes with --ci N") end
+      seed = cli.check(args.count(opts.seed, "--seed", 0))
+    end
+    if opts.ci_level then
+      ci_level = tonumber(opts.ci_level)
+      if not ci_level or ci_level <= 0 or ci_level >= 1 then
+        cli.fail("--ci-level: expected a number between 0 and 1, got '" .. opts.ci_level .. "'")
+      end
+    end
+    local categories = opts.categories and split_list(opts.categories)
+    local rater_col = opts.rater or "rater"
+    local data = cli.check(agree.read_csv(file, {
+      wide = opts.wide, multi_label = opts.multi_label, categories = categories, level = level,
+      unit = opts.unit, rater = rater_col, value = opts.value,
+    }))
+    local info = data:info()
+    if info.raters < 2 then
+      if info.raters == 0 then cli.fail(file .. ": no ratings: every value is empty") end
+      cli.fail(string.format("%s: %s: one rater ('%s'); %s needs at least two", file,
+        opts.wide and "header" or ("column '" .. rater_col .. "'"), info.rater_names[1], opts.metric))
+    end
+    local r, err = agree.compute(data, {
+      metric = opts.metric, level = level, weights = weights, se = true,
+      ci = ci, seed = seed, ci_level = ci_level, per_category = opts.per_category,
+    })
+    if not r then cli.fail(file .. ": " .. err) end
+    if r.ci and r.ci.undefined > 0 then
+      cli.warn(string.format("%d of %d resamples gave no value and are left out of the interval",
+        r.ci.undefined, r.ci.resamples))
+    end
+    if format == "json" then
+      cli.print_json(shape(r))
+    elseif format == "csv" then
+      write_csv(r)
+    else
+      write_table(r)
+    end
+    return 0
+  end,
+}

@@ -1,0 +1,208 @@
+-- annovet agree: the bootstrap, undefined cases, bad input, output formats and the
+-- Lua API (annovet.agree). Values against references are in agree_ref_spec.lua.
+local H = require "tests.helper"
+
+local K = "tests/agree/kripp2011.csv"
+local REF = dofile("tests/agree/expected.lua")
+
+local function agree(args)
+  local out, err, code = H.run("agree " .. args)
+  assert.are.equal(0, code, err)
+  return H.decode(out), err
+end
+
+local function bad(args, pattern)
+  local out, err, code = H.run("agree " .. args)
+  assert.are.equal(2, code, out .. err)
+  assert.are.equal("", out)
+  local line = err:gsub("\n$", "")
+  assert.is_nil(line:find("\n"), "one line expected: " .. err)
+  assert.truthy(err:find(pattern, 1, true), err)
+end
+
+describe("agree bootstrap", function()
+  after_each(H.cleanup)
+
+  it("gives the same interval for the same seed and another for another seed", function()
+    local args = K .. " --wide --metric krippendorff_alpha --level interval --ci 500 --seed 42"
+    local a, b = agree(args), agree(args)
+    assert.are.same(a.ci, b.ci)
+    assert.are.same({level = 0.95, method = "percentile", resamples = 500, seed = 42},
+      {level = a.ci.level, method = a.ci.method, resamples = a.ci.resamples, seed = a.ci.seed})
+    assert.is_true(a.ci.low <= a.value and a.value <= a.ci.high)
+    local c = agree(K .. " --wide --metric krippendorff_alpha --level interval --ci 500 --seed 43")
+    assert.are_not.equal(a.ci.low, c.ci.low)
+  end)
+
+  it("works for every metric, and --ci-level narrows the interval", function()
+    for _, m in ipairs {"percent_agreement", "light_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger"} do
+      local r = agree(K .. " --wide --metric " .. m .. " --ci 200 --seed 5")
+      assert.is_number(r.ci.low, m)
+      assert.is_true(r.ci.low <= r.ci.high, m)
+    end
+    local r = agree("tests/agree/pairs.csv --wide --metric cohen_kappa --ci 300 --seed 9")
+    local n = agree("tests/agree/pairs.csv --wide --metric cohen_kappa --ci 300 --seed 9 --ci-level 0.5")
+    assert.is_true(n.ci.low > r.ci.low and n.ci.high < r.ci.high)
+    -- the percentile interval roughly agrees with the analytic SE on 60 units
+    assert.is_true(math.abs((r.ci.high - r.ci.low) / 3.92 - r.se) < 0.3 * r.se)
+  end)
+end)
+
+describe("agree undefined cases give null with a reason", function()
+  after_each(H.cleanup)
+
+  local function undefined(csv, args, pattern)
+    local f = H.write(H.tmpdir() .. "/d.csv", csv)
+    local r = agree(H.q(f) .. " " .. args)
+    assert.are.equal(H.json.null, r.value)
+    assert.truthy(r.undefined ~= H.json.null and r.undefined:find(pattern, 1, true), tostring(r.undefined))
+    return r
+  end
+
+  it("one category used by everyone: kappa, Fleiss, alpha, Scott are 0/0, not 1", function()
+    local csv = "a,b,c\nx,x,x\nx,x,x\nx,x,x\n"
+    undefined(csv, "--wide --metric fleiss_kappa", "one category")
+    undefined(csv, "--wide --metric krippendorff_alpha", "alpha is 0/0")
+    undefined("a,b\nx,x\nx,x\n", "--wide --metric cohen_kappa", "chance agreement is 1")
+    undefined("a,b\nx,x\nx,x\n", "--wide --metric scott_pi", "chance agreement is 1")
+    undefined(csv, "--wide --metric gwet_ac1", "one category in the category set")
+    -- with the possible categories given, AC1 and percent agreement are defined
+    local r = agree(H.q(H.write(H.tmpdir() .. "/e.csv", csv)) .. " --wide --metric gwet_ac1 --categories x,y")
+    assert.are.equal(1, r.value)
+  end)
+
+  it("one unit, and nothing pairable", function()
+    undefined("a,b,c\nx,y,x\n", "--wide --metric fleiss_kappa", "one unit")
+    undefined("a,b,c\nx,y,x\n", "--wide --metric krippendorff_alpha", "one unit")
+    local r = undefined("unit,rater,value\n1,a,x\n2,b,y\n3,a,x\n", "--metric krippendorff_alpha", "no pairable values")
+    assert.are.equal(0, r.pairable)
+    undefined("unit,rater,value\n1,a,x\n2,b,y\n", "--metric cohen_kappa", "no pairable values")
+    undefined("unit,rater,value\n1,a,x\n1,b,y\n2,a,y\n2,b,y\n3,c,x\n", "--metric light_kappa",
+      "raters 'a' and 'c': no unit rated by both")
+  end)
+
+  it("per-category values name the categories nobody used as undefined", function()
+    local r = agree(K .. " --wide --metric fleiss_kappa --per-category --categories 1,2,3,4,5,6")
+    assert.are.equal(H.json.null, r.per_category["6"])
+    assert.is_number(r.per_category["1"])
+  end)
+end)
+
+describe("agree bad input: one line, exit 2", function()
+  after_each(H.cleanup)
+
+  it("names a missing column, a non-number at the interval level, one rater", function()
+    local d = H.tmpdir()
+    bad(H.q(H.write(d .. "/a.csv", "unit,coder,value\n1,a,x\n")) .. " --metric fleiss_kappa",
+      "a.csv: row 1: no column 'rater' in the header (columns: unit, coder, value)")
+    bad(H.q(H.write(d .. "/b.csv", "unit,rater,value\n1,a,1\n1,b,2\n2,a,two\n2,b,3\n")) ..
+      " --metric krippendorff_alpha --level interval", "b.csv: row 4, column 'value': expected a number, got 'two'")
+    bad(H.q(H.write(d .. "/c.csv", "unit,rater,value\n1,a,x\n2,a,y\n")) .. " --metric fleiss_kappa",
+      "c.csv: column 'rater': one rater ('a'); fleiss_kappa needs at least two")
+    bad(H.q(H.write(d .. "/w.csv", "r1,r2\n1,-1\n2,3\n")) .. " --wide --metric krippendorff_alpha --level ratio",
+      "w.csv: row 2, column 'r2': expected a non-negative number, got '-1'")
+  end)
+
+  it("refuses a unit rated twice by a rater, short rows, unknown categories and options", function()
+    local d = H.tmpdir()
+    bad(H.q(H.write(d .. "/a.csv", "unit,rater,value\n1,a,x\n1,b,y\n1,a,y\n")) .. " --metric fleiss_kappa",
+      "a.csv: row 4, column 'unit': unit '1' already rated by rater 'a' at row 2")
+    bad(H.q(H.write(d .. "/b.csv", "unit,rater,value\n1,a\n")) .. " --metric fleiss_kappa", "b.csv: row 2: 2 fields")
+    bad(H.q(H.write(d .. "/c.csv", "unit,rater,value\n1,a,x\n1,b,z\n")) .. " --metric fleiss_kappa --categories x,y",
+      "c.csv: row 3, column 'value': 'z' is not one of --categories")
+    bad(K .. " --wide --metric cohen_kappa", "cohen_kappa needs exactly two raters, the data have 4")
+    bad(K .. " --wide --metric nope", "unknown metric 'nope'")
+    bad(K .. " --wide --metric fleiss_kappa --level ordinal", "--level applies to krippendorff_alpha only")
+    bad(K .. " --wide --metric krippendorff_alpha --weights linear", "takes --level, not --weights")
+    bad(K .. " --wide --metric krippendorff_alpha --level interval --per-category", "not defined at the interval level")
+    bad(K .. " --wide --metric krippendorff_alpha --level masi", "needs multi-label data")
+    bad(H.q(d .. "/none.csv") .. " --metric fleiss_kappa", "none.csv: No such file")
+    bad(H.q(H.write(d .. "/q.csv", 'unit,rater,value\n1,a,"x\n')) .. " --metric fleiss_kappa", "malformed CSV")
+  end)
+end)
+
+describe("agree output", function()
+  it("JSON has exactly the documented keys", function()
+    local keys = {}
+    local r = agree(K .. " --wide --metric fleiss_kappa --ci 50 --per-category")
+    for k in pairs(r) do keys[#keys + 1] = k end
+    table.sort(keys)
+    assert.are.same({"ci", "metric", "pairable", "per_category", "raters", "se", "undefined", "units",
+      "value", "weights"}, keys)
+  end)
+
+  it("CSV: a header, the overall row, one row per category; table for people", function()
+    local out, err, code = H.run("agree " .. K .. " --wide --metric krippendorff_alpha --per-category --format csv")
+    assert.are.equal(0, code, err)
+    local lines = {}
+    for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
+    assert.are.equal("metric,level,weights,category,value,se,ci_low,ci_high,units,raters,pairable,undefined", lines[1])
+    assert.are.equal(7, #lines)
+    assert.truthy(lines[2]:find("^krippendorff_alpha,nominal,,,0%.7434"))
+    out, err, code = H.run("agree " .. K .. " --wide --metric krippendorff_alpha --format table")
+    assert.are.equal(0, code, err)
+    assert.truthy(out:find("12 units, 4 raters, 40 pairable values", 1, true), out)
+  end)
+end)
+
+describe("annovet.agree from Lua", function()
+  after_each(H.cleanup)
+
+  it("computes from ratings triples and unit tables, with custom weights", function()
+    local script = H.script([[
+      local agree = annovet.agree
+      local k = {{1,1,nil,1},{2,2,3,2},{3,3,3,3},{3,3,3,3},{2,2,2,2},{1,2,3,4},{4,4,4,4},
+                 {1,1,2,1},{2,2,2,2},{nil,5,5,5},{nil,nil,1,1},{nil,nil,3,nil}}
+      local ratings, units = {}, {}
+      for u, row in ipairs(k) do
+        units[u] = {}
+        for r = 1, 4 do
+          if row[r] then
+            ratings[#ratings + 1] = {"u" .. u, "obs" .. r, row[r]}
+            units[u]["obs" .. r] = row[r]
+          end
+        end
+      end
+      local a = assert(agree.krippendorff_alpha({ratings = ratings}, {level = "interval"}))
+      local b = assert(agree.krippendorff_alpha({units = units}, {level = "interval"}))
+      local data = assert(agree.data({units = units}))
+      local q = {}
+      for i = 1, 5 do
+        q[i] = {}
+        for j = 1, 5 do q[i][j] = 1 - ((i - j) / 4) ^ 2 end
+      end
+      local c = assert(agree.gwet_ac1(data, {weights = q}))
+      local d = assert(agree.gwet_ac1(data, {weights = "quadratic"}))
+      local nilv, msg = agree.cohen_kappa(data)
+      local ok, err = pcall(agree.compute, data, {metric = "nope"})
+      print(string.format("%.17g %.17g %.17g %.17g %s %s %s", a.value, b.value, c.value, d.value,
+        tostring(nilv), msg, tostring(err)))
+      local tags = assert(agree.krippendorff_alpha({ratings = {{1, "a", {"x", "y"}}, {1, "b", {"x"}},
+        {2, "a", {}}, {2, "b", {"y"}}, {3, "a", {"x"}}, {3, "b", {"x"}}}}, {multi_label = true, level = "masi"}))
+      print(tags.value, tags.pairable)
+    ]])
+    local out, err, code = H.run("run " .. H.q(script))
+    assert.are.equal(0, code, err)
+    local a, b, c, d, rest = out:match("^(%S+) (%S+) (%S+) (%S+) (.-)\n")
+    H.near(tonumber(a), REF.kripp2011.alpha_interval, 1e-12, "triples")
+    H.near(tonumber(b), REF.kripp2011.alpha_interval, 1e-12, "units")
+    H.near(tonumber(c), tonumber(d), 1e-15, "custom = quadratic")
+    assert.truthy(rest:find("nil cohen_kappa needs exactly two raters", 1, true), rest)
+    assert.truthy(rest:find("unknown metric 'nope'", 1, true), rest)
+    assert.truthy(out:find("\n[%d.-]+%s+6\n$"), out)
+  end)
+
+  it("raises on bad weights and bad data", function()
+    local script = H.script([[
+      local ok, err = pcall(annovet.agree.cohen_kappa, {units = {{a = "x", b = "y"}, {a = "y", b = "y"}}},
+        {weights = {{1, 2}, {0, 1}}})
+      print(err)
+      ok, err = pcall(annovet.agree.cohen_kappa, {units = {{a = {1}, b = "y"}}})
+      print(err)
+    ]])
+    local out, err, code = H.run("run " .. H.q(script))
+    assert.are.equal(0, code, err)
+    assert.truthy(out:find("weights[1][2]: expected an agreement weight in [0, 1]", 1, true), out)
+    assert.truthy(out:find("data.units[1].a: a table, expected a string or a number", 1, true), out)
+  end)
+end)
