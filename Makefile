@@ -27,6 +27,9 @@ SRC := \
 	host/model.c \
 	host/formats.c \
 	host/rle.c \
+	host/geometry.c \
+	host/geometry_ext.c \
+	host/cocoeval.c \
 	build/embed.c \
 	build/version.c
 
