@@ -20,6 +20,8 @@ SRC := \
 	host/l_json.c \
 	host/l_store.c \
 	host/l_util.c \
+	host/l_geom.c \
+	host/l_geom_mask.c \
 	host/err.c \
 	host/numfmt.c \
 	host/hash.c \

@@ -11,6 +11,7 @@
 #include "lauxlib.h"
 
 static const luaL_Reg cmodules[] = {
+  {"annovet.c.geom", luaopen_annovet_c_geom},
   {"annovet.c.json", luaopen_annovet_c_json},
   {"annovet.c.sandbox", luaopen_annovet_c_sandbox},
   {"annovet.c.store", luaopen_annovet_c_store},

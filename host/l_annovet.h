@@ -9,6 +9,7 @@
  * NULL). [-0, +0, e] */
 void annovet_openlibs(lua_State *L, const char *lua_dir);
 
+int luaopen_annovet_c_geom(lua_State *L);
 int luaopen_annovet_c_json(lua_State *L);
 int luaopen_annovet_c_store(lua_State *L);
 int luaopen_annovet_c_util(lua_State *L);

@@ -17,6 +17,11 @@ M.json = {
   null = json.null,
 }
 
+-- Geometry and pycocotools' mask API on tables (host/l_geom.c): box_iou, rbox_iou,
+-- oks, polyline_iou, chamfer, cuboid_iou, cer, wer, tags, semantic_iou, encode,
+-- decode, merge, area, iou, to_bbox, fr_bbox, fr_poly, fr_objects, to_rle...
+M.geom = require "annovet.c.geom"
+
 -- SHA-256 of a string, as hex.
 M.sha256 = util.sha256
 
