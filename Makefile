@@ -27,6 +27,7 @@ SRC := \
 	host/model.c \
 	host/formats.c \
 	host/rle.c \
+	host/model_ops.c \
 	build/embed.c \
 	build/version.c
 
