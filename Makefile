@@ -19,6 +19,7 @@ SRC := \
 	host/l_sandbox.c \
 	host/l_json.c \
 	host/l_store.c \
+	host/l_model.c \
 	host/l_util.c \
 	host/err.c \
 	host/numfmt.c \
@@ -28,6 +29,10 @@ SRC := \
 	host/formats.c \
 	host/rle.c \
 	host/model_ops.c \
+	host/jread.c \
+	host/jwrite.c \
+	host/fmt_coco.c \
+	host/fmt_coco_write.c \
 	build/embed.c \
 	build/version.c
 
