@@ -19,6 +19,7 @@ SRC := \
 	host/l_sandbox.c \
 	host/l_json.c \
 	host/l_store.c \
+	host/l_model.c \
 	host/l_util.c \
 	host/l_geom.c \
 	host/l_geom_mask.c \
@@ -32,6 +33,11 @@ SRC := \
 	host/geometry.c \
 	host/geometry_ext.c \
 	host/cocoeval.c \
+	host/model_ops.c \
+	host/jread.c \
+	host/jwrite.c \
+	host/fmt_coco.c \
+	host/fmt_coco_write.c \
 	build/embed.c \
 	build/version.c
 
