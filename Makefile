@@ -23,6 +23,7 @@ SRC := \
 	host/l_util.c \
 	host/l_geom.c \
 	host/l_geom_mask.c \
+	host/l_cocoeval.c \
 	host/err.c \
 	host/numfmt.c \
 	host/hash.c \
@@ -33,6 +34,7 @@ SRC := \
 	host/geometry.c \
 	host/geometry_ext.c \
 	host/cocoeval.c \
+	host/coco_input.c \
 	host/model_ops.c \
 	host/jread.c \
 	host/jwrite.c \

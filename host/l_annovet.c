@@ -11,6 +11,7 @@
 #include "lauxlib.h"
 
 static const luaL_Reg cmodules[] = {
+  {"annovet.c.cocoeval", luaopen_annovet_c_cocoeval},
   {"annovet.c.geom", luaopen_annovet_c_geom},
   {"annovet.c.json", luaopen_annovet_c_json},
   {"annovet.c.model", luaopen_annovet_c_model},
