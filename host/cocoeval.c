@@ -1,0 +1,502 @@
+/* COCOeval in C: pycocotools' evaluate, accumulate and summarize over compact
+ * arrays, reproducing its order of operations (stable score sorts, gold sorted
+ * by ignore flag, min(t, 1 - 1e-10), searchsorted on 101 recall thresholds,
+ * numpy's pairwise sums) so the numbers agree to the last bit or nearly. */
+#include "cocoeval.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geometry.h"
+
+#define MATCH(t) (1u << (t))
+#define IGNORE(t) (1u << (16 + (t)))
+
+/* Objects grouped by (category, image) with a counting sort that keeps file
+ * order inside a group: ord[start[key] .. start[key + 1]) are the objects of key. */
+typedef struct Groups {
+  uint32_t *ord;
+  size_t *start;
+} Groups;
+
+/* The sort key of o: category-major with categories, image-major without (then
+ * a group is an image's run of keys, categories in id order, as pycocotools
+ * concatenates them). */
+static size_t obj_key(const CocoInput *in, const CocoObj *o) {
+  return in->use_cats ? (size_t)o->cat * in->nimg + o->img : (size_t)o->img * in->ncat + o->cat;
+}
+
+static int groups_build(const CocoInput *in, const CocoObj *obj, size_t n, Groups *g, Err *e) {
+  size_t nkeys = (size_t)in->nimg * in->ncat;
+  g->ord = err_malloc(e, (n + 1) * sizeof *g->ord);
+  g->start = err_calloc(e, nkeys + 2, sizeof *g->start);
+  if (!g->ord || !g->start) return -1;
+  for (size_t i = 0; i < n; i++) g->start[obj_key(in, &obj[i]) + 2]++;
+  for (size_t k = 2; k < nkeys + 2; k++) g->start[k] += g->start[k - 1];
+  for (size_t i = 0; i < n; i++) g->ord[g->start[obj_key(in, &obj[i]) + 1]++] = (uint32_t)i;
+  return 0;
+}
+
+static void groups_free(Groups *g) {
+  free(g->ord);
+  free(g->start);
+}
+
+/* np.argsort(-score, kind='mergesort'): descending, stable, NaN last. */
+typedef struct Ranked { double key; uint32_t pos; } Ranked;
+
+static int cmp_ranked(const void *x, const void *y) {
+  const Ranked *a = x, *b = y;
+  int na = isnan(a->key), nb = isnan(b->key);
+  if (na != nb) return na - nb;
+  if (!na && a->key != b->key) return a->key > b->key ? -1 : 1;
+  return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Parameters of Params.setDetParams / setKpParams, thresholds as np.linspace. */
+static void eval_params(CocoEval *ev, CocoIouType type) {
+  double step = (0.95 - 0.5) / 9;
+  for (int i = 0; i < COCO_T; i++) ev->iou_thrs[i] = i < COCO_T - 1 ? i * step + 0.5 : 0.95;
+  for (int i = 0; i < COCO_R; i++) ev->rec_thrs[i] = i < COCO_R - 1 ? i * 0.01 + 0.0 : 1.0;
+  ev->type = type;
+  if (type == COCO_KEYPOINTS) {
+    static const double rng[3][2] = {{0, 1e10}, {1024, 9216}, {9216, 1e10}};
+    static const char *const lbl[3] = {"all", "medium", "large"};
+    ev->A = 3;
+    ev->M = 1;
+    ev->max_dets[0] = 20;
+    for (int a = 0; a < 3; a++) {
+      ev->area_rng[a][0] = rng[a][0];
+      ev->area_rng[a][1] = rng[a][1];
+      ev->area_lbl[a] = lbl[a];
+    }
+  } else {
+    static const double rng[4][2] = {{0, 1e10}, {0, 1024}, {1024, 9216}, {9216, 1e10}};
+    static const char *const lbl[4] = {"all", "small", "medium", "large"};
+    ev->A = 4;
+    ev->M = 3;
+    ev->max_dets[0] = 1;
+    ev->max_dets[1] = 10;
+    ev->max_dets[2] = 100;
+    for (int a = 0; a < 4; a++) {
+      ev->area_rng[a][0] = rng[a][0];
+      ev->area_rng[a][1] = rng[a][1];
+      ev->area_lbl[a] = lbl[a];
+    }
+  }
+}
+
+/* Scratch for one evaluation, reused across groups. */
+typedef struct Work {
+  const CocoInput *in;
+  CocoEval *ev;
+  Groups gg, dg;
+  double *gbb, *dbb;            /* segm: boxes of the masks (rleToBbox) */
+  uint64_t *garea, *darea;      /* segm: areas of the masks */
+  /* detections kept per group (at most maxDets[-1]), category by category */
+  size_t npos;
+  double *score;                /* per position */
+  uint16_t *rank;               /* rank inside its group */
+  uint32_t *flags;              /* per position and area range: MATCH/IGNORE bits */
+  size_t *kstart;               /* positions of category k: kstart[k] .. kstart[k + 1] */
+  uint64_t *npig;               /* [K][A] gold not ignored */
+  /* per group */
+  double *ious;  size_t ious_cap;
+  uint32_t *gsel, *dsel, *gs;  uint8_t *gig, *gtm;  size_t sel_cap;
+  Ranked *rk;  size_t rk_cap;
+  double *pr;  size_t pr_cap;
+} Work;
+
+/* Grows *p to hold n elements of size bytes. */
+static int reserve(void **p, size_t *cap, size_t n, size_t size, Err *e) {
+  if (n <= *cap) return 0;
+  size_t c = *cap ? *cap : 64;
+  while (c < n) c *= 2;
+  void *q = err_realloc(e, *p, c, size);
+  if (!q) return -1;
+  *p = q;
+  *cap = c;
+  return 0;
+}
+
+/* The gold and detections (score order, cut at maxDets[-1]) of group (k, i) into
+ * w->gsel / w->dsel; returns their counts through ng, nd. */
+static int group_select(Work *w, uint32_t k, uint32_t i, size_t *ng, size_t *nd, Err *e) {
+  const CocoInput *in = w->in;
+  size_t k0, k1;
+  if (in->use_cats) {
+    k0 = (size_t)k * in->nimg + i;
+    k1 = k0 + 1;
+  } else {
+    k0 = (size_t)i * in->ncat;
+    k1 = k0 + in->ncat;
+  }
+  size_t g0 = w->gg.start[k0], g1 = w->gg.start[k1], d0 = w->dg.start[k0], d1 = w->dg.start[k1];
+  size_t need = (g1 - g0) > (d1 - d0) ? g1 - g0 : d1 - d0;
+  if (need > w->sel_cap) {
+    size_t cap = w->sel_cap;
+    if (reserve((void **)&w->gsel, &cap, need, sizeof *w->gsel, e) != 0) return -1;
+    cap = w->sel_cap;
+    if (reserve((void **)&w->dsel, &cap, need, sizeof *w->dsel, e) != 0) return -1;
+    cap = w->sel_cap;
+    if (reserve((void **)&w->gs, &cap, need, sizeof *w->gs, e) != 0) return -1;
+    cap = w->sel_cap;
+    if (reserve((void **)&w->gig, &cap, need, 1, e) != 0) return -1;
+    cap = w->sel_cap;
+    if (reserve((void **)&w->gtm, &cap, need, 1, e) != 0) return -1;
+    w->sel_cap = cap;
+  }
+  if (reserve((void **)&w->rk, &w->rk_cap, d1 - d0 + 1, sizeof *w->rk, e) != 0) return -1;
+  for (size_t j = g0; j < g1; j++) w->gsel[j - g0] = w->gg.ord[j];
+  for (size_t j = d0; j < d1; j++) {
+    w->rk[j - d0].key = in->dt[w->dg.ord[j]].score;
+    w->rk[j - d0].pos = w->dg.ord[j];   /* file order within the group = index order */
+  }
+  qsort(w->rk, d1 - d0, sizeof *w->rk, cmp_ranked);
+  size_t maxdet = w->ev->max_dets[w->ev->M - 1];
+  *nd = d1 - d0 < maxdet ? d1 - d0 : maxdet;
+  for (size_t j = 0; j < *nd; j++) w->dsel[j] = w->rk[j].pos;
+  *ng = g1 - g0;
+  return 0;
+}
+
+/* computeIoU / computeOks of the selected gold and detections into w->ious
+ * (nd x ng, detection-major). */
+static int group_ious(Work *w, size_t ng, size_t nd, Err *e) {
+  const CocoInput *in = w->in;
+  if (reserve((void **)&w->ious, &w->ious_cap, ng * nd + 1, sizeof *w->ious, e) != 0) return -1;
+  for (size_t d = 0; d < nd; d++) {
+    const CocoObj *D = &in->dt[w->dsel[d]];
+    for (size_t g = 0; g < ng; g++) {
+      uint32_t gi = w->gsel[g];
+      const CocoObj *G = &in->gt[gi];
+      double *o = &w->ious[d * ng + g];
+      if (in->type == COCO_BBOX) {
+        *o = geom_box_iou(D->bbox, G->bbox, G->crowd);
+      } else if (in->type == COCO_SEGM) {
+        uint32_t di = w->dsel[d];
+        if (rle_iou_pair(&D->rle, w->dbb + 4 * (size_t)di, w->darea[di], &G->rle,
+                         w->gbb + 4 * (size_t)gi, w->garea[gi], G->crowd, o, e) != 0)
+          return -1;
+      } else {
+        *o = geom_oks(D->kp, G->kp, in->nsigmas, in->sigmas, G->area, G->bbox);
+      }
+    }
+  }
+  return 0;
+}
+
+/* evaluateImg for one area range: gold sorted by ignore flag (stable), then the
+ * greedy matching at each IoU threshold; writes the flags of the nd positions. */
+static void group_match(Work *w, size_t ng, size_t nd, uint32_t a, uint32_t *flags,
+                        size_t stride, uint64_t *npig) {
+  const CocoInput *in = w->in;
+  const double lo = w->ev->area_rng[a][0], hi = w->ev->area_rng[a][1];
+  size_t n0 = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t g = 0; g < ng; g++) {
+      const CocoObj *G = &in->gt[w->gsel[g]];
+      int ig = G->ignore || G->area < lo || G->area > hi;
+      if (ig == pass) {
+        w->gig[n0] = (uint8_t)ig;
+        w->gs[n0++] = (uint32_t)g;
+      }
+    }
+  for (size_t g = 0; g < ng; g++) *npig += !w->gig[g];
+  for (size_t d = 0; d < nd; d++) flags[d * stride] = 0;
+  if (ng > 0 && nd > 0) {
+    for (int t = 0; t < COCO_T; t++) {
+      double thr = fmin(w->ev->iou_thrs[t], 1 - 1e-10);
+      memset(w->gtm, 0, ng);
+      for (size_t d = 0; d < nd; d++) {
+        const double *row = w->ious + d * ng;
+        double iou = thr;
+        long m = -1;
+        for (size_t j = 0; j < ng; j++) {
+          if (w->gtm[j] && !in->gt[w->gsel[w->gs[j]]].crowd) continue;
+          if (m > -1 && !w->gig[m] && w->gig[j]) break;
+          if (row[w->gs[j]] < iou) continue;
+          iou = row[w->gs[j]];
+          m = (long)j;
+        }
+        if (m == -1) continue;
+        if (w->gig[m]) flags[d * stride] |= IGNORE(t);
+        if (!in->gt[w->gsel[w->gs[m]]].id_zero) flags[d * stride] |= MATCH(t);
+        w->gtm[m] = 1;
+      }
+    }
+  }
+  for (size_t d = 0; d < nd; d++) {
+    double ar = in->dt[w->dsel[d]].area;
+    if (ar < lo || ar > hi)
+      for (int t = 0; t < COCO_T; t++)
+        if (!(flags[d * stride] & MATCH(t))) flags[d * stride] |= IGNORE(t);
+  }
+}
+
+/* evaluate: every (category, image) group, every area range. */
+static int eval_groups(Work *w, Err *e) {
+  const CocoInput *in = w->in;
+  CocoEval *ev = w->ev;
+  size_t maxdet = ev->max_dets[ev->M - 1];
+  /* positions: the kept detections of every group, category-major */
+  size_t npos = 0;
+  for (uint32_t k = 0; k < ev->K; k++)
+    for (uint32_t i = 0; i < in->nimg; i++) {
+      size_t k0 = in->use_cats ? (size_t)k * in->nimg + i : (size_t)i * in->ncat;
+      size_t k1 = in->use_cats ? k0 + 1 : k0 + in->ncat;
+      size_t n = w->dg.start[k1] - w->dg.start[k0];
+      npos += n < maxdet ? n : maxdet;
+    }
+  w->npos = npos;
+  w->score = err_malloc(e, (npos + 1) * sizeof *w->score);
+  w->rank = err_malloc(e, (npos + 1) * sizeof *w->rank);
+  w->flags = err_malloc(e, (npos * ev->A + 1) * sizeof *w->flags);
+  w->kstart = err_malloc(e, ((size_t)ev->K + 1) * sizeof *w->kstart);
+  w->npig = err_calloc(e, (size_t)ev->K * ev->A, sizeof *w->npig);
+  if (!w->score || !w->rank || !w->flags || !w->kstart || !w->npig) return -1;
+  size_t p = 0;
+  for (uint32_t k = 0; k < ev->K; k++) {
+    w->kstart[k] = p;
+    for (uint32_t i = 0; i < in->nimg; i++) {
+      size_t ng, nd;
+      if (group_select(w, k, i, &ng, &nd, e) != 0) return -1;
+      if (ng == 0 && nd == 0) continue;
+      if (group_ious(w, ng, nd, e) != 0) return -1;
+      for (size_t d = 0; d < nd; d++) {
+        w->score[p + d] = in->dt[w->dsel[d]].score;
+        w->rank[p + d] = (uint16_t)d;
+      }
+      for (uint32_t a = 0; a < ev->A; a++)
+        group_match(w, ng, nd, a, w->flags + p * ev->A + a, ev->A, &w->npig[(size_t)k * ev->A + a]);
+      p += nd;
+    }
+  }
+  w->kstart[ev->K] = p;
+  return 0;
+}
+
+/* accumulate: per category, detections sorted by score across images (stable),
+ * then per area range, maxDets and threshold the interpolated precision at the
+ * 101 recall thresholds. Only true positives move the precision envelope. */
+static int accumulate(Work *w, Err *e) {
+  CocoEval *ev = w->ev;
+  const double eps = 2.220446049250313e-16;   /* np.spacing(1) */
+  size_t nprec = (size_t)COCO_T * COCO_R * ev->K * ev->A * ev->M;
+  size_t nrec = (size_t)COCO_T * ev->K * ev->A * ev->M;
+  ev->precision = err_malloc(e, (nprec + 1) * sizeof *ev->precision);
+  ev->recall = err_malloc(e, (nrec + 1) * sizeof *ev->recall);
+  if (!ev->precision || !ev->recall) return -1;
+  for (size_t j = 0; j < nprec; j++) ev->precision[j] = -1;
+  for (size_t j = 0; j < nrec; j++) ev->recall[j] = -1;
+  for (uint32_t k = 0; k < ev->K; k++) {
+    size_t p0 = w->kstart[k], n = w->kstart[k + 1] - p0;
+    if (reserve((void **)&w->rk, &w->rk_cap, n + 1, sizeof *w->rk, e) != 0) return -1;
+    for (size_t j = 0; j < n; j++) {
+      w->rk[j].key = w->score[p0 + j];
+      w->rk[j].pos = (uint32_t)(p0 + j);
+    }
+    qsort(w->rk, n, sizeof *w->rk, cmp_ranked);
+    for (uint32_t a = 0; a < ev->A; a++) {
+      uint64_t npig = w->npig[(size_t)k * ev->A + a];
+      if (npig == 0) continue;
+      if (reserve((void **)&w->pr, &w->pr_cap, (size_t)COCO_T * npig + 1, sizeof *w->pr, e) != 0)
+        return -1;
+      for (uint32_t m = 0; m < ev->M; m++) {
+        uint32_t maxdet = ev->max_dets[m];
+        uint64_t tp[COCO_T] = {0}, fp[COCO_T] = {0};
+        for (size_t j = 0; j < n; j++) {
+          size_t pos = w->rk[j].pos;
+          if (w->rank[pos] >= maxdet) continue;
+          uint32_t f = w->flags[pos * ev->A + a];
+          for (int t = 0; t < COCO_T; t++) {
+            if (f & IGNORE(t)) continue;
+            if (f & MATCH(t)) {
+              tp[t]++;
+              w->pr[(size_t)t * npig + tp[t] - 1] = (double)tp[t] / ((double)fp[t] + (double)tp[t] + eps);
+            } else {
+              fp[t]++;
+            }
+          }
+        }
+        for (int t = 0; t < COCO_T; t++) {
+          double *pr = w->pr + (size_t)t * npig;
+          size_t ntp = tp[t];
+          for (size_t j = ntp; j-- > 1;)
+            if (pr[j] > pr[j - 1]) pr[j - 1] = pr[j];
+          size_t base = (((size_t)t * COCO_R) * ev->K + k) * ev->A * ev->M + (size_t)a * ev->M + m;
+          size_t rstride = (size_t)ev->K * ev->A * ev->M;
+          size_t j = 0;
+          for (int r = 0; r < COCO_R; r++) {
+            while (j < ntp && (double)(j + 1) / (double)npig < ev->rec_thrs[r]) j++;
+            ev->precision[base + r * rstride] = j < ntp ? pr[j] : 0;
+          }
+          ev->recall[(((size_t)t * ev->K + k) * ev->A + a) * ev->M + m] = (double)ntp / (double)npig;
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+/* _summarize: the mean of the entries above -1 of precision (ap) or recall at
+ * threshold iou (all when iou < 0), area range lbl and maxDets md; -1 when none. */
+static double summarize_one(const CocoEval *ev, int ap, double iou, const char *lbl, uint32_t md,
+                            double *buf) {
+  int a = -1, m = -1, t0 = 0, t1 = COCO_T;
+  for (uint32_t i = 0; i < ev->A; i++)
+    if (strcmp(ev->area_lbl[i], lbl) == 0) a = (int)i;
+  for (uint32_t i = 0; i < ev->M; i++)
+    if (ev->max_dets[i] == md) m = (int)i;
+  if (iou >= 0) {
+    t0 = coco_iou_index(ev, iou);
+    t1 = t0 + 1;
+  }
+  if (a < 0 || m < 0 || t0 < 0) return -1;
+  size_t n = 0;
+  for (int t = t0; t < t1; t++) {
+    if (ap) {
+      for (int r = 0; r < COCO_R; r++)
+        for (uint32_t k = 0; k < ev->K; k++) {
+          double v = ev->precision[((((size_t)t * COCO_R + r) * ev->K + k) * ev->A + a) * ev->M + m];
+          if (v > -1) buf[n++] = v;
+        }
+    } else {
+      for (uint32_t k = 0; k < ev->K; k++) {
+        double v = ev->recall[(((size_t)t * ev->K + k) * ev->A + a) * ev->M + m];
+        if (v > -1) buf[n++] = v;
+      }
+    }
+  }
+  return n ? geom_sum(buf, n) / (double)n : -1;
+}
+
+int coco_iou_index(const CocoEval *ev, double v) {
+  for (int t = 0; t < COCO_T; t++)
+    if (ev->iou_thrs[t] == v) return t;
+  return -1;
+}
+
+/* summarize: the 12 numbers of _summarizeDets or the 10 of _summarizeKps. */
+static int summarize(CocoEval *ev, Err *e) {
+  double *buf = err_malloc(e, ((size_t)COCO_T * COCO_R * ev->K + 1) * sizeof *buf);
+  if (!buf) return -1;
+  if (ev->type == COCO_KEYPOINTS) {
+    static const struct { int ap; double iou; const char *lbl; } s[10] = {
+      {1, -1, "all"}, {1, .5, "all"}, {1, .75, "all"}, {1, -1, "medium"}, {1, -1, "large"},
+      {0, -1, "all"}, {0, .5, "all"}, {0, .75, "all"}, {0, -1, "medium"}, {0, -1, "large"},
+    };
+    for (int i = 0; i < 10; i++) ev->stats[i] = summarize_one(ev, s[i].ap, s[i].iou, s[i].lbl, 20, buf);
+    ev->nstats = 10;
+  } else {
+    const uint32_t *md = ev->max_dets;
+    static const struct { int ap; double iou; const char *lbl; int m; } s[12] = {
+      {1, -1, "all", 2}, {1, .5, "all", 2}, {1, .75, "all", 2}, {1, -1, "small", 2},
+      {1, -1, "medium", 2}, {1, -1, "large", 2}, {0, -1, "all", 0}, {0, -1, "all", 1},
+      {0, -1, "all", 2}, {0, -1, "small", 2}, {0, -1, "medium", 2}, {0, -1, "large", 2},
+    };
+    for (int i = 0; i < 12; i++) ev->stats[i] = summarize_one(ev, s[i].ap, s[i].iou, s[i].lbl, md[s[i].m], buf);
+    ev->nstats = 12;
+  }
+  free(buf);
+  return 0;
+}
+
+double coco_class_ap(const CocoEval *ev, uint32_t k, int t) {
+  if (!ev->precision || k >= ev->K || t >= COCO_T) return -1;
+  double buf[COCO_T * COCO_R];
+  size_t n = 0;
+  for (int ti = t < 0 ? 0 : t; ti < (t < 0 ? COCO_T : t + 1); ti++)
+    for (int r = 0; r < COCO_R; r++) {
+      double v = ev->precision[((((size_t)ti * COCO_R + r) * ev->K + k) * ev->A + 0) * ev->M + ev->M - 1];
+      if (v > -1) buf[n++] = v;
+    }
+  return n ? geom_sum(buf, n) / (double)n : -1;
+}
+
+void coco_eval_free(CocoEval *ev) {
+  free(ev->precision);
+  free(ev->recall);
+  ev->precision = ev->recall = NULL;
+}
+
+/* Checks the input's indices and geometry before any work. */
+static int check_input(const CocoInput *in, Err *e) {
+  for (int side = 0; side < 2; side++) {
+    const CocoObj *o = side ? in->dt : in->gt;
+    size_t n = side ? in->ndt : in->ngt;
+    const char *what = side ? "detection" : "gold object";
+    for (size_t i = 0; i < n; i++) {
+      if (o[i].img >= in->nimg || o[i].cat >= in->ncat)
+        return err_set(e, "%s %zu: image or category index out of range", what, i);
+      if (in->type == COCO_KEYPOINTS && !o[i].kp)
+        return err_set(e, "%s %zu: no keypoints", what, i);
+      if (in->type == COCO_SEGM && rle_check(&o[i].rle, e) != 0) {
+        Err inner = *e;
+        return err_set(e, "%s %zu: %s", what, i, inner.msg);
+      }
+    }
+  }
+  if (in->type == COCO_KEYPOINTS && (in->nsigmas == 0 || in->nsigmas > GEOM_KP_MAX || !in->sigmas))
+    return err_set(e, "keypoint evaluation needs 1 to %d sigmas", GEOM_KP_MAX);
+  return 0;
+}
+
+static void work_free(Work *w) {
+  groups_free(&w->gg);
+  groups_free(&w->dg);
+  free(w->gbb);
+  free(w->dbb);
+  free(w->garea);
+  free(w->darea);
+  free(w->score);
+  free(w->rank);
+  free(w->flags);
+  free(w->kstart);
+  free(w->npig);
+  free(w->ious);
+  free(w->gsel);
+  free(w->dsel);
+  free(w->gs);
+  free(w->gig);
+  free(w->gtm);
+  free(w->rk);
+  free(w->pr);
+}
+
+/* Boxes and areas of every mask, once (rleIou recomputes them per call). */
+static int mask_boxes(const CocoObj *o, size_t n, double **bb, uint64_t **area, Err *e) {
+  *bb = err_malloc(e, (4 * n + 1) * sizeof **bb);
+  *area = err_malloc(e, (n + 1) * sizeof **area);
+  if (!*bb || !*area) return -1;
+  for (size_t i = 0; i < n; i++) {
+    rle_to_bbox(&o[i].rle, *bb + 4 * i);
+    (*area)[i] = rle_area(&o[i].rle);
+  }
+  return 0;
+}
+
+int coco_evaluate(const CocoInput *in, CocoEval *ev, Err *e) {
+  memset(ev, 0, sizeof *ev);
+  eval_params(ev, in->type);
+  ev->K = in->use_cats ? in->ncat : 1;
+  if (check_input(in, e) != 0) return -1;
+  if (in->ngt > UINT32_MAX || in->ndt > UINT32_MAX) return err_set(e, "too many objects");
+  Work w;
+  memset(&w, 0, sizeof w);
+  w.in = in;
+  w.ev = ev;
+  int rc = -1;
+  if (groups_build(in, in->gt, in->ngt, &w.gg, e) != 0 || groups_build(in, in->dt, in->ndt, &w.dg, e) != 0)
+    goto done;
+  if (in->type == COCO_SEGM && (mask_boxes(in->gt, in->ngt, &w.gbb, &w.garea, e) != 0 ||
+                                mask_boxes(in->dt, in->ndt, &w.dbb, &w.darea, e) != 0))
+    goto done;
+  if (eval_groups(&w, e) != 0 || accumulate(&w, e) != 0 || summarize(ev, e) != 0) goto done;
+  rc = 0;
+done:
+  work_free(&w);
+  if (rc != 0) coco_eval_free(ev);
+  return rc;
+}
