@@ -50,6 +50,9 @@ const Format *format_detect(const char *path, Err *e) {
   struct stat sb;
   if (stat(path, &sb) != 0) return err_errno(e, "%s", path), NULL;
   int is_dir = S_ISDIR(sb.st_mode);
+  if (!is_dir && (uint64_t)sb.st_size > FORMAT_MAX_FILE)
+    return err_set(e, "%s: %lld bytes is over annovet's limit of %llu bytes (2 GiB) for one delivery file",
+                   path, (long long)sb.st_size, (unsigned long long)FORMAT_MAX_FILE), NULL;
   char head[4096];
   size_t nhead = 0;
   if (!is_dir) {
