@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include "fmt_coco.h"
+#include "fmt_labelstudio.h"
 
 /* Each format's table lives in its own fmt_<name>.c. */
 const Format *const formats[] = {
   &fmt_coco,
   &fmt_coco_results,
+  &fmt_labelstudio,
   NULL
 };
 
