@@ -36,6 +36,7 @@ SRC := \
 	host/lsbrush.c \
 	host/fmt_labelstudio.c \
 	host/fmt_labelstudio_write.c \
+	host/fmt_csv.c \
 	build/embed.c \
 	build/version.c
 

@@ -498,8 +498,6 @@ static int add_task(JCtx *c, const cJSON *el, uint32_t i, void *arg) {
     for (const cJSON *an = list->child; an; an = an->next, k->set_index++)
       if (add_set(k, an) != 0) return -1;
   }
-  if (!k->d->items[it].width)
-    diag_warn(k->g, "image size unknown", "%s: [%u]: no result gives original_width/height", c->file, i);
   return 0;
 }
 

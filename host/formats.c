@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fmt_coco.h"
+#include "fmt_csv.h"
 #include "fmt_labelstudio.h"
 
 /* Each format's table lives in its own fmt_<name>.c. */
@@ -17,6 +18,7 @@ const Format *const formats[] = {
   &fmt_coco,
   &fmt_coco_results,
   &fmt_labelstudio,
+  &fmt_csv,
   NULL
 };
 
