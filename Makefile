@@ -47,6 +47,10 @@ SRC := \
 	host/jwrite.c \
 	host/fmt_coco.c \
 	host/fmt_coco_write.c \
+	host/lsbrush.c \
+	host/fmt_labelstudio.c \
+	host/fmt_labelstudio_write.c \
+	host/fmt_csv.c \
 	build/embed.c \
 	build/version.c
 

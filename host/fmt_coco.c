@@ -536,6 +536,7 @@ int coco_read_text(const char *path, const char *text, size_t len, Dataset *d, D
   d->src_kind = SRC_INDEX;
   if (p < len && text[p] == '[') {
     k.results = 1;
+    d->src_kind = SRC_ELEMENT;
     d->format = strpool_intern(&d->str, "coco-results", 12, e);
     if (jr_array(&c, p, "", add_annotation, &k, &end) != 0) goto done;
   } else {

@@ -78,7 +78,11 @@ int jr_skip(JCtx *c, size_t pos, size_t *end) {
       if (p >= n) return jr_syntax(c, n);
       p++;
     } else if (ch == '[' || ch == '{') {
-      if (depth == SKIP_MAX_DEPTH) return jr_fail(c, NULL, "JSON nested deeper than %d", SKIP_MAX_DEPTH);
+      if (depth == SKIP_MAX_DEPTH) {
+        unsigned long line, col;
+        line_col(t, p, &line, &col);
+        return err_set(c->e, "%s:%lu:%lu: JSON nested deeper than %d", c->file, line, col, SKIP_MAX_DEPTH);
+      }
       stack[depth++] = ch == '[' ? ']' : '}';
       p++;
     } else if (ch == ']' || ch == '}') {
