@@ -165,6 +165,16 @@ static void write_attrs(CocoOut *o, uint32_t i, const char *text) {
   fputc('}', o->f);
 }
 
+/* Whether annotation i has an attribute named key (the reader takes the
+ * annotator from "attributes.annotator" when there is no "annotator"; the
+ * attributes then carry it back). */
+static int attrs_have(const Dataset *d, uint32_t i, const char *key) {
+  const Attr *at = d->attrs.v + d->a_off[i];
+  for (uint32_t k = 0; k < d->a_n[i]; k++)
+    if (strcmp(strpool_get(&d->str, at[k].key), key) == 0) return 1;
+  return 0;
+}
+
 /* Writes annotation i (as one JSON object on its line); 0 when dropped. */
 static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
   const Dataset *d = o->d;
@@ -278,6 +288,10 @@ static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
     dataset_source(d, i, where, sizeof where);
     diag_warn(o->g, "result without a score", "%s: written without \"score\"", where);
   }
+  if (d->annotator[i] >= 0 && !attrs_have(d, i, "annotator")) {
+    jw_key(f, 1, "annotator");
+    jw_str(f, strpool_get(&d->str, d->annotators[d->annotator[i]]));
+  }
   const char *text = type == ANN_TEXT ? strpool_get(&d->str, d->text[i]) : NULL;
   if (type == ANN_TEXT) {
     dataset_source(d, i, where, sizeof where);
@@ -349,10 +363,6 @@ int coco_write(const Dataset *d, const char *path, int results, Diag *g, Err *e)
     return -1;
   }
   o.f = out.f;
-  int named = 0;
-  for (uint32_t i = 0; i < d->nann; i++) named |= d->annotator[i] >= 0;
-  if (named)
-    diag_warn(g, "dropped: annotator names", "%s: COCO has no field for who made an annotation", path);
   if (results) {
     fputc('[', o.f);
   } else {
