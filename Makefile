@@ -51,6 +51,11 @@ SRC := \
 	host/fmt_labelstudio.c \
 	host/fmt_labelstudio_write.c \
 	host/fmt_csv.c \
+	host/compare.c \
+	host/compare_shape.c \
+	host/compare_item.c \
+	host/compare_agree.c \
+	host/l_compare.c \
 	build/embed.c \
 	build/version.c
 

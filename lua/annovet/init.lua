@@ -43,6 +43,11 @@ M.sha256 = util.sha256
 -- Inter-annotator agreement: annovet.agree.<metric>(data, opts), data(), read_csv().
 M.agree = require "annovet.agree"
 
+-- Scoring a vendor against the gold panel: compare(gold, vendor, opts) -> result
+-- with per_class, micro, macro, confusion, clusters, annotators and
+-- :conflicts() (lua/annovet/compare.lua).
+M.compare = require("annovet.compare").compare
+
 -- CPU seconds, for scripts that report their own timing.
 M.clock = util.clock
 

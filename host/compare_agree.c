@@ -1,0 +1,220 @@
+/* Reliability data from several annotators' shapes on the same items: the shapes
+ * clustered per item by one-to-one matching across annotators, and Krippendorff's
+ * alpha with distance 1 - similarity over the clusters. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare_int.h"
+#include "geometry.h"
+
+/* Keypoint sigmas of annotation i: the caller's for its class name, COCO's for
+ * 17 keypoints, else NULL. */
+static const double *sigmas_of(const Dataset *d, const CmpOpts *o, uint32_t i, uint32_t k) {
+  const char *name = d->cat[i] >= 0 ? strpool_get(&d->str, d->cats[d->cat[i]].name) : "";
+  for (size_t s = 0; s < o->nsigmas; s++)
+    if (strcmp(o->sigmas[s].cls, name) == 0) return o->sigmas[s].n == k ? o->sigmas[s].s : NULL;
+  return k == 17 ? geom_coco_sigmas : NULL;
+}
+
+/* Item k's frame from its size, else from the extent of its shapes. */
+static void item_frame(const Dataset *d, const CmpOpts *o, uint32_t k, const uint32_t *anns, size_t n,
+                       CmpFrame *fr) {
+  const int32_t sizes[4] = {d->items[k].width, d->items[k].height, 0, 0};
+  const Dataset *ds[2] = {d, d};
+  const uint32_t *a[2] = {anns, anns};
+  const size_t nn[2] = {n, 0};
+  cmp_frame(o, sizes, ds, a, nn, fr);
+}
+
+/* Prepares the shape of annotation i into s (runs into pool); returns the reason
+ * it is left out (CMP_OUT_*) + 1, 0 when comparable, -1 on allocation failure. */
+static int agree_shape(const Dataset *d, const CmpOpts *o, uint32_t i, const CmpFrame *fr, CmpPool *pool,
+                       CmpShape *s, Err *e) {
+  if (d->cat[i] < 0) return CMP_OUT_NO_CLASS + 1;
+  if (d->iscrowd[i]) return CMP_OUT_CROWD + 1;
+  if (cmp_shape(d, i, o, fr, pool, s, e) != 0) return -1;
+  if (!s->out && o->type == CMP_KEYPOINTS && !sigmas_of(d, o, i, s->n / 3)) s->out = CMP_OUT_SIZE + 1;
+  return s->out;
+}
+
+void cmp_clusters_free(CmpClusters *c) {
+  free(c->cluster);
+  free(c->item);
+  memset(c, 0, sizeof *c);
+}
+
+static int cmp_u32(const void *x, const void *y) {
+  uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+  return a < b ? -1 : a > b;
+}
+
+int cmp_cluster(const Dataset *d, const CmpOpts *o, CmpClusters *out, Err *e) {
+  memset(out, 0, sizeof *out);
+  uint32_t *start = NULL, *anns = NULL, *who = NULL, *head = NULL, *next = NULL, *rows = NULL;
+  CmpShape *sh = NULL;
+  double *sim = NULL;
+  int32_t *d2g = NULL;
+  CmpPool pool = {0};
+  MatchWork mw = {0};
+  size_t cap_sim = 0;
+  int rc = -1;
+  out->cluster = err_malloc(e, ((size_t)d->nann + 1) * sizeof *out->cluster);
+  out->item = err_malloc(e, ((size_t)d->nann + 1) * sizeof *out->item);
+  sh = err_malloc(e, ((size_t)d->nann + 1) * sizeof *sh);
+  who = err_malloc(e, ((size_t)d->nann + 1) * sizeof *who);
+  head = err_malloc(e, ((size_t)d->nann + 1) * sizeof *head);
+  next = err_malloc(e, ((size_t)d->nann + 1) * sizeof *next);
+  rows = err_malloc(e, ((size_t)d->nann + 1) * sizeof *rows);
+  d2g = err_malloc(e, ((size_t)d->nann + 1) * sizeof *d2g);
+  if (!out->cluster || !out->item || !sh || !who || !head || !next || !rows || !d2g ||
+      cmp_group_by_item(d, &start, &anns, e) != 0)
+    goto done;
+  double thr = cmp_sim_thr(o);
+  for (uint32_t i = 0; i < d->nann; i++) out->cluster[i] = CMP_NONE;
+  for (uint32_t k = 0; k < d->nitems; k++) {
+    uint32_t a0 = start[k], n = start[k + 1] - a0, nw = 0;
+    const uint32_t *ia = anns + a0;
+    CmpFrame fr;
+    item_frame(d, o, k, ia, n, &fr);
+    pool.n = 0;
+    for (uint32_t j = 0; j < n; j++) {
+      uint32_t i = ia[j];
+      int why = agree_shape(d, o, i, &fr, &pool, &sh[j], e);
+      if (why < 0) goto done;
+      if (why > 0) {
+        out->left_out[why - 1]++;
+        sh[j].out = 1;
+      } else if (d->annotator[i] < 0) {
+        out->no_annotator++;
+        sh[j].out = 1;
+      } else {
+        who[nw++] = (uint32_t)d->annotator[i];
+      }
+    }
+    qsort(who, nw, sizeof *who, cmp_u32);
+    uint32_t first = out->nclusters;   /* the item's clusters are first .. nclusters-1 */
+    for (uint32_t w = 0; w < nw; w++) {
+      if (w && who[w] == who[w - 1]) continue;
+      uint32_t nr = 0, nc = out->nclusters - first;
+      for (uint32_t j = 0; j < n; j++)
+        if (!sh[j].out && (uint32_t)d->annotator[ia[j]] == who[w]) rows[nr++] = j;
+      if (cmp_reserve((void **)&sim, &cap_sim, (size_t)nr * nc + 1, sizeof *sim, e) != 0) goto done;
+      for (uint32_t r = 0; r < nr; r++)
+        for (uint32_t c = 0; c < nc; c++) {
+          double sum = 0;
+          uint32_t m = 0;
+          for (uint32_t j = head[first + c]; j != CMP_NONE; j = next[j], m++) {
+            const double *sig = o->type == CMP_KEYPOINTS ? sigmas_of(d, o, ia[j], sh[j].n / 3) : NULL;
+            double s = cmp_sim(o, &sh[rows[r]], pool.v, &sh[j], pool.v, 0, sig);
+            sum += isnan(s) ? 0 : s;
+          }
+          sim[(size_t)r * nc + c] = m ? sum / m : 0;
+        }
+      if (cmp_match(o, sim, nr, nc, thr, d2g, &mw, e) != 0) goto done;
+      for (uint32_t r = 0; r < nr; r++) {
+        uint32_t j = rows[r], c;
+        if (d2g[r] >= 0) {
+          c = first + (uint32_t)d2g[r];
+        } else {
+          c = out->nclusters++;
+          out->item[c] = k;
+          head[c] = CMP_NONE;
+        }
+        next[j] = head[c];
+        head[c] = j;
+        out->cluster[ia[j]] = c;
+      }
+    }
+  }
+  rc = 0;
+done:
+  free(start);
+  free(anns);
+  free(sh);
+  free(who);
+  free(head);
+  free(next);
+  free(rows);
+  free(sim);
+  free(d2g);
+  free(pool.v);
+  match_work_free(&mw);
+  if (rc != 0) cmp_clusters_free(out);
+  return rc;
+}
+
+int cmp_alpha(const Dataset *d, const CmpOpts *o, const CmpClusters *c, CmpAlpha *out, Err *e) {
+  memset(out, 0, sizeof *out);
+  uint32_t *size = err_calloc(e, (size_t)c->nclusters + 1, sizeof *size);
+  uint32_t *val = err_malloc(e, ((size_t)d->nann + 1) * sizeof *val);   /* annotation of each value */
+  CmpShape *sh = err_malloc(e, ((size_t)d->nann + 1) * sizeof *sh);
+  const double **sig = err_calloc(e, (size_t)d->nann + 1, sizeof *sig);
+  uint32_t *start = NULL, *anns = NULL;
+  CmpPool pool = {0};
+  int rc = -1;
+  if (!size || !val || !sh || !sig) goto done;
+  for (uint32_t i = 0; i < d->nann; i++)
+    if (c->cluster[i] != CMP_NONE) size[c->cluster[i]]++;
+  /* values in pairable units, item by item; shapes prepared in their item's frame */
+  uint64_t n = 0;
+  uint32_t units = 0;
+  for (uint32_t u = 0; u < c->nclusters; u++) units += size[u] >= 2;
+  if (cmp_group_by_item(d, &start, &anns, e) != 0) goto done;
+  for (uint32_t k = 0; k < d->nitems; k++) {
+    CmpFrame fr;
+    item_frame(d, o, k, anns + start[k], start[k + 1] - start[k], &fr);
+    for (uint32_t j = start[k]; j < start[k + 1]; j++) {
+      uint32_t i = anns[j], u = c->cluster[i];
+      if (u == CMP_NONE || size[u] < 2) continue;
+      val[n] = i;
+      if (agree_shape(d, o, i, &fr, &pool, &sh[n], e) < 0) goto done;
+      sh[n].cls = u;
+      sig[n] = o->type == CMP_KEYPOINTS ? sigmas_of(d, o, i, sh[n].n / 3) : NULL;
+      n++;
+    }
+  }
+  out->units = units;
+  out->pairable = n;
+  if (n < 2) {
+    snprintf(out->why, sizeof out->why, "no item has the same object from two annotators");
+    rc = 0;
+    goto done;
+  }
+  int symmetric = o->type != CMP_KEYPOINTS;
+  double within = 0, all = 0;
+  for (uint64_t a = 0; a < n; a++)
+    for (uint64_t b = symmetric ? a + 1 : 0; b < n; b++) {
+      if (a == b) continue;
+      double s = cmp_sim(o, &sh[a], pool.v, &sh[b], pool.v, 0, sig[b]);
+      if (isnan(s)) {
+        char wa[300], wb[300];
+        dataset_source(d, val[a], wa, sizeof wa);
+        dataset_source(d, val[b], wb, sizeof wb);
+        err_set(e, "alpha with 1 - IoU cannot compare %s with %s (masks of different sizes)", wa, wb);
+        goto done;
+      }
+      double dist = (1 - s) * (symmetric ? 2 : 1);
+      all += dist;
+      if (sh[a].cls == sh[b].cls) within += dist / (size[sh[a].cls] - 1);
+    }
+  out->d_o = within / (double)n;
+  out->d_e = all / ((double)n * (double)(n - 1));
+  if (!(out->d_e > 0)) {
+    snprintf(out->why, sizeof out->why, "no expected disagreement: every pair of shapes is identical");
+  } else {
+    out->defined = 1;
+    out->value = 1 - out->d_o / out->d_e;
+  }
+  rc = 0;
+done:
+  free(start);
+  free(anns);
+  free(size);
+  free(val);
+  free(sh);
+  free(sig);
+  free(pool.v);
+  return rc;
+}

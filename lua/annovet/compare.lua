@@ -1,0 +1,432 @@
+-- Scoring vendors against the gold panel: the C core (host/compare*.c) matches
+-- and finds the conflicts; this file composes what buyers read: per-class
+-- precision, recall and F1, micro and macro averages, the confusion matrix,
+-- disagreement clusters and per-annotator calibration.
+local c = require "annovet.c.compare"
+local json = require "annovet.c.json"
+
+local M = {}
+
+M.types = {"bbox", "segm", "keypoints", "rbox", "polyline", "cuboid", "text", "tag"}
+M.kinds = {"missing", "extra", "wrong_class", "low_overlap", "duplicate", "wrong_attribute",
+  "wrong_keypoint_visibility", "wrong_text"}
+M.UNATTRIBUTED = "(unattributed)"
+
+local is_type = {}
+for _, t in ipairs(M.types) do is_type[t] = true end
+
+-- What the similarity of matches is, by iou type and options.
+local function similarity_name(opts)
+  if opts.iou_type == "keypoints" then return "oks" end
+  if opts.iou_type == "polyline" and opts.chamfer then return "chamfer distance" end
+  if opts.iou_type == "tag" then return "same item" end
+  return "iou"
+end
+
+-- The iou type compared when none is asked for: segm where the gold and every
+-- vendor have polygons or masks, else bbox where all have shapes with a box,
+-- else tag where all have tags.
+function M.default_type(gold, vendors)
+  local sets = {gold:counts().by_type}
+  for _, v in ipairs(vendors) do sets[#sets + 1] = v:counts().by_type end
+  local function all_have(types)
+    for _, s in ipairs(sets) do
+      local any = false
+      for _, t in ipairs(types) do any = any or (s[t] or 0) > 0 end
+      if not any then return false end
+    end
+    return true
+  end
+  if all_have {"polygon", "mask"} then return "segm" end
+  if all_have {"box", "polygon", "mask", "rbox", "keypoints", "text", "cuboid", "polyline"} then return "bbox" end
+  if all_have {"tag"} then return "tag" end
+  return "bbox"
+end
+
+-- Options for the C core from the Lua options (see M.compare).
+local function core_opts(opts)
+  local chamfer = opts.iou_type == "polyline" and opts.chamfer
+  return {
+    type = opts.iou_type or "bbox",
+    iou = chamfer or opts.iou or 0.5,
+    chamfer = chamfer and true or nil,
+    low = opts.low,
+    matcher = opts.matcher,
+    line_width = opts.line_width,
+    chamfer_step = opts.chamfer_step,
+    sigmas = opts.sigmas,
+    map = opts.map,
+    attributes = opts.attributes,
+    count_missing = opts.count_missing_items,
+  }
+end
+
+-- Prepares the gold panel once for several vendors: prepared | nil, message.
+function M.prepare(gold, opts)
+  opts = opts or {}
+  if opts.iou_type and not is_type[opts.iou_type] then
+    error("unknown iou_type '" .. tostring(opts.iou_type) .. "' (one of " .. table.concat(M.types, ", ") .. ")", 2)
+  end
+  return c.gold(gold, core_opts(opts))
+end
+
+-- Scores of one set of counts: every key present in the JSON, null with a reason
+-- in `undefined` where a ratio has no denominator (never NaN).
+local function scores(s, sim)
+  local tp, fp, fn = s.tp, s.fp, s.fn
+  local out = {tp = tp, fp = fp, fn = fn, ignored = s.ignored or 0}
+  local why = {}
+  if tp + fp > 0 then out.precision = tp / (tp + fp) else why.precision = "no vendor annotations" end
+  if tp + fn > 0 then out.recall = tp / (tp + fn) else why.recall = "no gold annotations" end
+  if tp + fp + fn > 0 then out.f1 = 2 * tp / (2 * tp + fp + fn) else why.f1 = "no annotations" end
+  local mean = tp > 0 and s.sum_sim / tp or nil
+  if sim == "chamfer distance" then
+    out.mean_distance = mean
+    why.mean_iou = "polylines compared by Chamfer distance (see mean_distance)"
+    if not mean then why.mean_distance = "no matches" end
+  else
+    out.mean_iou = mean
+    if not mean then why.mean_iou = "no matches" end
+  end
+  if (s.chars or 0) > 0 then out.cer = s.char_edits / s.chars end
+  if (s.words or 0) > 0 then out.wer = s.word_edits / s.words end
+  if next(why) then out.undefined = why end
+  return out
+end
+
+local function add_counts(acc, s)
+  for _, k in ipairs {"tp", "fp", "fn", "ignored", "sum_sim", "char_edits", "chars", "word_edits", "words"} do
+    acc[k] = (acc[k] or 0) + (s[k] or 0)
+  end
+end
+
+-- Micro (pooled counts) and macro (mean over classes with gold or vendor
+-- instances, each ratio over the classes where it is defined) averages.
+local function averages(per_class, order, sim)
+  local pooled = {tp = 0, fp = 0, fn = 0, ignored = 0, sum_sim = 0}
+  local sums, counts, n = {}, {}, 0
+  local keys = {"precision", "recall", "f1", sim == "chamfer distance" and "mean_distance" or "mean_iou"}
+  for _, name in ipairs(order) do
+    local s = per_class[name]
+    if s.gold > 0 or s.vendor > 0 then
+      n = n + 1
+      add_counts(pooled, s.counts)
+      for _, k in ipairs(keys) do
+        if s[k] then
+          sums[k] = (sums[k] or 0) + s[k]
+          counts[k] = (counts[k] or 0) + 1
+        end
+      end
+    end
+  end
+  local macro = {classes = n}
+  local why = {}
+  for _, k in ipairs(keys) do
+    if counts[k] then
+      macro[k] = sums[k] / counts[k]
+      if counts[k] < n then
+        why[k] = string.format("averaged over the %d of %d classes where it is defined", counts[k], n)
+      end
+    else
+      why[k] = n == 0 and "no class has annotations" or "defined for no class"
+    end
+  end
+  if next(why) then macro.undefined = why end
+  return scores(pooled, sim), macro
+end
+
+-- Per-class tables from the C counts: name -> scores (+ gold, vendor counts).
+local function per_class_tables(classes, sim)
+  local per_class, order = {}, {}
+  for _, k in ipairs(classes) do
+    local s = scores(k, sim)
+    s.gold, s.vendor, s.in_gold, s.in_vendor = k.gold, k.vendor, k.in_gold, k.in_vendor
+    s.counts = k
+    per_class[k.name] = s
+    order[#order + 1] = k.name
+  end
+  return per_class, order
+end
+
+-- Ranked list of {key..., count} from a table key -> count (ties by key).
+local function ranked(counts, make)
+  local list = {}
+  for key, n in pairs(counts) do list[#list + 1] = make(key, n) end
+  table.sort(list, function(a, b)
+    if a.count ~= b.count then return a.count > b.count end
+    return a.key < b.key
+  end)
+  for i, x in ipairs(list) do x.key, x.rank = nil, i end
+  return list
+end
+
+local SEP = "\0"
+
+-- Disagreement clusters from the conflicts: class pairs (wrong class), class and
+-- attribute (with the most frequent change), items and classes, each ranked.
+local function clusters(conflicts)
+  local pairs_, attrs, changes, items, item_kinds, classes, class_kinds = {}, {}, {}, {}, {}, {}, {}
+  for _, cf in ipairs(conflicts) do
+    if cf.kind == "wrong_class" then
+      local k = cf.gold_class .. SEP .. cf.vendor_class
+      pairs_[k] = (pairs_[k] or 0) + 1
+    elseif cf.kind == "wrong_attribute" then
+      local k = cf.gold_class .. SEP .. cf.attribute
+      attrs[k] = (attrs[k] or 0) + 1
+      local ch = changes[k] or {}
+      changes[k] = ch
+      local v = tostring(cf.gold_value) .. " -> " .. tostring(cf.vendor_value)
+      ch[v] = (ch[v] or 0) + 1
+    end
+    items[cf.item] = (items[cf.item] or 0) + 1
+    local ik = item_kinds[cf.item] or {}
+    item_kinds[cf.item] = ik
+    ik[cf.kind] = (ik[cf.kind] or 0) + 1
+    local cls = cf.gold_class or cf.vendor_class
+    classes[cls] = (classes[cls] or 0) + 1
+    local ck = class_kinds[cls] or {}
+    class_kinds[cls] = ck
+    ck[cf.kind] = (ck[cf.kind] or 0) + 1
+  end
+  return {
+    class_pairs = ranked(pairs_, function(k, n)
+      local g, v = k:match("^(.-)%z(.*)$")
+      return {key = k, gold = g, vendor = v, count = n}
+    end),
+    attributes = ranked(attrs, function(k, n)
+      local cls, attr = k:match("^(.-)%z(.*)$")
+      local top = ranked(changes[k], function(ch, m) return {key = ch, change = ch, count = m} end)[1]
+      return {key = k, class = cls, attribute = attr, count = n, most_common = top.change}
+    end),
+    items = ranked(items, function(k, n) return {key = k, item = k, count = n, kinds = item_kinds[k]} end),
+    classes = ranked(classes, function(k, n) return {key = k, class = k, count = n, kinds = class_kinds[k]} end),
+  }
+end
+
+-- The confusion matrix: gold class (or "extra") -> vendor class (or "missed") ->
+-- count, zero cells left out.
+local function confusion(per_class, order, conflicts)
+  local m = {}
+  local function add(g, v)
+    local row = m[g] or {}
+    m[g] = row
+    row[v] = (row[v] or 0) + 1
+  end
+  for _, name in ipairs(order) do
+    local tp = per_class[name].tp
+    if tp > 0 then
+      m[name] = m[name] or {}
+      m[name][name] = tp
+    end
+  end
+  for _, cf in ipairs(conflicts) do
+    local k = cf.kind
+    if k == "missing" then add(cf.gold_class, "missed")
+    elseif k == "extra" or k == "duplicate" then add("extra", cf.vendor_class)
+    elseif k == "wrong_class" then add(cf.gold_class, cf.vendor_class)
+    elseif k == "low_overlap" then
+      add(cf.gold_class, "missed")
+      add("extra", cf.vendor_class)
+    end
+  end
+  return m
+end
+
+-- Per-annotator calibration: the same scores per vendor annotator id.
+local function annotator_tables(res, order, conflicts, sim)
+  local out = {}
+  local kinds = {}
+  for _, cf in ipairs(conflicts) do
+    local k = kinds[cf.annotator] or {}
+    kinds[cf.annotator] = k
+    k[cf.kind] = (k[cf.kind] or 0) + 1
+  end
+  for _, a in ipairs(res:annotators()) do
+    local pc, names = {}, {}
+    for idx, s in pairs(a.classes) do
+      local sc = scores(s, sim)
+      sc.counts = s
+      sc.gold, sc.vendor = s.tp + s.fn, s.tp + s.fp
+      pc[order[idx]] = sc
+      names[#names + 1] = order[idx]
+    end
+    if #names > 0 or kinds[a.name] then
+      table.sort(names)
+      local micro, macro = averages(pc, names, sim)
+      for _, s in pairs(pc) do s.counts = nil end
+      out[a.name] = {per_class = pc, micro = micro, macro = macro, conflicts = kinds[a.name] or {}}
+    end
+  end
+  return out
+end
+
+local Result = {}
+Result.__index = Result
+
+-- res:conflicts([filter]) -> iterator over conflicts; filter {kind=, item=,
+-- class=, annotator=} keeps those that match every field given.
+function Result:conflicts(filter)
+  local list, i = self.conflict_list, 0
+  return function()
+    while true do
+      i = i + 1
+      local cf = list[i]
+      if not cf then return nil end
+      if not filter or ((not filter.kind or cf.kind == filter.kind) and (not filter.item or cf.item == filter.item)
+          and (not filter.class or cf.gold_class == filter.class or cf.vendor_class == filter.class)
+          and (not filter.annotator or cf.annotator == filter.annotator)) then
+        return cf
+      end
+    end
+  end
+end
+
+-- res:matches() -> iterator over true positives {item, class, iou, gold_id, ...}.
+function Result:matches()
+  return (self.core:matches())
+end
+
+local function null(v)
+  if v == nil then return json.null end
+  return v
+end
+
+-- Scores as JSON values: every ratio key present (null when undefined).
+local function json_scores(s, sim)
+  local keys = {"precision", "recall", "f1"}
+  keys[#keys + 1] = sim == "chamfer distance" and "mean_distance" or "mean_iou"
+  local out = {}
+  for k, v in pairs(s) do
+    if k ~= "counts" and k ~= "in_gold" and k ~= "in_vendor" then out[k] = v end
+  end
+  for _, k in ipairs(keys) do out[k] = null(s[k]) end
+  if sim == "chamfer distance" then out.mean_iou = json.null end
+  return out
+end
+
+local function json_list(t)
+  return json.array(t or {})
+end
+
+-- The vendor's result in the JSON shape of `annovet compare` (issue 5).
+-- opts.clusters_top: how many of each cluster list (default 10; 0 for all).
+function Result:to_json(opts)
+  opts = opts or {}
+  local top = opts.clusters_top or 10
+  local sim = self.similarity
+  local pc = {}
+  for name, s in pairs(self.per_class) do pc[name] = json_scores(s, sim) end
+  local ann = {}
+  for name, a in pairs(self.annotators) do
+    local apc = {}
+    for cls, s in pairs(a.per_class) do apc[cls] = json_scores(s, sim) end
+    ann[name] = {per_class = apc, micro = json_scores(a.micro, sim), macro = json_scores(a.macro, sim),
+      conflicts = a.conflicts}
+  end
+  local cl = {}
+  for k, list in pairs(self.clusters) do
+    local cut = {}
+    for i, x in ipairs(list) do
+      if top > 0 and i > top then break end
+      cut[i] = x
+    end
+    cl[k] = json_list(cut)
+  end
+  local items = {}
+  for k, v in pairs(self.items) do items[k] = type(v) == "table" and json_list(v) or v end
+  local cats = {}
+  for k, v in pairs(self.categories) do cats[k] = (k == "mapped" or k == "map_unused") and v or json_list(v) end
+  return {
+    file = self.file,
+    iou_type = self.iou_type,
+    similarity = sim,
+    per_class = pc,
+    micro = json_scores(self.micro, sim),
+    macro = json_scores(self.macro, sim),
+    conflicts = json_list(self.conflict_list),
+    conflict_counts = self.conflict_counts,
+    confusion = self.confusion,
+    clusters = cl,
+    annotators = ann,
+    items = items,
+    categories = cats,
+    left_out = self.left_out,
+  }
+end
+
+-- Fields of a conflict kept in results (the C table has a few more).
+local CONFLICT_FIELDS = {"kind", "item", "gold_class", "vendor_class", "gold_id", "vendor_id", "gold_index",
+  "vendor_index", "iou", "annotator", "attribute", "gold_value", "vendor_value", "gold_text", "vendor_text",
+  "cer", "wer", "keypoints_differ", "keypoints", "gold_source", "vendor_source"}
+
+-- Scores one vendor against a prepared gold panel (M.prepare) or a gold dataset.
+-- Returns the result object, or nil and a message.
+function M.run(prepared, vendor, opts)
+  opts = opts or {}
+  local res, err = c.run(prepared, vendor)
+  if not res then return nil, err end
+  local sim = similarity_name(opts)
+  local per_class, order = per_class_tables(res:classes(), sim)
+  local list, counts = {}, {}
+  local it = res:conflicts()
+  for cf in it do
+    if cf.kind == "low_overlap" and opts.iou_type == "polyline" and opts.chamfer then
+      cf.distance, cf.iou = cf.iou, nil
+    end
+    local t = {}
+    for _, k in ipairs(CONFLICT_FIELDS) do t[k] = cf[k] end
+    list[#list + 1] = t
+    counts[cf.kind] = (counts[cf.kind] or 0) + 1
+  end
+  local micro, macro = averages(per_class, order, sim)
+  local self = setmetatable({
+    core = res,
+    file = opts.file,
+    iou_type = res:type(),
+    similarity = sim,
+    per_class = per_class,
+    class_order = order,
+    micro = micro,
+    macro = macro,
+    conflict_list = list,
+    conflict_counts = counts,
+    confusion = confusion(per_class, order, list),
+    clusters = clusters(list),
+    annotators = annotator_tables(res, order, list, sim),
+    items = res:items(),
+    categories = res:categories(),
+    left_out = res:left_out(),
+  }, Result)
+  return self
+end
+
+-- annovet.compare(gold, vendor, opts) -> result | nil, message.
+-- gold: a dataset (or what M.prepare returned); vendor: a dataset.
+-- opts: iou_type (bbox, segm, keypoints, rbox, polyline, cuboid, text, tag;
+-- default M.default_type), iou (0.5), matcher ("optimal" or "greedy"), low
+-- (low-overlap floor, 0.1), chamfer (polylines: match at or below this Chamfer
+-- distance instead of by band IoU), line_width (band width where a polyline has
+-- none, 10), chamfer_step (1), sigmas ({class = {...}}: OKS sigmas; COCO's for
+-- 17 keypoints), map ({vendor_class = gold_class}), attributes (a list of keys to
+-- compare, or false for none; default every key of the gold annotation but
+-- "annotator"), count_missing_items (gold items the vendor lacks count as missed).
+-- The result has per_class, micro, macro, confusion, clusters, annotators, items,
+-- categories, left_out, conflict_counts, :conflicts([filter]), :matches(),
+-- :to_json().
+function M.compare(gold, vendor, opts)
+  opts = opts or {}
+  local o = {}
+  for k, v in pairs(opts) do o[k] = v end
+  local prepared = gold
+  if type(gold) == "userdata" and gold.iou_type then
+    o.iou_type, o.chamfer = gold:iou_type()
+  else
+    o.iou_type = o.iou_type or M.default_type(gold, {vendor})
+    local p, err = M.prepare(gold, o)
+    if not p then return nil, err end
+    prepared = p
+  end
+  return M.run(prepared, vendor, o)
+end
+
+return M
