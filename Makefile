@@ -56,6 +56,8 @@ SRC := \
 	host/compare_item.c \
 	host/compare_agree.c \
 	host/l_compare.c \
+	host/csvout.c \
+	host/l_csv.c \
 	build/embed.c \
 	build/version.c
 

@@ -177,8 +177,9 @@ int cmp_alpha(const Dataset *d, const CmpOpts *o, const CmpClusters *c, CmpAlpha
   }
   out->units = units;
   out->pairable = n;
-  if (n < 2) {
-    snprintf(out->why, sizeof out->why, "no item has the same object from two annotators");
+  if (n < 2 || units < 2) {
+    snprintf(out->why, sizeof out->why, n < 2 ? "no item has the same object from two annotators"
+             : "one unit: chance disagreement cannot be estimated from a single unit");
     rc = 0;
     goto done;
   }

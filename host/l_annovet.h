@@ -19,6 +19,7 @@ const struct Dataset *l_dataset_check(lua_State *L, int idx);
 
 int luaopen_annovet_c_cocoeval(lua_State *L);
 int luaopen_annovet_c_compare(lua_State *L);
+int luaopen_annovet_c_csv(lua_State *L);
 int luaopen_annovet_c_geom(lua_State *L);
 int luaopen_annovet_c_model(lua_State *L);
 int luaopen_annovet_c_store(lua_State *L);

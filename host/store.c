@@ -55,6 +55,14 @@ static const char *const migrations[] = {
   "CREATE INDEX deliveries_sha ON deliveries(sha256);"
   "CREATE INDEX evaluations_delivery ON evaluations(delivery_id);"
   "INSERT INTO meta(key, value) VALUES ('application', 'annovet');",
+  /* 2: what an evaluation compared, so drift can follow a vendor across batches */
+  "ALTER TABLE evaluations ADD COLUMN tool_commit TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN vendor TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN batch TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN gold_sha256 TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN input_path TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN input_sha256 TEXT;"
+  "CREATE INDEX evaluations_kind_vendor ON evaluations(kind, vendor, created_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

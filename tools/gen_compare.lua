@@ -2,6 +2,7 @@
 -- COCO instances files, for compare's tests and bench/compare.sh. Run with lua5.4:
 --   lua5.4 tools/gen_compare.lua --out DIR [--seed N] [--images N] [--objects N]
 --          [--vendors NAME:PROFILE,...] [--crowd F] [--drop F] [--prefix P] [--boxes]
+--          [--panel N]
 -- Writes DIR/gold.json and DIR/NAME.json per vendor. Defaults give a panel the
 -- size of COCO val2017 (5,000 images, 36,000 objects with polygons, about 1%
 -- crowd regions as RLE) and three vendors: acme:careful, budget:sloppy, rapid:loose.
@@ -15,9 +16,12 @@
 -- (left out), and name two to four annotators. --drop leaves that fraction of
 -- images out of the vendors' files; --prefix puts a folder before their file
 -- names (items then pair by basename); --boxes writes boxes only (no polygons).
+-- --panel N also writes DIR/panel.json: N annotators (ann1.., profiles careful,
+-- sloppy, loose in turn) on every image, for agreement (with --drop, an
+-- annotator skips that fraction of images).
 -- The same seed gives the same bytes with any Lua 5.4.
 
-local opts = {seed = 1, images = 5000, objects = 36000, crowd = 0.01, drop = 0, prefix = "",
+local opts = {seed = 1, images = 5000, objects = 36000, crowd = 0.01, drop = 0, prefix = "", panel = 0,
   vendors = "acme:careful,budget:sloppy,rapid:loose", out = ""}
 local i = 1
 while i <= #arg do
@@ -174,6 +178,41 @@ for _, im in ipairs(images) do
 end
 write_file(opts.out .. "/gold.json", images, gold_ids, anns)
 
+-- One annotator's objects of image im (profile p) through add(o, class, crowd).
+local function annotate(im, p, add)
+  for _, g in ipairs(im.objs) do
+    if g.crowd and math.random() < 0.5 then
+      -- people in a crowd region, one by one: ignored, not false
+      for _ = 1, math.random(3) do
+        local w, h = g.w * (0.2 + math.random() * 0.3), g.h * (0.2 + math.random() * 0.3)
+        add({x = g.x + math.random() * (g.w - w), y = g.y + math.random() * (g.h - h), w = w, h = h,
+          radii = star(8), occ = "heavy"}, g.cat, false)
+      end
+    end
+    if not g.crowd and math.random() >= p.miss then
+      local s = 1 + gauss() * p.scale
+      local w, h = math.max(2, g.w * s + gauss() * p.jitter), math.max(2, g.h * s + gauss() * p.jitter)
+      local o = {x = g.x + (g.w - w) / 2 + gauss() * p.jitter, y = g.y + (g.h - h) / 2 + gauss() * p.jitter,
+        w = w, h = h, radii = g.radii, occ = g.occ}
+      if math.random() < p.attr then o.occ = OCCLUSION[math.random(3)] end
+      local cat = g.cat
+      if math.random() < p.wrong then cat = (cat + math.random(NCATS - 1) - 1) % NCATS + 1 end
+      add(o, cat, math.random() < 0.005)
+      if math.random() < p.dup then
+        add({x = o.x + 2, y = o.y + 2, w = o.w, h = o.h, radii = o.radii, occ = o.occ}, cat, false)
+      end
+    end
+  end
+  for _ = 1, #im.objs do
+    if math.random() < p.extra then
+      local side = 8 + math.random() * 80
+      local o = {x = math.random() * (im.w - side), y = math.random() * (im.h - side), w = side, h = side,
+        radii = star(8), occ = "none"}
+      add(o, math.random(NCATS), false)
+    end
+  end
+end
+
 -- Vendors.
 for spec in opts.vendors:gmatch("[^,]+") do
   local name, profile = spec:match("^([%w_%-]+):(%w+)$")
@@ -193,44 +232,31 @@ for spec in opts.vendors:gmatch("[^,]+") do
       local vim = {id = k, w = im.w, h = im.h, file = opts.prefix .. im.file}
       imgs[#imgs + 1] = vim
       local annotator = who[math.random(#who)]
-      local function add(o, cat, crowd)
+      annotate(im, p, function(o, cat, crowd)
         vid = vid + 1
-        local vj = p.jitter / 3
-        vanns[#vanns + 1] = ann_json(vid, vim.id, cat_id[cat], o, im, polygon(o, vj), crowd,
+        vanns[#vanns + 1] = ann_json(vid, vim.id, cat_id[cat], o, im, polygon(o, p.jitter / 3), crowd,
           string.format(',"annotator":"%s"', annotator))
-      end
-      for _, g in ipairs(im.objs) do
-        if g.crowd and math.random() < 0.5 then
-          -- people in a crowd region, one by one: ignored, not false
-          for _ = 1, math.random(3) do
-            local w, h = g.w * (0.2 + math.random() * 0.3), g.h * (0.2 + math.random() * 0.3)
-            add({x = g.x + math.random() * (g.w - w), y = g.y + math.random() * (g.h - h), w = w, h = h,
-              radii = star(8), occ = "heavy"}, g.cat, false)
-          end
-        end
-        if not g.crowd and math.random() >= p.miss then
-          local s = 1 + gauss() * p.scale
-          local w, h = math.max(2, g.w * s + gauss() * p.jitter), math.max(2, g.h * s + gauss() * p.jitter)
-          local o = {x = g.x + (g.w - w) / 2 + gauss() * p.jitter, y = g.y + (g.h - h) / 2 + gauss() * p.jitter,
-            w = w, h = h, radii = g.radii, occ = g.occ}
-          if math.random() < p.attr then o.occ = OCCLUSION[math.random(3)] end
-          local cat = g.cat
-          if math.random() < p.wrong then cat = (cat + math.random(NCATS - 1) - 1) % NCATS + 1 end
-          add(o, cat, math.random() < 0.005)
-          if math.random() < p.dup then
-            add({x = o.x + 2, y = o.y + 2, w = o.w, h = o.h, radii = o.radii, occ = o.occ}, cat, false)
-          end
-        end
-      end
-      for _ = 1, #im.objs do
-        if math.random() < p.extra then
-          local side = 8 + math.random() * 80
-          local o = {x = math.random() * (im.w - side), y = math.random() * (im.h - side), w = side, h = side,
-            radii = star(8), occ = "none"}
-          add(o, math.random(NCATS), false)
-        end
-      end
+      end)
     end
   end
   write_file(opts.out .. "/" .. name .. ".json", imgs, cat_id, vanns)
+end
+
+-- A panel of annotators on the same images, in one file (for agreement).
+if opts.panel > 0 then
+  local kinds = {"careful", "sloppy", "loose"}
+  local anns, pid = {}, 0
+  for _, im in ipairs(images) do
+    for a = 1, opts.panel do
+      local p = PROFILES[kinds[(a - 1) % #kinds + 1]]
+      if math.random() >= opts.drop then
+        annotate(im, p, function(o, cat, crowd)
+          pid = pid + 1
+          anns[#anns + 1] = ann_json(pid, im.id, gold_ids[cat], o, im, polygon(o, p.jitter / 3), crowd,
+            string.format(',"annotator":"ann%d"', a))
+        end)
+      end
+    end
+  end
+  write_file(opts.out .. "/panel.json", images, gold_ids, anns)
 end

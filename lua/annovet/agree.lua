@@ -2,6 +2,7 @@
 -- function per coefficient. The arithmetic is C (host/agreement.c); this file
 -- only checks names and passes options through.
 local c = require "annovet.c.agree"
+local ccompare = require "annovet.c.compare"
 
 local M = {}
 
@@ -78,6 +79,110 @@ function M.compute(data, opts)
     data = d
   end
   return c.compute(data, opts)
+end
+
+-- ---- agreement over annotations (boxes, polygons, keypoints, ...) ----
+
+M.NONE = "(none)"
+
+-- The C options of the spatial clustering from the Lua ones.
+local function cluster_opts(ds, opts)
+  local compare = require "annovet.compare"
+  local t = opts.iou_type or compare.default_type(ds, {})
+  local chamfer = t == "polyline" and opts.chamfer
+  return {type = t, iou = chamfer or opts.iou or 0.5, chamfer = chamfer and true or nil, matcher = opts.matcher,
+    line_width = opts.line_width, chamfer_step = opts.chamfer_step, sigmas = opts.sigmas}
+end
+
+-- Reliability data from several annotators' annotations of the same items: per
+-- item, the annotators' shapes are matched one-to-one across annotators (in
+-- annotator order, each matched optimally to the clusters so far at the
+-- threshold, class-agnostic); each cluster is a unit, each annotator's class in
+-- it a rating. An annotator who annotated the item but has no shape in a cluster
+-- rates it "(none)" (opts.unmatched = "none", the default) or not at all
+-- ("missing"). opts.raters = "all" counts every annotator of the dataset as
+-- having seen every item (default "item": those with an annotation on it).
+-- opts: iou_type (default as compare), iou (0.5), matcher, chamfer, line_width,
+-- sigmas, unmatched, raters. Returns data (for M.compute), info
+-- {clusters, units, left_out, no_annotator}; or nil and a message.
+function M.from_annotations(ds, opts)
+  opts = opts or {}
+  local unmatched, raters = opts.unmatched or "none", opts.raters or "item"
+  if unmatched ~= "none" and unmatched ~= "missing" then
+    error("unmatched must be 'none' or 'missing', not '" .. tostring(unmatched) .. "'", 2)
+  end
+  if raters ~= "item" and raters ~= "all" then error("raters must be 'item' or 'all', not '" .. tostring(raters) .. "'", 2) end
+  local co = cluster_opts(ds, opts)
+  local cl, err = ccompare.clusters(ds, co)
+  if not cl then return nil, err end
+  local ratings, members, seen, item_file = {}, {}, {}, {}
+  local all = {}
+  for a in ds:annotations() do
+    local who = a.annotator
+    if who then
+      all[who] = true
+      local k = seen[a.item] or {}
+      seen[a.item] = k
+      k[who] = true
+      item_file[a.item] = a.file ~= "" and a.file or ("#" .. a.item)
+    end
+    local u = cl.cluster[a.index]
+    if u then
+      local m = members[u] or {}
+      members[u] = m
+      m[who] = true
+      ratings[#ratings + 1] = {u, who, a.category}
+    end
+  end
+  local items = {}
+  for it in ds:items() do items[it.index] = it.id end
+  if unmatched == "none" then
+    local everyone = {}
+    for who in pairs(all) do everyone[#everyone + 1] = who end
+    table.sort(everyone)
+    for u = 1, cl.n do
+      local id = items[cl.item[u]]
+      local who_saw = raters == "all" and everyone or {}
+      if raters == "item" then
+        for who in pairs(seen[id] or {}) do who_saw[#who_saw + 1] = who end
+        table.sort(who_saw)
+      end
+      for _, who in ipairs(who_saw) do
+        if not members[u][who] then ratings[#ratings + 1] = {u, who, M.NONE} end
+      end
+    end
+  end
+  for _, r in ipairs(ratings) do
+    local id = items[cl.item[r[1]]]
+    r[1] = string.format("%s#%d", item_file[id] or ("#" .. id), r[1])
+  end
+  local data, derr = c.table({ratings = ratings}, {})
+  if not data then return nil, derr end
+  return data, {clusters = cl.n, left_out = cl.left_out, no_annotator = cl.no_annotator, iou_type = co.type}
+end
+
+-- Krippendorff's alpha with distance 1 - IoU (OKS, 1 / (1 + Chamfer distance))
+-- over the shapes clustered as in M.from_annotations: clusters with shapes of two
+-- or more annotators are the pairable units; chance disagreement pairs every
+-- pairable shape with every other, across items. Returns {metric, level = "iou",
+-- value | undefined, units, pairable, d_o, d_e, clusters, iou_type}, or nil and a
+-- message.
+function M.alpha_iou(ds, opts)
+  opts = opts or {}
+  local co = cluster_opts(ds, opts)
+  co.alpha = true
+  local cl, err = ccompare.clusters(ds, co)
+  if not cl then return nil, err end
+  local a = cl.alpha
+  local raters = {}
+  for x in ds:annotations() do
+    if x.annotator and cl.cluster[x.index] then raters[x.annotator] = true end
+  end
+  local nr = 0
+  for _ in pairs(raters) do nr = nr + 1 end
+  return {metric = "krippendorff_alpha", level = "iou", value = a.value, undefined = a.undefined,
+    units = a.units, raters = nr, pairable = a.pairable, d_o = a.d_o, d_e = a.d_e, clusters = cl.n,
+    iou_type = co.type}
 end
 
 -- annovet.agree.<metric>(data, opts): the same as compute with that metric.

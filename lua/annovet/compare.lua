@@ -11,6 +11,7 @@ M.types = {"bbox", "segm", "keypoints", "rbox", "polyline", "cuboid", "text", "t
 M.kinds = {"missing", "extra", "wrong_class", "low_overlap", "duplicate", "wrong_attribute",
   "wrong_keypoint_visibility", "wrong_text"}
 M.UNATTRIBUTED = "(unattributed)"
+M.MISSED, M.EXTRA = "(missed)", "(extra)"
 
 local is_type = {}
 for _, t in ipairs(M.types) do is_type[t] = true end
@@ -203,8 +204,9 @@ local function clusters(conflicts)
   }
 end
 
--- The confusion matrix: gold class (or "extra") -> vendor class (or "missed") ->
--- count, zero cells left out.
+-- The confusion matrix: gold class (or "(extra)": no gold object) -> vendor class
+-- (or "(missed)": no vendor annotation) -> count, zero cells left out. A low
+-- overlap pair counts as missed and extra, a duplicate as extra.
 local function confusion(per_class, order, conflicts)
   local m = {}
   local function add(g, v)
@@ -221,12 +223,12 @@ local function confusion(per_class, order, conflicts)
   end
   for _, cf in ipairs(conflicts) do
     local k = cf.kind
-    if k == "missing" then add(cf.gold_class, "missed")
-    elseif k == "extra" or k == "duplicate" then add("extra", cf.vendor_class)
+    if k == "missing" then add(cf.gold_class, M.MISSED)
+    elseif k == "extra" or k == "duplicate" then add(M.EXTRA, cf.vendor_class)
     elseif k == "wrong_class" then add(cf.gold_class, cf.vendor_class)
     elseif k == "low_overlap" then
-      add(cf.gold_class, "missed")
-      add("extra", cf.vendor_class)
+      add(cf.gold_class, M.MISSED)
+      add(M.EXTRA, cf.vendor_class)
     end
   end
   return m

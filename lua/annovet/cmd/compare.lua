@@ -1,0 +1,323 @@
+-- annovet compare: scores vendors' deliveries against the gold panel.
+local compare = require "annovet.compare"
+local dataset = require "annovet.dataset"
+local evaluations = require "annovet.evaluations"
+local json = require "annovet.c.json"
+local report = require "annovet.compare_report"
+local store = require "annovet.store"
+local util = require "annovet.c.util"
+
+local USAGE = "annovet compare --gold G --vendor NAME=FILE [--vendor ...] [--iou 0.5] " ..
+  "[--iou-type bbox|segm|keypoints|rbox|polyline|cuboid|text|tag] [--matcher optimal|greedy] " ..
+  "[--out DIR] [--format json|csv|table] [--store DB [--batch B]]"
+
+local function split_list(s)
+  local out = {}
+  for item in (s .. ","):gmatch("([^,]*),") do
+    item = item:match("^%s*(.-)%s*$")
+    if item ~= "" then out[#out + 1] = item end
+  end
+  return out
+end
+
+-- "NAME=FILE" (or FILE, named by its stem) -> name, file.
+local function vendor_spec(s, cli)
+  local name, file = s:match("^([^=]+)=(.+)$")
+  if not name then
+    file = s
+    name = s:match("([^/\\]+)$"):gsub("%.[^.]*$", "")
+  end
+  if name == "" or file == "" then cli.fail("--vendor: expected NAME=FILE, got '" .. s .. "'") end
+  return name, file
+end
+
+local function number_opt(v, flag, cli, lo, hi)
+  if v == nil then return nil end
+  local x = tonumber(v)
+  if not x or x ~= x or (lo and x <= lo) or (hi and x > hi) then
+    cli.fail(string.format("%s: expected a number%s, got '%s'", flag,
+      (lo and hi) and string.format(" in (%g, %g]", lo, hi) or (lo and string.format(" > %g", lo) or ""), v))
+  end
+  return x
+end
+
+-- The comparison options from the command line.
+local function options(opts, cli)
+  local o = {iou_type = opts.iou_type, matcher = opts.matcher or "optimal",
+    count_missing_items = opts.count_missing_items}
+  if o.iou_type then
+    local ok = false
+    for _, t in ipairs(compare.types) do ok = ok or t == o.iou_type end
+    if not ok then cli.fail("--iou-type: expected one of " .. table.concat(compare.types, ", ") .. ", got '" .. o.iou_type .. "'") end
+  end
+  if o.matcher ~= "optimal" and o.matcher ~= "greedy" then
+    cli.fail("--matcher: expected optimal or greedy, got '" .. o.matcher .. "'")
+  end
+  o.iou = number_opt(opts.iou, "--iou", cli, 0, 1) or 0.5
+  o.low = number_opt(opts.low_iou, "--low-iou", cli, 0, 1)
+  if o.low and o.low >= o.iou then cli.fail("--low-iou must be below --iou") end
+  if opts.chamfer then
+    if o.iou_type ~= "polyline" then cli.fail("--chamfer goes with --iou-type polyline") end
+    o.chamfer = number_opt(opts.chamfer, "--chamfer", cli, 0)
+    o.low = nil
+  end
+  o.line_width = number_opt(opts.line_width, "--line-width", cli, 0)
+  if opts.kpt_sigmas then
+    o.sigmas = {}
+    for _, spec in ipairs(opts.kpt_sigmas) do
+      local cls, list = spec:match("^([^=]+)=(.+)$")
+      if not cls then cli.fail("--kpt-sigmas: expected CLASS=S,S,..., got '" .. spec .. "'") end
+      local s = {}
+      for _, x in ipairs(split_list(list)) do s[#s + 1] = number_opt(x, "--kpt-sigmas " .. cls, cli, 0) end
+      o.sigmas[cls] = s
+    end
+  end
+  if opts.map then
+    o.map = {}
+    for _, spec in ipairs(opts.map) do
+      local from, to = spec:match("^([^=]+)=(.+)$")
+      if not from then cli.fail("--map: expected VENDOR_CLASS=GOLD_CLASS, got '" .. spec .. "'") end
+      o.map[from] = to
+    end
+  end
+  if opts.no_attributes and opts.attributes then cli.fail("--attributes and --no-attributes exclude each other") end
+  if opts.no_attributes then o.attributes = false end
+  if opts.attributes then o.attributes = split_list(opts.attributes) end
+  return o
+end
+
+local function report_read_warnings(path, ds, cli)
+  for _, w in ipairs(ds:warnings()) do
+    cli.warn(string.format("%s: %s (%d; first: %s)", path, w.kind, w.count, w.example))
+  end
+end
+
+local function first_few(list, n)
+  local out = {}
+  for i = 1, math.min(#list, n or 3) do out[i] = list[i] end
+  return table.concat(out, ", ") .. (#list > (n or 3) and ", ..." or "")
+end
+
+-- Says on stderr what the comparison of one vendor left out or could not pair,
+-- and stops when no honest score is possible.
+local function check_vendor(name, file, r, vds, cli)
+  local items, cats = r.items, r.categories
+  if items.compared == 0 then
+    cli.fail(string.format("%s (%s): none of its %d items is in the gold panel by file name or basename " ..
+      "(gold items: %d)%s", name, file, items.vendor, items.gold,
+      #items.size_differs > 0 and string.format("; %d differ in size", #items.size_differs) or ""))
+  end
+  local ncats = 0
+  for _ in vds:categories() do ncats = ncats + 1 end
+  local gold_classes = 0
+  for _, k in ipairs(r.class_order) do gold_classes = gold_classes + (r.per_class[k].in_gold and 1 or 0) end
+  if ncats > 0 and #cats.unmapped_gold == gold_classes then
+    cli.fail(string.format("%s (%s): none of its classes (%s) is a gold class by name; map them with " ..
+      "--map VENDOR_CLASS=GOLD_CLASS", name, file, first_few(cats.unmapped_vendor, 5)))
+  end
+  local function warn(fmt, ...) cli.warn(name .. ": " .. string.format(fmt, ...)) end
+  if #cats.unmapped_vendor > 0 then
+    warn("%d vendor classes are not gold classes (%s): their annotations count as false positives; " ..
+      "--map VENDOR_CLASS=GOLD_CLASS pairs them", #cats.unmapped_vendor, first_few(cats.unmapped_vendor))
+  end
+  if #cats.unmapped_gold > 0 then
+    warn("%d gold classes have no vendor class of the same name (%s)", #cats.unmapped_gold, first_few(cats.unmapped_gold))
+  end
+  for from, to in pairs(cats.map_unused) do warn("--map %s=%s: the vendor has no class '%s'", from, to, from) end
+  if #items.not_delivered > 0 then
+    warn("%d gold items are not in the delivery (%s): %s", #items.not_delivered, first_few(items.not_delivered),
+      r.counted_missing and "their objects count as missed" or "left out (--count-missing-items counts them as missed)")
+  end
+  if #items.size_differs > 0 then
+    local s = items.size_differs[1]
+    warn("%d items differ in size from the gold and are left out (first: %s, gold %dx%d, vendor %dx%d)",
+      #items.size_differs, s.item, s.gold[1], s.gold[2], s.vendor[1], s.vendor[2])
+  end
+  if #items.not_in_gold > 0 then
+    warn("%d delivered items are not in the gold panel (not scored)", #items.not_in_gold)
+  end
+  if #items.twice > 0 then warn("%d items pair with a gold item another one already took (%s)", #items.twice, first_few(items.twice)) end
+  if #items.ambiguous > 0 then
+    warn("%d items match several gold items by basename and are left out (%s)", #items.ambiguous, first_few(items.ambiguous))
+  end
+  for side, lo in pairs {gold = r.left_out.gold, vendor = r.left_out.vendor} do
+    local types = {}
+    for t, n in pairs(lo.by_type) do types[#types + 1] = string.format("%d %s", n, t) end
+    table.sort(types)
+    if #types > 0 then
+      warn("%s annotations without a %s shape are not compared: %s", side, r.iou_type, table.concat(types, ", "))
+    end
+    if lo.size then warn("%d %s masks or keypoint sets do not fit their item and are left out", lo.size, side) end
+    if lo.no_class then warn("%d %s annotations have no class and are left out", lo.no_class, side) end
+  end
+end
+
+-- Records each vendor's evaluation in the store (one transaction).
+local function record(opts, doc, results, gold_path, cli)
+  local version, commit = util.version()
+  local gold_sha = cli.check(util.sha256_file(gold_path))
+  local db <close> = cli.check(store.open(opts.store, true))
+  local ids = {}
+  store.transaction(db, function()
+    local gold = evaluations.gold_row(db, gold_sha)
+    for _, v in ipairs(results) do
+      local sha = cli.check(util.sha256_file(v.file))
+      local del = evaluations.delivery_row(db, sha, v.name, opts.batch)
+      local params = {iou = doc.iou, iou_type = doc.iou_type, matcher = doc.matcher, gold = gold_path,
+        vendor = v.name, file = v.file, options = doc.options}
+      ids[#ids + 1] = evaluations.record(db, {
+        kind = "compare", vendor = v.name, batch = opts.batch or (del and del.batch),
+        gold_id = gold and gold.id, gold_sha256 = gold_sha, delivery_id = del and del.id,
+        input_path = v.file, input_sha256 = sha, tool_version = version, tool_commit = commit,
+        params = params, result = doc.vendors[v.name],
+      })
+    end
+  end)
+  return ids
+end
+
+return {
+  summary = "scores vendors against the gold panel: per-class precision, recall, F1, conflicts, confusion",
+  usage = USAGE,
+  help = [[
+Pairs each vendor's items with the gold panel's by file name (then basename),
+and classes by name (--map renames vendor classes; unpaired ones are reported,
+never guessed). Per item and class, the similarity of every vendor annotation
+with every gold one (--iou-type; default segm where the gold and every vendor
+have polygons or masks, else bbox) is matched one-to-one (optimal, or --matcher
+greedy) at the --iou threshold: matches are true positives. Gold crowd regions
+are never missed and a vendor annotation inside one (intersection over its own
+area >= the threshold) is ignored; vendor annotations marked iscrowd are left
+out. Then the conflicts: wrong_class (a class-agnostic pass over the
+unmatched), duplicate (over a gold object already matched in its class),
+low_overlap (same class, IoU in [--low-iou, --iou)), missing, extra, and on
+matches wrong_attribute, wrong_keypoint_visibility and wrong_text.
+
+Shapes by --iou-type: bbox (boxes, or the box of any shape); segm (polygons and
+masks rasterised at the item's size as pycocotools; boxes as rectangles);
+keypoints (OKS; COCO's sigmas for 17 keypoints, --kpt-sigmas CLASS=S,... for
+others); rbox; polyline (IoU of bands --line-width wide, or --chamfer D: match
+at Chamfer distance <= D); cuboid (3D IoU when both have 3D, else the IoU of
+the projected hulls); text (box or quadrilateral IoU, then CER/WER of the
+strings on matches); tag (per label on each item, no geometry).
+
+Output: JSON {"iou", "iou_type", "matcher", "gold", "vendors": {NAME: {
+"per_class": {CLASS: {tp, fp, fn, precision, recall, f1, mean_iou, gold,
+vendor, ignored}}, "micro", "macro", "conflicts": [...], "conflict_counts",
+"confusion": {GOLD or "(extra)": {VENDOR or "(missed)": n}}, "clusters",
+"annotators": {ID: {micro, macro, per_class, conflicts}}, "items",
+"categories", "left_out"}}}. A ratio without a denominator is null, and
+"undefined" says why. Macro averages the classes with gold or vendor
+annotations (each ratio over the classes where it is defined). A missed gold
+object is charged to the item's annotator when one vendor annotator did the
+whole item, else to "(unattributed)".
+
+--out DIR writes per_class.csv, conflicts.csv, confusion.csv, annotators.csv,
+clusters.csv and compare.json instead of printing. --format csv prints
+per_class.csv; table prints a summary. --store DB records each vendor's
+evaluation (tool version and commit, gold and delivery provenance, parameters,
+result) for `annovet drift`; --batch names the batch (default: the batch the
+vendor file was ingested in).]],
+  options = {
+    {name = "--gold", arg = "G", help = "the gold panel (any format annovet reads)"},
+    {name = "--vendor", arg = "NAME=FILE", multi = true, help = "a vendor's delivery (repeat for several)"},
+    {name = "--iou", arg = "T", help = "match threshold (IoU or OKS; default 0.5)"},
+    {name = "--iou-type", arg = "T", help = "bbox, segm, keypoints, rbox, polyline, cuboid, text or tag"},
+    {name = "--matcher", arg = "M", help = "optimal (default) or greedy"},
+    {name = "--low-iou", arg = "L", help = "low overlap from this IoU up to --iou (default 0.1)"},
+    {name = "--chamfer", arg = "D", help = "polylines: match at Chamfer distance <= D pixels"},
+    {name = "--line-width", arg = "W", help = "polylines: band width where none is given (default 10)"},
+    {name = "--kpt-sigmas", arg = "CLASS=S,...", multi = true, help = "OKS sigmas of a class's keypoints"},
+    {name = "--map", arg = "V=G", multi = true, help = "vendor class V is gold class G"},
+    {name = "--attributes", arg = "A,B", help = "compare only these attributes"},
+    {name = "--no-attributes", help = "compare no attributes"},
+    {name = "--count-missing-items", help = "gold items the vendor lacks count as missed"},
+    {name = "--out", arg = "DIR", help = "write the CSV files (and compare.json) into DIR"},
+    {name = "--format", arg = "F", help = "json (default), csv (per class) or table"},
+    {name = "--top", arg = "N", help = "clusters listed per kind in JSON (default 10; 0: all)"},
+    {name = "--store", arg = "DB", help = "record the evaluations in this store"},
+    {name = "--batch", arg = "B", help = "the batch the evaluations belong to"},
+  },
+  run = function(opts, pos, cli)
+    local usage = {usage = USAGE}
+    if pos[1] then cli.usage_error("unexpected argument '" .. pos[1] .. "'", usage) end
+    if not opts.gold then cli.usage_error("compare needs --gold G", usage) end
+    if not opts.vendor then cli.usage_error("compare needs at least one --vendor NAME=FILE", usage) end
+    if opts.batch and not opts.store then cli.usage_error("--batch goes with --store", usage) end
+    local format = opts.format or "json"
+    if format ~= "json" and format ~= "csv" and format ~= "table" then
+      cli.fail("--format: expected json, csv or table, got '" .. format .. "'")
+    end
+    local top = opts.top and tonumber(opts.top)
+    if opts.top and (not top or top < 0 or top ~= math.floor(top)) then cli.fail("--top: expected a whole number, got '" .. opts.top .. "'") end
+    local o = options(opts, cli)
+    local vendors, seen = {}, {}
+    for _, spec in ipairs(opts.vendor) do
+      local name, file = vendor_spec(spec, cli)
+      if seen[name] then cli.fail("--vendor: the name '" .. name .. "' is given twice") end
+      seen[name] = true
+      vendors[#vendors + 1] = {name = name, file = file}
+    end
+
+    if opts.store then
+      -- an existing store must be one before any work; a new one is created only at the end
+      local f = io.open(opts.store, "rb")
+      if f then
+        f:close()
+        local db = cli.check(store.open(opts.store, false))
+        db:close()
+      end
+    end
+    local t0 = util.clock()
+    cli.progress("compare: reading the gold panel " .. opts.gold)
+    local gold = cli.check(dataset.load(opts.gold))
+    report_read_warnings(opts.gold, gold, cli)
+    local vds = {}
+    for _, v in ipairs(vendors) do
+      cli.progress("compare: reading " .. v.name .. " (" .. v.file .. ")")
+      v.ds = cli.check(dataset.load(v.file))
+      report_read_warnings(v.file, v.ds, cli)
+      vds[#vds + 1] = v.ds
+    end
+    o.iou_type = o.iou_type or compare.default_type(gold, vds)
+    cli.progress(string.format("compare: %s at %s, %s matching", o.iou_type, tostring(o.chamfer or o.iou), o.matcher))
+    local prepared = cli.check(compare.prepare(gold, o))
+    local doc = {iou = o.chamfer or o.iou, iou_type = o.iou_type, matcher = o.matcher, gold = opts.gold, vendors = {},
+      options = {low_iou = o.low, chamfer = o.chamfer, line_width = o.line_width, map = o.map,
+        attributes = o.attributes, count_missing_items = o.count_missing_items, kpt_sigmas = o.sigmas}}
+    local results = {}
+    for _, v in ipairs(vendors) do
+      o.file = v.file
+      local r = cli.check(compare.run(prepared, v.ds, o))
+      r.counted_missing = o.count_missing_items
+      check_vendor(v.name, v.file, r, v.ds, cli)
+      cli.progress(string.format("compare: %s: %d items, F1 %s, %d conflicts", v.name, r.items.compared,
+        r.micro.f1 and string.format("%.4f", r.micro.f1) or "undefined", #r.conflict_list))
+      results[#results + 1] = {name = v.name, file = v.file, res = r}
+      doc.vendors[v.name] = r:to_json({clusters_top = top})
+    end
+    cli.progress(string.format("compare: done in %.2f s of CPU", util.clock() - t0))
+
+    if opts.out then
+      local paths = cli.check(report.write_csv(results, opts.out))
+      local f = io.open(opts.out .. "/compare.json", "w")
+      if not f then cli.fail(opts.out .. "/compare.json: cannot write") end
+      f:write(json.encode(doc, {pretty = true}), "\n")
+      f:close()
+      paths[#paths + 1] = opts.out .. "/compare.json"
+      cli.progress("compare: wrote " .. table.concat(paths, ", "))
+    elseif format == "json" then
+      cli.print_json(doc)
+    elseif format == "csv" then
+      cli.check(require("annovet.c.csv").write("-", report.per_class_rows(results)))
+    else
+      io.stdout:write(report.table_text(doc, results), "\n")
+    end
+    if opts.store then
+      local ids = record(opts, doc, results, opts.gold, cli)
+      cli.progress(string.format("compare: recorded evaluation%s %s in %s", #ids > 1 and "s" or "",
+        table.concat(ids, ", "), opts.store))
+    end
+    return 0
+  end,
+}

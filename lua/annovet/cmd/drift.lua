@@ -1,0 +1,93 @@
+-- annovet drift: how each vendor and each of its annotators scored batch after
+-- batch, from the evaluations `annovet compare --store` recorded.
+local evaluations = require "annovet.evaluations"
+local json = require "annovet.c.json"
+local store = require "annovet.store"
+
+local USAGE = "annovet drift --store DB [--vendor V] [--format json|table]"
+
+local function pct(v)
+  if type(v) ~= "number" then return "     -" end
+  return string.format("%6.1f", 100 * v)
+end
+
+local function signed(v)
+  if type(v) ~= "number" then return "      -" end
+  return string.format("%+7.1f", 100 * v)
+end
+
+local function table_text(path, vendors)
+  local out = {"F1 (%) per batch, and its change from the first batch, from " .. path}
+  local names = {}
+  for name in pairs(vendors) do names[#names + 1] = name end
+  table.sort(names)
+  for _, name in ipairs(names) do
+    local v = vendors[name]
+    out[#out + 1] = ""
+    out[#out + 1] = "== " .. name
+    local width = 14
+    for _, b in ipairs(v.batches) do width = math.max(width, #b.batch) end
+    out[#out + 1] = string.format("%-" .. width .. "s %-24s %6s %7s", "batch", "evaluated", "F1", "change")
+    for _, b in ipairs(v.batches) do
+      out[#out + 1] = string.format("%-" .. width .. "s %-24s %s %s", b.batch, b.evaluated_at, pct(b.f1), signed(b.f1_change))
+    end
+    local anames = {}
+    for a in pairs(v.annotators) do anames[#anames + 1] = a end
+    table.sort(anames)
+    for _, a in ipairs(anames) do
+      local parts = {}
+      for _, b in ipairs(v.annotators[a].batches) do
+        parts[#parts + 1] = string.format("%s %s", b.batch, pct(b.f1):gsub("^%s+", ""))
+      end
+      out[#out + 1] = string.format("  %s: %s (change %s)", a, table.concat(parts, ", "),
+        signed(v.annotators[a].f1_change):gsub("^%s+", ""))
+    end
+    for _, w in ipairs(v.warnings) do out[#out + 1] = "  warning: " .. w end
+  end
+  return table.concat(out, "\n")
+end
+
+return {
+  summary = "F1 of each vendor and annotator batch after batch, from the stored evaluations",
+  usage = USAGE,
+  help = [[
+Reads the evaluations `annovet compare --store DB` recorded and prints, per
+vendor, the micro F1 of each batch in the order the batches were first
+evaluated, with its change from the first batch; and the same per annotator
+of the vendor. A batch evaluated again counts by its latest evaluation. The
+store is opened read-only.
+
+JSON: {"store", "vendors": {V: {"batches": [{batch, evaluation_id,
+evaluated_at, iou_type, iou, tp, fp, fn, precision, recall, f1, f1_change}],
+"f1_change", "annotators": {A: {"batches": [{batch, f1, f1_change, tp, fp,
+fn}], "f1_change"}}, "warnings": [...]}}}. f1 is null where it is undefined
+(no annotations); a change is null where either F1 is.]],
+  options = {
+    {name = "--store", arg = "DB", help = "the project store (default annovet.db)"},
+    {name = "--vendor", arg = "V", help = "only this vendor"},
+    {name = "--format", arg = "F", help = "json (default) or table"},
+  },
+  run = function(opts, pos, cli)
+    if pos[1] then cli.usage_error("unexpected argument '" .. pos[1] .. "'", {usage = USAGE}) end
+    local format = opts.format or "json"
+    if format ~= "json" and format ~= "table" then
+      cli.fail("--format: expected json or table, got '" .. format .. "'")
+    end
+    local path = opts.store or "annovet.db"
+    local db <close> = cli.check(store.open(path, false))
+    if db:info().schema < 2 then
+      cli.fail(path .. ": the store has no evaluations to follow yet (schema v" .. db:info().schema ..
+        "; `annovet compare --store` records them)")
+    end
+    local vendors = evaluations.drift(db, opts.vendor)
+    if opts.vendor and not vendors[opts.vendor] then
+      cli.fail(path .. ": no comparison of vendor '" .. opts.vendor .. "' is recorded")
+    end
+    if format == "json" then
+      cli.print_json({store = path, vendors = vendors})
+    else
+      io.stdout:write(table_text(path, vendors), "\n")
+    end
+    return 0
+  end,
+}

@@ -1,0 +1,205 @@
+-- Reports of `annovet compare`: the CSV files (through libcsv, formulas
+-- neutralised) and the table a person reads. `results` is a list of
+-- {name = VENDOR, res = compare result} in command-line order.
+local compare = require "annovet.compare"
+local csv = require "annovet.c.csv"
+
+local M = {}
+
+local SCORE_COLS = {"tp", "fp", "fn", "ignored", "precision", "recall", "f1", "mean_iou", "mean_distance", "cer", "wer"}
+
+-- Appends the scores of s after the first base cells of row (which may hold nils).
+local function score_cells(row, base, s)
+  for i, k in ipairs(SCORE_COLS) do row[base + i] = s[k] end
+  row.n = base + #SCORE_COLS
+  return row
+end
+
+-- per_class.csv: one row per vendor and class, then (micro) and (macro).
+function M.per_class_rows(results)
+  local header = {"vendor", "class", "in_gold", "gold", "delivered"}
+  for _, k in ipairs(SCORE_COLS) do header[#header + 1] = k end
+  local rows = {header}
+  for _, v in ipairs(results) do
+    local r = v.res
+    for _, name in ipairs(r.class_order) do
+      local s = r.per_class[name]
+      rows[#rows + 1] = score_cells({v.name, name, s.in_gold, s.gold, s.vendor}, 5, s)
+    end
+    for _, avg in ipairs {"micro", "macro"} do
+      rows[#rows + 1] = score_cells({v.name, "(" .. avg .. ")"}, 5, r[avg])
+    end
+  end
+  return rows
+end
+
+-- conflicts.csv: one row per conflict.
+local function conflict_rows(results)
+  local cols = {"item", "kind", "gold_class", "vendor_class", "gold_id", "vendor_id", "iou", "annotator", "attribute",
+    "gold_value", "vendor_value", "gold_text", "vendor_text", "cer", "wer", "keypoints_differ", "keypoints",
+    "gold_source", "vendor_source"}
+  local header = {"vendor"}
+  for _, c in ipairs(cols) do header[#header + 1] = c end
+  local rows = {header}
+  for _, v in ipairs(results) do
+    for cf in v.res:conflicts() do
+      local row = {v.name, n = #header}
+      for i, c in ipairs(cols) do
+        local x = cf[c]
+        if c == "gold_id" and x == nil then x = cf.gold_index end
+        if c == "vendor_id" and x == nil then x = cf.vendor_index end
+        if c == "iou" and x == nil then x = cf.distance end
+        row[i + 1] = x
+      end
+      rows[#rows + 1] = row
+    end
+  end
+  return rows
+end
+
+-- A table's keys, sorted.
+local function keys(t)
+  local out = {}
+  for k in pairs(t) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+
+-- confusion.csv: long form, non-zero cells.
+local function confusion_rows(results)
+  local rows = {{"vendor", "gold_class", "vendor_class", "count"}}
+  for _, v in ipairs(results) do
+    local m = v.res.confusion
+    for _, g in ipairs(keys(m)) do
+      for _, p in ipairs(keys(m[g])) do rows[#rows + 1] = {v.name, g, p, m[g][p]} end
+    end
+  end
+  return rows
+end
+
+-- annotators.csv: per vendor annotator, (micro) then each class.
+local function annotator_rows(results)
+  local header = {"vendor", "annotator", "class"}
+  for _, k in ipairs(SCORE_COLS) do header[#header + 1] = k end
+  local rows = {header}
+  for _, v in ipairs(results) do
+    local ann = v.res.annotators
+    for _, name in ipairs(keys(ann)) do
+      local a = ann[name]
+      rows[#rows + 1] = score_cells({v.name, name, "(micro)"}, 3, a.micro)
+      for _, cls in ipairs(keys(a.per_class)) do
+        rows[#rows + 1] = score_cells({v.name, name, cls}, 3, a.per_class[cls])
+      end
+    end
+  end
+  return rows
+end
+
+-- clusters.csv: every ranked cluster, long form.
+local function cluster_rows(results)
+  local rows = {{"vendor", "cluster", "rank", "count", "gold_class", "vendor_class", "class", "attribute",
+    "most_common", "item"}}
+  for _, v in ipairs(results) do
+    local c = v.res.clusters
+    for _, x in ipairs(c.class_pairs) do
+      rows[#rows + 1] = {v.name, "class_pair", x.rank, x.count, x.gold, x.vendor, n = 10}
+    end
+    for _, x in ipairs(c.attributes) do
+      rows[#rows + 1] = {v.name, "attribute", x.rank, x.count, nil, nil, x.class, x.attribute, x.most_common, n = 10}
+    end
+    for _, x in ipairs(c.classes) do
+      rows[#rows + 1] = {v.name, "class", x.rank, x.count, nil, nil, x.class, n = 10}
+    end
+    for _, x in ipairs(c.items) do
+      rows[#rows + 1] = {v.name, "item", x.rank, x.count, nil, nil, nil, nil, nil, x.item, n = 10}
+    end
+  end
+  return rows
+end
+
+M.files = {
+  {"per_class.csv", M.per_class_rows},
+  {"conflicts.csv", conflict_rows},
+  {"confusion.csv", confusion_rows},
+  {"annotators.csv", annotator_rows},
+  {"clusters.csv", cluster_rows},
+}
+
+-- Writes the CSV files into dir; returns the paths, or nil and a message.
+function M.write_csv(results, dir)
+  local ok, err = csv.mkdir(dir)
+  if not ok then return nil, err end
+  local paths = {}
+  for _, f in ipairs(M.files) do
+    local path = dir .. "/" .. f[1]
+    ok, err = csv.write(path, f[2](results))
+    if not ok then return nil, err end
+    paths[#paths + 1] = path
+  end
+  return paths
+end
+
+local function pct(v)
+  if v == nil then return "     -" end
+  return string.format("%6.1f", 100 * v)
+end
+
+local function num(v, fmt)
+  if v == nil then return "     -" end
+  return string.format(fmt or "%6.3f", v)
+end
+
+-- The text a person reads: per vendor its classes, averages, conflicts and the
+-- largest disagreement clusters.
+function M.table_text(doc, results)
+  local out = {string.format("iou type %s, threshold %s, %s matching; gold %s", doc.iou_type, tostring(doc.iou),
+    doc.matcher, doc.gold)}
+  for _, v in ipairs(results) do
+    local r = v.res
+    local sim = r.similarity == "chamfer distance" and "dist" or (r.similarity == "oks" and "OKS" or "IoU")
+    out[#out + 1] = ""
+    out[#out + 1] = string.format("== %s (%s): %d of %d gold items compared", v.name, r.file or "",
+      r.items.compared, r.items.gold)
+    local width = 12
+    for _, name in ipairs(r.class_order) do width = math.max(width, #name) end
+    out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %6s %6s %6s %6s", "class", "TP", "FP", "FN",
+      "P%", "R%", "F1%", "m" .. sim)
+    local function line(name, s)
+      out[#out + 1] = string.format("%-" .. width .. "s %6d %6d %6d %s %s %s %s", name, s.tp, s.fp, s.fn,
+        pct(s.precision), pct(s.recall), pct(s.f1), num(s.mean_iou or s.mean_distance))
+    end
+    for _, name in ipairs(r.class_order) do line(name, r.per_class[name]) end
+    line("(micro)", r.micro)
+    local m = r.macro
+    out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %s %s %s %s", "(macro)", "", "", "",
+      pct(m.precision), pct(m.recall), pct(m.f1), num(m.mean_iou or m.mean_distance))
+    local kinds = {}
+    for _, k in ipairs(compare.kinds) do
+      if r.conflict_counts[k] then kinds[#kinds + 1] = k .. " " .. r.conflict_counts[k] end
+    end
+    out[#out + 1] = "conflicts: " .. (#kinds > 0 and table.concat(kinds, ", ") or "none")
+    local cp = {}
+    for i, x in ipairs(r.clusters.class_pairs) do
+      if i > 5 then break end
+      cp[#cp + 1] = string.format("%s->%s %d", x.gold, x.vendor, x.count)
+    end
+    if #cp > 0 then out[#out + 1] = "most confused: " .. table.concat(cp, ", ") end
+    local at = {}
+    for i, x in ipairs(r.clusters.attributes) do
+      if i > 5 then break end
+      at[#at + 1] = string.format("%s.%s %d (%s)", x.class, x.attribute, x.count, x.most_common)
+    end
+    if #at > 0 then out[#out + 1] = "attributes: " .. table.concat(at, ", ") end
+    local names = keys(r.annotators)
+    if #names > 0 then
+      local parts = {}
+      for _, a in ipairs(names) do
+        parts[#parts + 1] = string.format("%s F1 %s", a, pct(r.annotators[a].micro.f1):gsub("^%s+", ""))
+      end
+      out[#out + 1] = "annotators: " .. table.concat(parts, ", ")
+    end
+  end
+  return table.concat(out, "\n")
+end
+
+return M

@@ -1,0 +1,129 @@
+-- Evaluations in the store: recording a comparison with its provenance (tool
+-- version and commit, the gold file's SHA-256 and gold-panel row, the vendor
+-- file's delivery row, the parameters, the result), and reading them back as
+-- drift across batches. Every value is bound.
+local json = require "annovet.c.json"
+
+local M = {}
+
+-- The gold-panel version holding these bytes (the latest), or nil.
+function M.gold_row(db, sha256)
+  return db:first("SELECT id, name, version FROM gold_panels WHERE sha256 = ? ORDER BY version DESC LIMIT 1", sha256)
+end
+
+-- The vendor's delivery holding these bytes, preferring the batch asked for,
+-- then the latest; {id, batch} or nil.
+function M.delivery_row(db, sha256, vendor, batch)
+  return db:first([[
+    SELECT d.id AS id, b.name AS batch
+    FROM deliveries d JOIN batches b ON b.id = d.batch_id JOIN vendors v ON v.id = b.vendor_id
+    WHERE d.sha256 = ? AND v.name = ?
+    ORDER BY (b.name = ?) DESC, d.id DESC LIMIT 1]], sha256, vendor, batch or "")
+end
+
+-- Records one evaluation; e: {kind, vendor, batch, gold_id, gold_sha256,
+-- delivery_id, input_path, input_sha256, tool_version, tool_commit, params,
+-- result} (params and result are tables, stored as JSON). Returns its id.
+function M.record(db, e)
+  local _, id = assert(db:exec([[
+    INSERT INTO evaluations(kind, delivery_id, gold_id, tool_version, tool_commit, params, result,
+      vendor, batch, gold_sha256, input_path, input_sha256)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)]],
+    e.kind, e.delivery_id, e.gold_id, e.tool_version, e.tool_commit, json.encode(e.params),
+    json.encode(e.result), e.vendor, e.batch, e.gold_sha256, e.input_path, e.input_sha256))
+  return id
+end
+
+local function f1_of(m)
+  if type(m) ~= "table" then return nil end
+  local f1 = m.f1
+  if f1 == json.null then return nil end
+  return f1
+end
+
+local function change(v, first)
+  if v == nil or first == nil then return json.null end
+  return v - first
+end
+
+-- Drift of every vendor (or one): per vendor and per annotator, the micro F1 of
+-- each batch in the order the batches were first evaluated, with its change
+-- from the first batch. A batch evaluated again counts by its latest
+-- evaluation; an evaluation without a batch is a batch of its own.
+function M.drift(db, vendor)
+  local rows = db:rows([[
+    SELECT id, vendor, batch, created_at, params, result FROM evaluations
+    WHERE kind = 'compare' AND vendor IS NOT NULL AND (? IS NULL OR vendor = ?)
+    ORDER BY vendor, created_at, id]], vendor, vendor)
+  local vendors, order = {}, {}
+  for _, r in ipairs(rows) do
+    local v = vendors[r.vendor]
+    if not v then
+      v = {batches = {}, by_batch = {}}
+      vendors[r.vendor] = v
+      order[#order + 1] = r.vendor
+    end
+    local key = r.batch or ("(evaluation " .. r.id .. ")")
+    local b = v.by_batch[key]
+    if not b then
+      b = {batch = key}
+      v.by_batch[key] = b
+      v.batches[#v.batches + 1] = b
+    end
+    b.row = r   -- the latest evaluation of the batch
+  end
+  local out = {}
+  for _, name in ipairs(order) do
+    local v = vendors[name]
+    local list, annotators, seen_params, warnings = {}, {}, {}, {}
+    local first, afirst = nil, {}
+    for _, b in ipairs(v.batches) do
+      local res = json.decode(b.row.result) or {}
+      local params = json.decode(b.row.params) or {}
+      local m = res.micro or {}
+      local f1 = f1_of(m)
+      if #list == 0 then first = f1 end
+      seen_params[string.format("%s@%s", tostring(params.iou_type), tostring(params.iou))] = true
+      list[#list + 1] = {
+        batch = b.batch, evaluation_id = b.row.id, evaluated_at = b.row.created_at,
+        iou_type = params.iou_type, iou = params.iou,
+        tp = m.tp, fp = m.fp, fn = m.fn, precision = m.precision, recall = m.recall,
+        f1 = f1 == nil and json.null or f1, f1_change = change(f1, first),
+      }
+      for aname, a in pairs(res.annotators or {}) do
+        local af = f1_of(a.micro)
+        local t = annotators[aname]
+        if not t then
+          t = {batches = {}}
+          annotators[aname] = t
+          afirst[aname] = af
+        end
+        t.batches[#t.batches + 1] = {
+          batch = b.batch, f1 = af == nil and json.null or af, f1_change = change(af, afirst[aname]),
+          tp = a.micro and a.micro.tp, fp = a.micro and a.micro.fp, fn = a.micro and a.micro.fn,
+        }
+      end
+    end
+    local kinds = 0
+    for _ in pairs(seen_params) do kinds = kinds + 1 end
+    if kinds > 1 then
+      warnings[#warnings + 1] = "batches were compared with different iou types or thresholds: their F1 are not comparable"
+    end
+    for _, t in pairs(annotators) do
+      local last = t.batches[#t.batches].f1
+      local f = t.batches[1].f1
+      t.f1_change = (last ~= json.null and f ~= json.null) and last - f or json.null
+      t.batches = json.array(t.batches)
+    end
+    local last = list[#list].f1
+    out[name] = {
+      batches = json.array(list),
+      f1_change = (last ~= json.null and first ~= nil) and last - first or json.null,
+      annotators = annotators,
+      warnings = json.array(warnings),
+    }
+  end
+  return out
+end
+
+return M
