@@ -193,7 +193,7 @@ int cmp_alpha(const Dataset *d, const CmpOpts *o, const CmpClusters *c, CmpAlpha
         char wa[300], wb[300];
         dataset_source(d, val[a], wa, sizeof wa);
         dataset_source(d, val[b], wb, sizeof wb);
-        err_set(e, "alpha with 1 - IoU cannot compare %s with %s (masks of different sizes)", wa, wb);
+        err_set(e, "alpha with 1 - IoU compares shapes across items, but %s and %s are masks of different sizes (--iou-type bbox compares their boxes)", wa, wb);
         goto done;
       }
       double dist = (1 - s) * (symmetric ? 2 : 1);

@@ -206,6 +206,23 @@ static int pass(CmpWork *w, uint32_t nv, uint32_t ng, const CmpShape *gsh, const
   return cmp_match(w->o, w->M, nv, ng, thr, w->d2g, &w->mw, e);
 }
 
+/* Marks each free vendor shape over a gold object already matched in its class
+ * (at thr) as a duplicate of the most similar such object. */
+static void duplicates(CmpWork *w, uint32_t nv, uint32_t ng, const CmpShape *gsh, double thr) {
+  for (uint32_t a = 0; a < nv; a++) {
+    if (w->vst[a] != FREE) continue;
+    double best = -1;
+    for (uint32_t b = 0; b < ng; b++) {
+      double s = w->S[(size_t)a * ng + b];
+      if (w->gst[b] == TP && gsh[w->gl[b]].cls == w->vs[w->vl[a]].cls && s >= thr && s > best) {
+        best = s;
+        w->vpair[a] = b;
+      }
+    }
+    if (best >= 0) w->vst[a] = DUP;
+  }
+}
+
 int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
   const CmpGold *g = w->g;
   const Dataset *gd = g->d, *vd = w->v;
@@ -328,7 +345,12 @@ int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
         if (gcrowd[b] && gsh[w->gl[b]].cls == w->vs[w->vl[a]].cls && S[(size_t)a * ng + b] >= thr)
           w->vst[a] = IGNORED;
     }
-    /* 3: class-agnostic over the rest: wrong class */
+    /* 3: class-agnostic over the rest: wrong class; 4: over a gold object
+     * already matched in its class: duplicate. Tags have no geometry to tell
+     * which object a repeated label is about: for them a repeat is a duplicate
+     * before it is a wrong class. */
+    int tags = o->type == CMP_TAG;
+    if (tags) duplicates(w, nv, ng, gsh, thr);
     if (pass(w, nv, ng, gsh, gcrowd, 0, thr, e) != 0) return -1;
     for (uint32_t a = 0; a < nv; a++)
       if (w->d2g[a] >= 0) {
@@ -336,19 +358,7 @@ int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
         w->gst[w->d2g[a]] = WRONG;
         w->vpair[a] = (uint32_t)w->d2g[a];
       }
-    /* 4: over a gold object already matched in its class: duplicate */
-    for (uint32_t a = 0; a < nv; a++) {
-      if (w->vst[a] != FREE) continue;
-      double best = -1;
-      for (uint32_t b = 0; b < ng; b++) {
-        double s = S[(size_t)a * ng + b];
-        if (w->gst[b] == TP && gsh[w->gl[b]].cls == w->vs[w->vl[a]].cls && s >= thr && s > best) {
-          best = s;
-          w->vpair[a] = b;
-        }
-      }
-      if (best >= 0) w->vst[a] = DUP;
-    }
+    if (!tags) duplicates(w, nv, ng, gsh, thr);
     /* 5: the same class below the threshold: low overlap */
     if (pass(w, nv, ng, gsh, gcrowd, 1, low, e) != 0) return -1;
     for (uint32_t a = 0; a < nv; a++)

@@ -103,7 +103,8 @@ end
 -- ("missing"). opts.raters = "all" counts every annotator of the dataset as
 -- having seen every item (default "item": those with an annotation on it).
 -- opts: iou_type (default as compare), iou (0.5), matcher, chamfer, line_width,
--- sigmas, unmatched, raters. Returns data (for M.compute), info
+-- sigmas, unmatched, raters, categories (the label set and order, "(none)"
+-- included when used). Returns data (for M.compute), info
 -- {clusters, units, left_out, no_annotator}; or nil and a message.
 function M.from_annotations(ds, opts)
   opts = opts or {}
@@ -156,7 +157,7 @@ function M.from_annotations(ds, opts)
     local id = items[cl.item[r[1]]]
     r[1] = string.format("%s#%d", item_file[id] or ("#" .. id), r[1])
   end
-  local data, derr = c.table({ratings = ratings}, {})
+  local data, derr = c.table({ratings = ratings}, {categories = opts.categories})
   if not data then return nil, derr end
   return data, {clusters = cl.n, left_out = cl.left_out, no_annotator = cl.no_annotator, iou_type = co.type}
 end

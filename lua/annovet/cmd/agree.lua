@@ -1,10 +1,13 @@
 -- annovet agree: inter-annotator agreement of a CSV of ratings.
 local agree = require "annovet.agree"
 local args = require "annovet.args"
+local dataset = require "annovet.dataset"
 local json = require "annovet.c.json"
 
 local USAGE = "annovet agree FILE.csv --metric NAME [--level L] [--weights W] [--categories A,B,C] " ..
-  "[--ci N --seed S] [--per-category] [--wide] [--multi-label] [--format json|csv|table]"
+  "[--ci N --seed S] [--per-category] [--wide] [--multi-label] [--format json|csv|table]\n" ..
+  "       annovet agree DATASET --from-annotations --metric NAME [--iou T] [--iou-type T] " ..
+  "[--unmatched none|missing] [--raters item|all] [--level iou] ..."
 
 local function split_list(s)
   local out = {}
@@ -131,7 +134,21 @@ all are numbers).
 Output (JSON): metric, level or weights, value, units, raters, pairable (values
 in pairable units), se (analytic, where the literature gives one), ci (percentile
 bootstrap over units: low, high, level, method, resamples, seed), per_category
-(one category against the rest), undefined (the reason, when value is null).]],
+(one category against the rest), undefined (the reason, when value is null).
+
+--from-annotations: FILE is a dataset (any format annovet reads) where several
+annotators drew on the same items. Per item their shapes (--iou-type, default
+as for compare) are clustered: annotators in order, each one's shapes matched
+one-to-one (optimal, class-agnostic) to the item's clusters so far at --iou
+(default 0.5) by the mean IoU with the cluster's members; the rest start new
+clusters. Each cluster is a unit and each annotator's class in it a rating; an
+annotator who annotated the item but drew nothing in a cluster rates it
+"(none)" (--unmatched none, the default) or is missing (--unmatched missing).
+--raters all treats every annotator as having seen every item. Any metric then
+applies to these labels; --metric krippendorff_alpha --level iou instead
+computes alpha with distance 1 - IoU (OKS for keypoints) over the clustered
+shapes: clusters with two or more shapes are the units, chance disagreement
+pairs every such shape with every other (no bootstrap).]],
   options = {
     {name = "--metric", arg = "NAME", help = "the coefficient (see above)"},
     {name = "--level", arg = "L", help = "alpha: nominal (default), ordinal, interval, ratio, jaccard, masi"},
@@ -147,6 +164,11 @@ bootstrap over units: low, high, level, method, resamples, seed), per_category
     {name = "--rater", arg = "COL", help = "long form: the rater column (default rater)"},
     {name = "--value", arg = "COL", help = "long form: the value column (default value)"},
     {name = "--format", arg = "F", help = "json (default), csv or table"},
+    {name = "--from-annotations", help = "FILE is a dataset: agreement of its annotators' shapes"},
+    {name = "--iou", arg = "T", help = "with --from-annotations: match threshold (default 0.5)"},
+    {name = "--iou-type", arg = "T", help = "with --from-annotations: the shape compared (bbox, segm, ...)"},
+    {name = "--unmatched", arg = "U", help = "with --from-annotations: none (default) or missing"},
+    {name = "--raters", arg = "R", help = "with --from-annotations: item (default) or all"},
   },
   run = function(opts, pos, cli)
     local file = pos[1]
@@ -161,7 +183,16 @@ bootstrap over units: low, high, level, method, resamples, seed), per_category
       cli.fail("--format: expected json, csv or table, got '" .. format .. "'")
     end
     local level = opts.level
-    if level then
+    if not opts.from_annotations then
+      for _, f in ipairs {"iou", "iou_type", "unmatched", "raters"} do
+        if opts[f] then cli.fail("--" .. f:gsub("_", "-") .. " goes with --from-annotations") end
+      end
+    end
+    if level == "iou" then
+      if not opts.from_annotations or opts.metric ~= "krippendorff_alpha" then
+        cli.fail("--level iou is krippendorff_alpha over shapes: it needs --from-annotations")
+      end
+    elseif level then
       local ok = false
       for _, l in ipairs(agree.levels) do ok = ok or l == level end
       if not ok then cli.fail("--level: expected one of " .. table.concat(agree.levels, ", ") .. ", got '" .. level .. "'") end
@@ -190,15 +221,53 @@ bootstrap over units: low, high, level, method, resamples, seed), per_category
     end
     local categories = opts.categories and split_list(opts.categories)
     local rater_col = opts.rater or "rater"
-    local data = cli.check(agree.read_csv(file, {
-      wide = opts.wide, multi_label = opts.multi_label, categories = categories, level = level,
-      unit = opts.unit, rater = rater_col, value = opts.value,
-    }))
+    local data
+    if opts.from_annotations then
+      for _, f in ipairs {"wide", "multi_label", "unit", "rater", "value"} do
+        if opts[f] then cli.fail("--" .. f:gsub("_", "-") .. " is for CSV input, not --from-annotations") end
+      end
+      local so = {iou_type = opts.iou_type, unmatched = opts.unmatched or "none", raters = opts.raters or "item",
+        categories = categories}
+      if so.unmatched ~= "none" and so.unmatched ~= "missing" then
+        cli.fail("--unmatched: expected none or missing, got '" .. so.unmatched .. "'")
+      end
+      if so.raters ~= "item" and so.raters ~= "all" then
+        cli.fail("--raters: expected item or all, got '" .. so.raters .. "'")
+      end
+      if opts.iou then
+        so.iou = tonumber(opts.iou)
+        if not so.iou or not (so.iou > 0 and so.iou <= 1) then cli.fail("--iou: expected a number in (0, 1], got '" .. opts.iou .. "'") end
+      end
+      if so.iou_type then
+        local ok = false
+        for _, t in ipairs(require("annovet.compare").types) do ok = ok or t == so.iou_type end
+        if not ok then cli.fail("--iou-type: unknown shape '" .. so.iou_type .. "'") end
+      end
+      local ds = cli.check(dataset.load(file))
+      if level == "iou" then
+        if ci or opts.per_category or categories then
+          cli.fail("--level iou takes no --ci, --per-category or --categories")
+        end
+        local r = cli.check(agree.alpha_iou(ds, so))
+        if format == "json" then cli.print_json(shape(r)) elseif format == "csv" then write_csv(r) else write_table(r) end
+        return 0
+      end
+      local dinfo
+      data, dinfo = agree.from_annotations(ds, so)
+      data = cli.check(data, dinfo)
+      cli.progress(string.format("agree: %d clusters of %s shapes", dinfo.clusters, dinfo.iou_type))
+    else
+      data = cli.check(agree.read_csv(file, {
+        wide = opts.wide, multi_label = opts.multi_label, categories = categories, level = level,
+        unit = opts.unit, rater = rater_col, value = opts.value,
+      }))
+    end
     local info = data:info()
     if info.raters < 2 then
       if info.raters == 0 then cli.fail(file .. ": no ratings: every value is empty") end
       cli.fail(string.format("%s: %s: one rater ('%s'); %s needs at least two", file,
-        opts.wide and "header" or ("column '" .. rater_col .. "'"), info.rater_names[1], opts.metric))
+        opts.from_annotations and "annotators" or opts.wide and "header" or ("column '" .. rater_col .. "'"),
+        info.rater_names[1], opts.metric))
     end
     local r, err = agree.compute(data, {
       metric = opts.metric, level = level, weights = weights, se = true,

@@ -1,0 +1,93 @@
+-- annovet agree --from-annotations: several annotators' shapes clustered per
+-- item, then the agreement engine on their labels, and alpha with 1 - IoU.
+local H = require "tests.helper"
+
+local function agree(file, flags)
+  local out, err, code = H.run("agree " .. H.q(file) .. " --from-annotations " .. flags)
+  assert.are.equal(0, code, flags .. ": " .. err)
+  return H.decode(out)
+end
+
+describe("agreement over annotations", function()
+  after_each(H.cleanup)
+
+  -- Task 1 of the fixture: annotators 2 and 1 each drew a parasites box (IoU
+  -- 0.5114401076716031: one cluster) and a white box (apart: two clusters, each
+  -- with "(none)" from the other); task 2: annotator 1 alone, two white boxes.
+  -- References: fast-krippendorff's alpha (nominal) and sklearn's
+  -- cohen_kappa_score on these labels, computed with tools/agree_spatial_ref.py
+  -- on the fixture converted to COCO (annovet convert --to coco) and
+  --   cohen_kappa_score(["parasites", "white", "(none)"], ["parasites", "(none)", "white"]) = 0.0
+  it("rates the rectangles_two_annotators.json fixture", function()
+    local path = H.fixture("formats/label_studio/rectangles_two_annotators.json")
+    if not path then return pending("../shared not found") end
+    local r = agree(path, "--metric krippendorff_alpha")
+    assert.are.same({5, 2, 6}, {r.units, r.raters, r.pairable})
+    H.near(r.value, 0.16666666666666674, 1e-9, "alpha, (none) for unmatched")
+    r = agree(path, "--metric cohen_kappa")
+    H.near(r.value, 0.0, 1e-9, "Cohen's kappa")
+    r = agree(path, "--metric percent_agreement")
+    H.near(r.value, 1 / 3, 1e-9, "percent agreement")
+    -- unmatched as missing: one pairable unit (fast-krippendorff gives NaN)
+    r = agree(path, "--metric krippendorff_alpha --unmatched missing")
+    assert.are.equal(H.json.null, r.value)
+    assert.truthy(r.undefined:find("one unit", 1, true), r.undefined)
+    -- alpha with 1 - IoU: one pairable unit (fast-krippendorff's degenerate 0.0);
+    -- undefined, as the engine says of one unit
+    r = agree(path, "--metric krippendorff_alpha --level iou")
+    assert.are.same({"iou", 1, 2}, {r.level, r.units, r.pairable})
+    assert.are.equal(H.json.null, r.value)
+    assert.truthy(r.undefined:find("one unit", 1, true), r.undefined)
+  end)
+
+  -- References from tools/agree_spatial_ref.py (its own clustering with
+  -- scipy's linear_sum_assignment; fast-krippendorff for alpha, nominal and
+  -- with a callable 1 - IoU distance; statsmodels' fleiss_kappa) on
+  --   lua5.4 tools/gen_compare.lua --out DIR --images 30 --objects 150 --seed 5 --crowd 0.02 --vendors "" --panel 3 --boxes
+  --   /usr/bin/python3 tools/agree_spatial_ref.py DIR/panel.json --krippendorff /tmp/ref/fast-krippendorff
+  it("equals the references on a generated panel of three annotators", function()
+    local dir = H.tmpdir()
+    assert(os.execute("lua5.4 tools/gen_compare.lua --out " .. H.q(dir) ..
+      " --images 30 --objects 150 --seed 5 --crowd 0.02 --vendors '' --panel 3 --boxes"))
+    local file = dir .. "/panel.json"
+    local r = agree(file, "--iou-type bbox --metric krippendorff_alpha")
+    assert.are.same({250, 3}, {r.units, r.raters})
+    H.near(r.value, 0.40957974385294715, 1e-9, "alpha with (none)")
+    r = agree(file, "--iou-type bbox --metric fleiss_kappa")
+    H.near(r.value, 0.4087914658073569, 1e-9, "Fleiss' kappa with (none)")
+    r = agree(file, "--iou-type bbox --metric krippendorff_alpha --unmatched missing")
+    H.near(r.value, 0.93513362473305, 1e-9, "alpha, unmatched missing")
+    r = agree(file, "--iou-type bbox --metric krippendorff_alpha --level iou")
+    assert.are.same({125, 326, 3}, {r.units, r.pairable, r.raters})
+    H.near(r.value, 0.7301676571638538, 1e-9, "alpha with 1 - IoU")
+    -- the same through Lua
+    local script = H.script([[
+local annovet = require "annovet"
+local ds = assert(annovet.load(arg[1]))
+local data, info = assert(annovet.agree.from_annotations(ds, {iou_type = "bbox"}))
+local a = annovet.agree.krippendorff_alpha(data)
+local b = annovet.agree.alpha_iou(ds, {iou_type = "bbox"})
+print(string.format("%d %.15f %.15f", info.clusters, a.value, b.value))
+]])
+    local out, err, code = H.run("run " .. H.q(script) .. " " .. H.q(file))
+    assert.are.equal(0, code, err)
+    assert.are.equal("250 0.409579743852947 0.730167657163854\n", out)
+  end)
+
+  it("refuses options that do not fit", function()
+    local dir = H.tmpdir()
+    local csv = H.write(dir .. "/r.csv", "unit,rater,value\n1,a,x\n1,b,x\n2,a,y\n2,b,x\n")
+    local cases = {
+      {"agree " .. H.q(csv) .. " --metric cohen_kappa --iou 0.5", "--iou goes with --from-annotations"},
+      {"agree " .. H.q(csv) .. " --metric krippendorff_alpha --level iou", "--level iou is krippendorff_alpha over shapes"},
+      {"agree examples/pilot/acme.json --from-annotations --metric cohen_kappa --unmatched maybe", "--unmatched: expected none or missing"},
+      {"agree examples/pilot/acme.json --from-annotations --metric krippendorff_alpha --level iou --ci 10", "--level iou takes no --ci"},
+      {"agree examples/pilot/acme.json --from-annotations --metric cohen_kappa --wide", "--wide is for CSV input"},
+    }
+    for _, c in ipairs(cases) do
+      local _, err, code = H.run(c[1])
+      assert.are.equal(2, code, c[1])
+      assert.truthy(err:find(c[2], 1, true), c[1] .. ": " .. err)
+    end
+  end)
+end)

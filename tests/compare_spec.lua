@@ -1,0 +1,146 @@
+-- annovet compare against independent counts: generated vendors scored by a
+-- separate optimal-assignment computation (scipy), and the real fixtures.
+local H = require "tests.helper"
+
+-- Per-class "tp/fp/fn/ignored" from tools/compare_ref.py (numpy box IoU or
+-- pycocotools' mask API, scipy.optimize.linear_sum_assignment), run while
+-- developing on the data of
+--   lua5.4 tools/gen_compare.lua --out DIR --images 60 --objects 400 --seed 3 --crowd 0.05 --drop 0.05 --prefix v/
+-- with
+--   /usr/bin/python3 tools/compare_ref.py DIR/gold.json DIR/VENDOR.json --iou-type T \
+--       --pycocotools /tmp/ref/cocoapi/PythonAPI
+-- (pycocotools built from a cocoapi snapshot outside the worktree).
+local REF = {
+  acme_bbox = "class01=18/2/2/1 class02=19/1/1/2 class03=20/0/2/3 class04=16/1/0/2 class05=19/0/0/0 class06=18/0/1/2 class07=16/1/0/3 class08=18/0/1/3 class09=14/1/0/2 class10=16/2/1/2 class11=20/3/2/1 class12=18/2/2/2 class13=10/0/1/2 class14=14/0/1/0 class15=21/0/0/0 class16=21/2/3/0 class17=20/0/0/0 class18=13/0/2/0 class19=19/2/2/3 class20=13/1/2/2",
+  budget_bbox = "class01=13/7/8/2 class02=16/5/4/3 class03=14/6/8/0 class04=12/6/4/3 class05=15/6/5/0 class06=14/1/5/0 class07=8/11/8/3 class08=11/11/8/0 class09=6/4/9/0 class10=14/4/4/0 class11=14/4/9/4 class12=13/7/7/4 class13=8/2/3/0 class14=12/5/3/0 class15=15/8/8/0 class16=17/9/7/0 class17=15/6/6/0 class18=10/6/5/0 class19=13/8/10/3 class20=14/4/2/0",
+  rapid_bbox = "class01=16/4/5/1 class02=14/4/4/1 class03=16/5/5/1 class04=12/3/4/0 class05=15/5/3/2 class06=16/4/2/2 class07=11/5/4/3 class08=11/7/6/0 class09=14/0/1/2 class10=13/5/4/0 class11=20/2/2/3 class12=8/5/7/6 class13=7/4/3/0 class14=11/4/4/0 class15=21/2/2/0 class16=18/5/6/0 class17=16/6/3/0 class18=13/1/1/0 class19=14/6/5/0 class20=13/4/3/1",
+  acme_segm = "class01=18/2/2/1 class02=18/2/2/2 class03=19/1/3/3 class04=16/1/0/2 class05=18/1/1/0 class06=18/0/1/2 class07=14/2/2/4 class08=15/3/4/3 class09=13/2/1/2 class10=15/3/2/2 class11=18/5/4/1 class12=18/2/2/2 class13=9/1/2/2 class14=14/0/1/0 class15=20/1/1/0 class16=20/3/4/0 class17=19/1/1/0 class18=13/0/2/0 class19=18/3/3/3 class20=12/2/3/2",
+  budget_segm = "class01=11/9/10/2 class02=14/7/6/3 class03=12/8/10/0 class04=11/7/5/3 class05=15/6/5/0 class06=12/3/7/0 class07=6/13/10/3 class08=11/11/8/0 class09=6/4/9/0 class10=13/5/5/0 class11=14/4/9/4 class12=12/8/8/4 class13=7/3/4/0 class14=12/5/3/0 class15=14/9/9/0 class16=14/12/10/0 class17=12/9/9/0 class18=8/8/7/0 class19=9/12/14/3 class20=14/4/2/0",
+  rapid_segm = "class01=12/8/9/1 class02=12/6/6/1 class03=15/6/6/1 class04=9/6/7/0 class05=14/6/4/2 class06=15/5/3/2 class07=10/6/5/3 class08=10/8/7/0 class09=12/2/3/2 class10=12/6/5/0 class11=18/4/4/3 class12=7/6/8/6 class13=7/4/3/0 class14=11/4/4/0 class15=18/5/5/0 class16=15/8/9/0 class17=14/8/5/0 class18=13/1/1/0 class19=15/5/4/0 class20=13/4/3/1",
+}
+
+local function generate(args)
+  local dir = H.tmpdir()
+  assert(os.execute("lua5.4 tools/gen_compare.lua --out " .. H.q(dir) .. " " .. args), "gen_compare.lua failed")
+  return dir
+end
+
+local function counts_of(per_class)
+  local parts = {}
+  for name, s in pairs(per_class) do
+    if s.tp + s.fp + s.fn + s.ignored > 0 then
+      parts[#parts + 1] = string.format("%s=%d/%d/%d/%d", name, s.tp, s.fp, s.fn, s.ignored)
+    end
+  end
+  table.sort(parts)
+  return table.concat(parts, " ")
+end
+
+describe("compare against an independent assignment", function()
+  local dir
+  setup(function()
+    dir = generate("--images 60 --objects 400 --seed 3 --crowd 0.05 --drop 0.05 --prefix v/")
+  end)
+  teardown(H.cleanup)
+
+  for _, t in ipairs {"bbox", "segm"} do
+    it("gives scipy's per-class counts for three vendors, " .. t, function()
+      local out, err, code = H.run("compare --gold " .. H.q(dir .. "/gold.json") ..
+        " --vendor acme=" .. H.q(dir .. "/acme.json") .. " --vendor budget=" .. H.q(dir .. "/budget.json") ..
+        " --vendor rapid=" .. H.q(dir .. "/rapid.json") .. " --iou-type " .. t)
+      assert.are.equal(0, code, err)
+      local doc = H.decode(out)
+      assert.are.equal(t, doc.iou_type)
+      for _, v in ipairs {"acme", "budget", "rapid"} do
+        local r = doc.vendors[v]
+        assert.are.equal(REF[v .. "_" .. t], counts_of(r.per_class), v)
+        -- items paired by basename (the vendors write v/NAME), a few not delivered
+        assert.are.equal(0, r.items.by_file)
+        assert.are.equal(r.items.compared, r.items.by_basename)
+        assert.are.equal(r.items.gold, r.items.compared + #r.items.not_delivered)
+        assert.are.equal(({acme = 2, budget = 0, rapid = 3})[v], #r.items.not_delivered, v)
+        -- the per-class sums are the micro counts
+        local tp, fp, fn = 0, 0, 0
+        for _, s in pairs(r.per_class) do tp, fp, fn = tp + s.tp, fp + s.fp, fn + s.fn end
+        assert.are.same({tp, fp, fn}, {r.micro.tp, r.micro.fp, r.micro.fn})
+        H.near(r.micro.f1, 2 * tp / (2 * tp + fp + fn), 1e-12, v .. " micro F1")
+      end
+    end)
+  end
+
+  it("defaults to segm when every file has polygons, and the greedy matcher never finds more", function()
+    local out, err, code = H.run("compare --gold " .. H.q(dir .. "/gold.json") .. " --vendor rapid=" ..
+      H.q(dir .. "/rapid.json"))
+    assert.are.equal(0, code, err)
+    local opt = H.decode(out)
+    assert.are.equal("segm", opt.iou_type)
+    assert.are.equal(REF.rapid_segm, counts_of(opt.vendors.rapid.per_class))
+    out, err, code = H.run("compare --gold " .. H.q(dir .. "/gold.json") .. " --vendor rapid=" ..
+      H.q(dir .. "/rapid.json") .. " --matcher greedy")
+    assert.are.equal(0, code, err)
+    local gr = H.decode(out)
+    assert.are.equal("greedy", gr.matcher)
+    assert.is_true(gr.vendors.rapid.micro.tp <= opt.vendors.rapid.micro.tp)
+  end)
+end)
+
+describe("compare on the real fixtures", function()
+  after_each(H.cleanup)
+
+  it("scores each COCO and Label Studio fixture perfectly against itself", function()
+    local cases = {
+      {"coco/instances_val.json", "segm", 1},
+      {"coco/instances_val.json", "bbox", 1},
+      {"coco/instances_train.json", "bbox", 1},
+      {"coco/person_keypoints_val.json", "keypoints --kpt-sigmas a=.025,.025,.025 --kpt-sigmas b=.025,.025,.025", 1},
+      {"coco/roboflow_train_annotations.coco.json", "bbox", 1},
+      {"label_studio/polygons.json", "segm", 1},
+      {"label_studio/rectangles_two_annotators.json", "bbox", 6},
+    }
+    for _, c in ipairs(cases) do
+      local path = H.fixture("formats/" .. c[1])
+      if not path then return pending("../shared not found") end
+      local out, err, code = H.run("compare --gold " .. H.q(path) .. " --vendor self=" .. H.q(path) ..
+        " --iou-type " .. c[2])
+      assert.are.equal(0, code, c[1] .. ": " .. err)
+      local r = H.decode(out).vendors.self
+      assert.are.same({c[3], 0, 0}, {r.micro.tp, r.micro.fp, r.micro.fn}, c[1] .. " " .. c[2])
+      H.near(r.micro.mean_iou, 1, 1e-12, c[1])
+      assert.are.equal(0, #r.conflicts, c[1])
+    end
+    -- instances_val's crowd region: never missed, and the vendor's own copy left out
+    local r = H.decode((H.run("compare --gold " .. H.q(H.fixture("formats/coco/instances_val.json")) ..
+      " --vendor self=" .. H.q(H.fixture("formats/coco/instances_val.json"))))).vendors.self
+    assert.are.equal(1, r.left_out.gold_crowd)
+    assert.are.equal(1, r.left_out.vendor.crowd)
+  end)
+
+  it("scores annotator 1 of rectangles_two_annotators.json against annotator 2", function()
+    local path = H.fixture("formats/label_studio/rectangles_two_annotators.json")
+    if not path then return pending("../shared not found") end
+    local dir = H.tmpdir()
+    local script = H.script([[
+local annovet = require "annovet"
+local ds = assert(annovet.load(arg[1]))
+assert(ds:filter{annotator = "2"}:save(arg[2] .. "/a2.json", "coco"))
+assert(ds:filter{annotator = "1"}:save(arg[2] .. "/a1.json", "coco"))
+]])
+    local _, err, code = H.run("run " .. H.q(script) .. " " .. H.q(path) .. " " .. H.q(dir))
+    assert.are.equal(0, code, err)
+    local out
+    out, err, code = H.run("compare --gold " .. H.q(dir .. "/a2.json") .. " --vendor a1=" .. H.q(dir .. "/a1.json"))
+    assert.are.equal(0, code, err)
+    local r = H.decode(out).vendors.a1
+    -- By hand from the fixture's percentages (x, width in % of 2800 px): task 1's
+    -- parasites boxes overlap with IoU 0.5114401076716031 (computed with Python
+    -- from the raw values); the white boxes do not overlap; annotator 2 drew
+    -- nothing on task 2, where annotator 1 drew two white boxes.
+    assert.are.same({tp = 1, fp = 0, fn = 0}, {tp = r.per_class.parasites.tp, fp = r.per_class.parasites.fp,
+      fn = r.per_class.parasites.fn})
+    H.near(r.per_class.parasites.mean_iou, 0.5114401076716031, 1e-9, "parasites IoU")
+    assert.are.same({0, 3, 1}, {r.per_class.white.tp, r.per_class.white.fp, r.per_class.white.fn})
+    assert.are.same({extra = 3, missing = 1}, r.conflict_counts)
+    -- the missed white box of task 1 is charged to annotator 1, the only one there
+    assert.are.equal(1, r.annotators["1"].micro.fn)
+  end)
+end)
