@@ -329,29 +329,61 @@ done:
   return rc;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t c = *(const uint32_t *)a, d = *(const uint32_t *)b;
-  return c > d ? 1 : c < d ? -1 : 0;
-}
-
 /* Upsampled coordinates are ints in maskApi.c: |5x + .5| must fit. */
 #define POLY_COORD_MAX 1e8
 /* Boundary points rleFrPoly may walk (4 bytes x 2 each): 1 GiB of them at most. */
 #define POLY_POINTS_MAX ((size_t)1 << 27)
 
-/* rleFrPoly, line for line: upsample by 5, walk the boundary densely, keep the
- * points where x changes (the y-boundary), downsample, sort into runs. */
+/* The y-boundary of a polygon: the points of rleFrPoly's walk that are kept. */
+typedef struct PolyOut {
+  int *x, *y;
+  size_t n, cap;
+  int xmin, xmax;
+} PolyOut;
+
+/* Keeps the crossing at upsampled column xu (maskApi.c: x = (xu + .5) / 5 - .5,
+ * kept when a whole number inside the image, that is when xu is 2 modulo 5)
+ * with upsampled row vmin. */
+static inline void keep_crossing(int xu, int vmin, uint32_t h, uint32_t w, PolyOut *o) {
+  int m5 = xu % 5;
+  if (m5 != 2 && m5 != -3) return;
+  int64_t xi = ((int64_t)xu - 2) / 5;
+  if (xi < 0 || xi > (int64_t)w - 1 || o->n >= o->cap) return;
+  double yd = ((double)vmin + .5) / 5 - .5;
+  if (yd < 0) yd = 0;
+  else if (yd > h) yd = h;
+  yd = ceil(yd);
+  o->x[o->n] = (int)xi;
+  o->y[o->n] = (int)yd;
+  o->n++;
+  if (xi < o->xmin) o->xmin = (int)xi;
+  if (xi > o->xmax) o->xmax = (int)xi;
+}
+
+/* One point of rleFrPoly's boundary walk (upsampled u, v) after the point
+ * (*pu, *pv): where u changes, the crossing is checked as its second loop does. */
+static inline void walk_point(int u, int v, int *pu, int *pv, int *have, uint32_t h, uint32_t w, PolyOut *o) {
+  if (*have && u != *pu) keep_crossing(u < *pu ? u : u - 1, v < *pv ? v : *pv, h, w, o);
+  *pu = u;
+  *pv = v;
+  *have = 1;
+}
+
+/* rleFrPoly: upsample by 5, walk the boundary densely, keep the points where x
+ * changes (the y-boundary), downsample, sort into runs. The same points as
+ * maskApi.c in the same order, but checked as they are walked (no array of the
+ * whole walk), and sorted by column with a counting sort. */
 int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err *e) {
   const double scale = 5;
   if (k == 0) return err_set(e, "polygon with no points");
   for (size_t j = 0; j < 2 * k; j++)
     if (!(fabs(xy[j]) <= POLY_COORD_MAX))
       return err_set(e, "polygon coordinate %g is not a number within +-%g", xy[j], POLY_COORD_MAX);
-  int *x = err_malloc(e, (k + 1) * sizeof *x), *y = err_malloc(e, (k + 1) * sizeof *y);
-  int *u = NULL, *v = NULL;
-  uint32_t *a = NULL, *b = NULL;
+  int *x = err_malloc(e, (k + 1) * 2 * sizeof *x), *y = x ? x + k + 1 : NULL;
+  PolyOut o = {NULL, NULL, 0, 0, INT32_MAX, INT32_MIN};
+  uint32_t *a = NULL, *b = NULL, *cnt = NULL;
   int rc = -1;
-  if (!x || !y) goto done;
+  if (!x) goto done;
   for (size_t j = 0; j < k; j++) x[j] = (int)(scale * xy[j * 2 + 0] + .5);
   x[k] = x[0];
   for (size_t j = 0; j < k; j++) y[j] = (int)(scale * xy[j * 2 + 1] + .5);
@@ -365,10 +397,14 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
     err_set(e, "polygon boundary too long to rasterise (%zu upsampled points)", m);
     goto done;
   }
-  u = err_malloc(e, m * sizeof *u);
-  v = err_malloc(e, m * sizeof *v);
-  if (!u || !v) goto done;
-  m = 0;
+  /* kept points: along an edge u moves by at most one a step and one value in
+   * five is a column centre; each edge adds at most three more (its first step
+   * and the ends of its run) */
+  o.cap = m / 5 + 3 * k + 4;
+  o.x = err_malloc(e, o.cap * 2 * sizeof *o.x);
+  if (!o.x) goto done;
+  o.y = o.x + o.cap;
+  int pu = 0, pv = 0, have = 0;
   for (size_t j = 0; j < k; j++) {
     int xs = x[j], xe = x[j + 1], ys = y[j], ye = y[j + 1], dx, dy, t, d;
     int flip;
@@ -383,58 +419,61 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
     if (dx == 0 && dy == 0) {
       /* maskApi.c divides 0 by 0 here; the point's y is never read (its x equals
        * its neighbours'), so any value does */
-      u[m] = xs;
-      v[m] = ys;
-      m++;
+      walk_point(xs, ys, &pu, &pv, &have, h, w, &o);
       continue;
     }
     s = dx >= dy ? (double)(ye - ys) / dx : (double)(xe - xs) / dy;
-    if (dx >= dy)
-      for (d = 0; d <= dx; d++) {
-        t = flip ? dx - d : d;
-        u[m] = t + xs;
-        v[m] = (int)(ys + s * t + .5);
-        m++;
+    if (dx >= dy) {
+      /* u moves one column a step: only every fifth step can be kept, where u
+       * (rising) or u itself (falling) lands on 2 modulo 5 */
+      t = flip ? dx : 0;
+      walk_point(t + xs, (int)(ys + s * t + .5), &pu, &pv, &have, h, w, &o);
+      int dir = flip ? -1 : 1, u0 = pu, want = flip ? 2 : 3;
+      int first = ((want - u0) * dir) % 5;
+      if (first <= 0) first += 5;
+      for (d = first; d <= dx; d += 5) {
+        int tc = flip ? dx - d : d, tp = flip ? tc + 1 : tc - 1;
+        int vc = (int)(ys + s * tc + .5), vp = (int)(ys + s * tp + .5);
+        keep_crossing(flip ? tc + xs : tc + xs - 1, vc < vp ? vc : vp, h, w, &o);
       }
-    else
+      t = flip ? 0 : dx;
+      pu = t + xs;
+      pv = (int)(ys + s * t + .5);
+    } else {
       for (d = 0; d <= dy; d++) {
         t = flip ? dy - d : d;
-        v[m] = t + ys;
-        u[m] = (int)(xs + s * t + .5);
-        m++;
+        walk_point((int)(xs + s * t + .5), t + ys, &pu, &pv, &have, h, w, &o);
       }
-  }
-  /* points along the y-boundary, downsampled (x and y reused, as maskApi.c) */
-  free(x);
-  free(y);
-  k = m;
-  m = 0;
-  x = err_malloc(e, (k + 1) * sizeof *x);
-  y = err_malloc(e, (k + 1) * sizeof *y);
-  if (!x || !y) goto done;
-  double xd, yd, wmax = (double)((uint64_t)w - 1);
-  for (size_t j = 1; j < k; j++)
-    if (u[j] != u[j - 1]) {
-      xd = (double)(u[j] < u[j - 1] ? u[j] : u[j] - 1);
-      xd = (xd + .5) / scale - .5;
-      if (floor(xd) != xd || xd < 0 || xd > wmax) continue;
-      yd = (double)(v[j] < v[j - 1] ? v[j] : v[j - 1]);
-      yd = (yd + .5) / scale - .5;
-      if (yd < 0) yd = 0;
-      else if (yd > h) yd = h;
-      yd = ceil(yd);
-      x[m] = (int)xd;
-      y[m] = (int)yd;
-      m++;
     }
-  /* run-length encoding from the y-boundary points */
-  k = m;
-  a = err_malloc(e, (k + 1) * sizeof *a);
-  b = err_malloc(e, (k + 1) * sizeof *b);
-  if (!a || !b) goto done;
-  for (size_t j = 0; j < k; j++) a[j] = (uint32_t)((int64_t)x[j] * (int64_t)h + y[j]);
-  a[k++] = (uint32_t)((uint64_t)h * w);
-  qsort(a, k, sizeof *a, cmp_u32);
+  }
+  if (o.n == o.cap) {
+    err_set(e, "polygon rasterisation: more boundary crossings than expected");
+    goto done;
+  }
+  /* run-length encoding: positions x * h + y sorted (by column, then row), h * w last */
+  size_t n = o.n;
+  a = err_malloc(e, (n + 1) * sizeof *a);
+  b = err_malloc(e, (n + 1) * sizeof *b);
+  size_t ncol = n ? (size_t)(o.xmax - o.xmin) + 2 : 1;
+  cnt = err_calloc(e, ncol + 1, sizeof *cnt);
+  if (!a || !b || !cnt) goto done;
+  for (size_t j = 0; j < n; j++) cnt[o.x[j] - o.xmin + 1]++;
+  for (size_t c = 1; c <= ncol; c++) cnt[c] += cnt[c - 1];
+  for (size_t j = 0; j < n; j++)
+    a[cnt[o.x[j] - o.xmin]++] = (uint32_t)((int64_t)o.x[j] * (int64_t)h + o.y[j]);
+  /* rows within a column, by insertion (a column holds few crossings; an
+   * element never passes into the column before: its positions are lower) */
+  for (size_t i = 1; i < n; i++) {
+    uint32_t v = a[i];
+    size_t q = i;
+    while (q > 0 && a[q - 1] > v) {
+      a[q] = a[q - 1];
+      q--;
+    }
+    a[q] = v;
+  }
+  a[n] = (uint32_t)((uint64_t)h * w);
+  k = n + 1;
   uint32_t p = 0;
   for (size_t j = 0; j < k; j++) {
     uint32_t t = a[j];
@@ -460,11 +499,10 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
   rc = 0;
 done:
   free(x);
-  free(y);
-  free(u);
-  free(v);
+  free(o.x);
   free(a);
   free(b);
+  free(cnt);
   return rc;
 }
 
