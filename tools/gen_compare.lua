@@ -2,7 +2,7 @@
 -- COCO instances files, for compare's tests and bench/compare.sh. Run with lua5.4:
 --   lua5.4 tools/gen_compare.lua --out DIR [--seed N] [--images N] [--objects N]
 --          [--vendors NAME:PROFILE,...] [--crowd F] [--drop F] [--prefix P] [--boxes]
---          [--panel N]
+--          [--panel N] [--points N]
 -- Writes DIR/gold.json and DIR/NAME.json per vendor. Defaults give a panel the
 -- size of COCO val2017 (5,000 images, 36,000 objects with polygons, about 1%
 -- crowd regions as RLE) and three vendors: acme:careful, budget:sloppy, rapid:loose.
@@ -15,13 +15,15 @@
 -- pair by file name and classes by name), mark 0.5% of their objects iscrowd
 -- (left out), and name two to four annotators. --drop leaves that fraction of
 -- images out of the vendors' files; --prefix puts a folder before their file
--- names (items then pair by basename); --boxes writes boxes only (no polygons).
+-- names (items then pair by basename); --boxes writes boxes only (no polygons);
+-- --points N: polygons of 8 to N points (default 24; 48 gives files the size of
+-- COCO's instances_val2017.json).
 -- --panel N also writes DIR/panel.json: N annotators (ann1.., profiles careful,
 -- sloppy, loose in turn) on every image, for agreement (with --drop, an
 -- annotator skips that fraction of images).
 -- The same seed gives the same bytes with any Lua 5.4.
 
-local opts = {seed = 1, images = 5000, objects = 36000, crowd = 0.01, drop = 0, prefix = "", panel = 0,
+local opts = {seed = 1, images = 5000, objects = 36000, crowd = 0.01, drop = 0, prefix = "", panel = 0, points = 24,
   vendors = "acme:careful,budget:sloppy,rapid:loose", out = ""}
 local i = 1
 while i <= #arg do
@@ -101,7 +103,7 @@ for k = 1, opts.objects do
   local bh = side * (0.6 + math.random() * 0.8)
   bw, bh = math.min(bw, im.w - 1), math.min(bh, im.h - 1)
   local o = {cat = math.random(NCATS), x = math.random() * (im.w - bw), y = math.random() * (im.h - bh),
-    w = bw, h = bh, radii = star(math.random(8, 24)), occ = OCCLUSION[math.random(3)],
+    w = bw, h = bh, radii = star(math.random(8, opts.points)), occ = OCCLUSION[math.random(3)],
     crowd = math.random() < opts.crowd}
   im.objs[#im.objs + 1] = o
 end
@@ -120,8 +122,8 @@ end
 
 -- An uncompressed RLE of the object's box (column-major runs), for crowd regions.
 local function box_rle(o, im)
-  local x0, y0 = math.floor(o.x), math.floor(o.y)
-  local x1, y1 = math.min(im.w, math.ceil(o.x + o.w)), math.min(im.h, math.ceil(o.y + o.h))
+  local x0, y0 = math.max(0, math.min(im.w - 1, math.floor(o.x))), math.max(0, math.min(im.h - 1, math.floor(o.y)))
+  local x1, y1 = math.max(x0 + 1, math.min(im.w, math.ceil(o.x + o.w))), math.max(y0 + 1, math.min(im.h, math.ceil(o.y + o.h)))
   local runs = {x0 * im.h + y0}
   for x = x0, x1 - 1 do
     runs[#runs + 1] = y1 - y0
