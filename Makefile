@@ -5,8 +5,8 @@ PKGS    := lua5.4 sqlite3 libcjson expat libpng libsodium
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith
-CPPFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+CPPFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
 
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -58,6 +58,7 @@ SRC := \
 	host/l_compare.c \
 	host/csvout.c \
 	host/l_csv.c \
+	host/parallel.c \
 	build/embed.c \
 	build/version.c
 

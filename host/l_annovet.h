@@ -16,6 +16,11 @@ int luaopen_annovet_c_match(lua_State *L);
  * l_model.c (cocoeval); raises when it is not one or is closed. [-0, +0, v] */
 struct Dataset;
 const struct Dataset *l_dataset_check(lua_State *L, int idx);
+/* Pushes a new, empty Dataset userdata and points *d and *g at where its
+ * dataset and read warnings go, for bindings that read datasets themselves
+ * (compare reads several at once, off the Lua thread). [-0, +1, m] */
+struct Diag;
+void l_dataset_new(lua_State *L, struct Dataset ***d, struct Diag **g);
 
 int luaopen_annovet_c_cocoeval(lua_State *L);
 int luaopen_annovet_c_compare(lua_State *L);

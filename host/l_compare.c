@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "compare.h"
+#include "formats.h"
 #include "l_annovet.h"
+#include "parallel.h"
 #include "lauxlib.h"
 #include "model.h"
 
@@ -231,6 +233,106 @@ static int l_run(lua_State *L) {
   return 1;
 }
 
+/* ---- several files and vendors at once, off the Lua thread ---- */
+
+typedef struct LoadJob {
+  const char *path;      /* anchored by the paths table */
+  Dataset **slot;        /* the Dataset userdata's pointer */
+  Diag *diag;
+  Err e;
+  int failed;
+} LoadJob;
+
+static void load_one(size_t i, void *ctx) {
+  LoadJob *j = (LoadJob *)ctx + i;
+  j->failed = format_read(NULL, j->path, NULL, j->slot, j->diag, &j->e) != 0;
+}
+
+/* Reads the threads option at idx (default par_threads()). [-0, +0, v] */
+static unsigned opt_threads(lua_State *L, int idx) {
+  lua_Integer t = luaL_optinteger(L, idx, (lua_Integer)par_threads());
+  luaL_argcheck(L, t >= 1 && t <= 64, idx, "threads must be 1 to 64");
+  return (unsigned)t;
+}
+
+/* compare.load(paths [, threads]) -> {Dataset, ...} | nil, message: reads the
+ * files (format detected) on several threads; the message is the first
+ * failure's in list order. [-2, +1|2, m] */
+static int l_load(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  unsigned threads = opt_threads(L, 2);
+  size_t n = lua_rawlen(L, 1);
+  for (size_t i = 0; i < n; i++) {
+    if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TSTRING) luaL_argerror(L, 1, "expected a list of paths");
+    lua_pop(L, 1);
+  }
+  LoadJob *jobs = lua_newuserdatauv(L, (n + 1) * sizeof *jobs, 0);   /* 3 */
+  memset(jobs, 0, (n + 1) * sizeof *jobs);
+  lua_createtable(L, (int)n, 0);                                       /* 4 */
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, 1, (lua_Integer)i + 1);
+    jobs[i].path = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    l_dataset_new(L, &jobs[i].slot, &jobs[i].diag);
+    lua_rawseti(L, 4, (lua_Integer)i + 1);
+  }
+  par_for(n, threads, load_one, jobs);
+  for (size_t i = 0; i < n; i++)
+    if (jobs[i].failed) {
+      luaL_pushfail(L);
+      lua_pushstring(L, jobs[i].e.msg);
+      return 2;
+    }
+  return 1;
+}
+
+typedef struct RunJob {
+  const CmpGold *g;
+  const Dataset *v;
+  CmpResult **slot;
+  Err e;
+} RunJob;
+
+static void run_one(size_t i, void *ctx) {
+  RunJob *j = (RunJob *)ctx + i;
+  *j->slot = cmp_run(j->g, j->v, &j->e);
+}
+
+/* compare.run_all(gold, {vendor, ...} [, threads]) -> {CmpResult, ...} |
+ * nil, message: scores the vendors on several threads. [-3, +1|2, m] */
+static int l_run_all(lua_State *L) {
+  LGold *lg = lgold_check(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  unsigned threads = opt_threads(L, 3);
+  size_t n = lua_rawlen(L, 2);
+  RunJob *jobs = lua_newuserdatauv(L, (n + 1) * sizeof *jobs, 0);    /* 4 */
+  memset(jobs, 0, (n + 1) * sizeof *jobs);
+  lua_createtable(L, (int)n, 0);                                       /* 5 */
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, 2, (lua_Integer)i + 1);
+    jobs[i].g = lg->g;
+    jobs[i].v = l_dataset_check(L, -1);
+    LResult *lr = lua_newuserdatauv(L, sizeof *lr, 2);
+    lr->r = NULL;
+    luaL_setmetatable(L, RESULT_MT);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    lua_pushvalue(L, -2);
+    lua_setiuservalue(L, -2, 2);
+    jobs[i].slot = &lr->r;
+    lua_rawseti(L, 5, (lua_Integer)i + 1);
+    lua_pop(L, 1);
+  }
+  par_for(n, threads, run_one, jobs);
+  for (size_t i = 0; i < n; i++)
+    if (!*jobs[i].slot) {
+      luaL_pushfail(L);
+      lua_pushstring(L, jobs[i].e.msg);
+      return 2;
+    }
+  return 1;
+}
+
 static void set_int(lua_State *L, const char *k, uint64_t v) {
   lua_pushinteger(L, (lua_Integer)v);
   lua_setfield(L, -2, k);
@@ -430,18 +532,11 @@ static int l_left_out(lua_State *L) {
   return 1;
 }
 
-/* Sets key to annotation i's id (or its 1-based index as key_index) and source. */
-static void set_ann(lua_State *L, const Dataset *d, uint32_t i, const char *side) {
-  char key[32], src[300];
-  if (d->id[i] != ANN_NO_ID) {
-    snprintf(key, sizeof key, "%s_id", side);
-    set_int(L, key, (uint64_t)d->id[i]);
-  }
-  snprintf(key, sizeof key, "%s_index", side);
-  set_int(L, key, (uint64_t)i + 1);
-  dataset_source(d, i, src, sizeof src);
-  snprintf(key, sizeof key, "%s_source", side);
-  set_str(L, key, src);
+/* Sets <side>_id to annotation i's id (when it has one) and <side>_index to its
+ * 1-based index (annotations[index - 1] of the file, for COCO). [-0, +0, m] */
+static void set_ann(lua_State *L, const Dataset *d, uint32_t i, int gold) {
+  if (d->id[i] != ANN_NO_ID) set_int(L, gold ? "gold_id" : "vendor_id", (uint64_t)d->id[i]);
+  set_int(L, gold ? "gold_index" : "vendor_index", (uint64_t)i + 1);
 }
 
 /* Pushes attribute a of d as its Lua value. [-0, +1, m] */
@@ -459,11 +554,10 @@ static void push_conflict(lua_State *L, const CmpResult *r, size_t k) {
   set_str(L, "kind", cmp_kind_name((CmpKind)c->kind));
   push_item_name(L, g, c->item);
   lua_setfield(L, -2, "item");
-  set_int(L, "item_id", (uint64_t)g->items[c->item].id);
   if (c->gcls != CMP_NONE) set_str(L, "gold_class", r->class_name[c->gcls]);
   if (c->vcls != CMP_NONE) set_str(L, "vendor_class", r->class_name[c->vcls]);
-  if (c->g != CMP_NONE) set_ann(L, g, c->g, "gold");
-  if (c->v != CMP_NONE) set_ann(L, v, c->v, "vendor");
+  if (c->g != CMP_NONE) set_ann(L, g, c->g, 1);
+  if (c->v != CMP_NONE) set_ann(L, v, c->v, 0);
   set_num(L, "iou", c->sim);
   set_str(L, "annotator", c->who + 1 < r->nwho ? strpool_get(&v->str, v->annotators[c->who]) : "(unattributed)");
   if (c->kind == CMP_WRONG_ATTRIBUTE) {
@@ -518,8 +612,8 @@ static int match_next(lua_State *L) {
   lua_replace(L, lua_upvalueindex(2));
   const CmpMatch *m = &r->match[k];
   lua_createtable(L, 0, 8);
-  set_ann(L, r->gold, m->g, "gold");
-  set_ann(L, r->vendor, m->v, "vendor");
+  set_ann(L, r->gold, m->g, 1);
+  set_ann(L, r->vendor, m->v, 0);
   set_num(L, "iou", m->sim);
   set_str(L, "class", r->class_name[r->gcat_class[r->gold->cat[m->g]]]);
   push_item_name(L, r->gold, r->gold->item[m->g]);
@@ -527,8 +621,8 @@ static int match_next(lua_State *L) {
   return 1;
 }
 
-/* res:matches() -> iterator over true positives {item, class, iou, gold_*,
- * vendor_*}, n. [-1, +2, m] */
+/* res:matches() -> iterator over true positives {item, class, iou, gold_id,
+ * gold_index, vendor_id, vendor_index}, n. [-1, +2, m] */
 static int l_matches(lua_State *L) {
   CmpResult *r = lresult_check(L, 1);
   lua_pushvalue(L, 1);
@@ -635,6 +729,8 @@ int luaopen_annovet_c_compare(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"gold", l_gold},
     {"run", l_run},
+    {"run_all", l_run_all},
+    {"load", l_load},
     {"clusters", l_clusters},
     {NULL, NULL}
   };

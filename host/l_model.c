@@ -34,6 +34,12 @@ static LDataset *ldataset_push(lua_State *L) {
   return ld;
 }
 
+void l_dataset_new(lua_State *L, struct Dataset ***d, struct Diag **g) {
+  LDataset *ld = ldataset_push(L);
+  *d = &ld->d;
+  *g = &ld->g;
+}
+
 static int l_close(lua_State *L) {
   LDataset *ld = luaL_checkudata(L, 1, DATASET_MT);
   dataset_free(ld->d);

@@ -4,6 +4,7 @@
 -- disagreement clusters and per-annotator calibration.
 local c = require "annovet.c.compare"
 local json = require "annovet.c.json"
+require "annovet.dataset"   -- the Dataset metatable and methods c.load's datasets get
 
 local M = {}
 
@@ -356,28 +357,16 @@ function Result:to_json(opts)
   }
 end
 
--- Fields of a conflict kept in results (the C table has a few more).
-local CONFLICT_FIELDS = {"kind", "item", "gold_class", "vendor_class", "gold_id", "vendor_id", "gold_index",
-  "vendor_index", "iou", "annotator", "attribute", "gold_value", "vendor_value", "gold_text", "vendor_text",
-  "cer", "wer", "keypoints_differ", "keypoints", "gold_source", "vendor_source"}
-
--- Scores one vendor against a prepared gold panel (M.prepare) or a gold dataset.
--- Returns the result object, or nil and a message.
-function M.run(prepared, vendor, opts)
-  opts = opts or {}
-  local res, err = c.run(prepared, vendor)
-  if not res then return nil, err end
+-- The result object of a C result (what c.run and c.run_all give).
+local function compose(res, opts)
   local sim = similarity_name(opts)
+  local chamfer = sim == "chamfer distance"
   local per_class, order = per_class_tables(res:classes(), sim)
   local list, counts = {}, {}
   local it = res:conflicts()
   for cf in it do
-    if cf.kind == "low_overlap" and opts.iou_type == "polyline" and opts.chamfer then
-      cf.distance, cf.iou = cf.iou, nil
-    end
-    local t = {}
-    for _, k in ipairs(CONFLICT_FIELDS) do t[k] = cf[k] end
-    list[#list + 1] = t
+    if chamfer and cf.iou then cf.distance, cf.iou = cf.iou, nil end
+    list[#list + 1] = cf
     counts[cf.kind] = (counts[cf.kind] or 0) + 1
   end
   local micro, macro = averages(per_class, order, sim)
@@ -400,6 +389,37 @@ function M.run(prepared, vendor, opts)
     left_out = res:left_out(),
   }, Result)
   return self
+end
+
+-- Scores one vendor against a prepared gold panel (M.prepare). Returns the
+-- result object, or nil and a message.
+function M.run(prepared, vendor, opts)
+  local res, err = c.run(prepared, vendor)
+  if not res then return nil, err end
+  return compose(res, opts or {})
+end
+
+-- Scores several vendors at once, on opts.threads threads (default: the
+-- processors, or ANNOVET_THREADS). opts.files names each one's file. Returns
+-- the list of result objects, or nil and a message.
+function M.run_all(prepared, vendors, opts)
+  opts = opts or {}
+  local list, err = c.run_all(prepared, vendors, opts.threads)
+  if not list then return nil, err end
+  local out = {}
+  for i, res in ipairs(list) do
+    local o = {}
+    for k, v in pairs(opts) do o[k] = v end
+    o.file = opts.files and opts.files[i]
+    out[i] = compose(res, o)
+  end
+  return out
+end
+
+-- Reads several files at once (formats detected) on threads threads: the
+-- datasets in order, or nil and the first failure's message.
+function M.load(paths, threads)
+  return c.load(paths, threads)
 end
 
 -- annovet.compare(gold, vendor, opts) -> result | nil, message.

@@ -37,7 +37,7 @@ end
 local function conflict_rows(results)
   local cols = {"item", "kind", "gold_class", "vendor_class", "gold_id", "vendor_id", "iou", "annotator", "attribute",
     "gold_value", "vendor_value", "gold_text", "vendor_text", "cer", "wer", "keypoints_differ", "keypoints",
-    "gold_source", "vendor_source"}
+    "gold_index", "vendor_index"}
   local header = {"vendor"}
   for _, c in ipairs(cols) do header[#header + 1] = c end
   local rows = {header}

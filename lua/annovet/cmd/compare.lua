@@ -1,6 +1,5 @@
 -- annovet compare: scores vendors' deliveries against the gold panel.
 local compare = require "annovet.compare"
-local dataset = require "annovet.dataset"
 local evaluations = require "annovet.evaluations"
 local json = require "annovet.c.json"
 local report = require "annovet.compare_report"
@@ -235,6 +234,7 @@ vendor file was ingested in).]],
     {name = "--out", arg = "DIR", help = "write the CSV files (and compare.json) into DIR"},
     {name = "--format", arg = "F", help = "json (default), csv (per class) or table"},
     {name = "--top", arg = "N", help = "clusters listed per kind in JSON (default 10; 0: all)"},
+    {name = "--threads", arg = "N", help = "read files and score vendors on N threads (default: processors)"},
     {name = "--store", arg = "DB", help = "record the evaluations in this store"},
     {name = "--batch", arg = "B", help = "the batch the evaluations belong to"},
   },
@@ -268,16 +268,26 @@ vendor file was ingested in).]],
         db:close()
       end
     end
-    local t0 = util.clock()
-    cli.progress("compare: reading the gold panel " .. opts.gold)
-    local gold = cli.check(dataset.load(opts.gold))
+    local threads
+    if opts.threads then
+      threads = tonumber(opts.threads)
+      if not threads or threads < 1 or threads > 64 or threads ~= math.floor(threads) then
+        cli.fail("--threads: expected a whole number from 1 to 64, got '" .. opts.threads .. "'")
+      end
+    end
+    local t0, w0 = util.clock(), util.now()
+    local paths = {opts.gold}
+    for _, v in ipairs(vendors) do paths[#paths + 1] = v.file end
+    cli.progress(string.format("compare: reading the gold panel and %d vendor file%s", #vendors,
+      #vendors > 1 and "s" or ""))
+    local all = cli.check(compare.load(paths, threads))
+    local gold = all[1]
     report_read_warnings(opts.gold, gold, cli)
-    local vds = {}
-    for _, v in ipairs(vendors) do
-      cli.progress("compare: reading " .. v.name .. " (" .. v.file .. ")")
-      v.ds = cli.check(dataset.load(v.file))
+    local vds, files = {}, {}
+    for i, v in ipairs(vendors) do
+      v.ds = all[i + 1]
       report_read_warnings(v.file, v.ds, cli)
-      vds[#vds + 1] = v.ds
+      vds[i], files[i] = v.ds, v.file
     end
     o.iou_type = o.iou_type or compare.default_type(gold, vds)
     cli.progress(string.format("compare: %s at %s, %s matching", o.iou_type, tostring(o.chamfer or o.iou), o.matcher))
@@ -285,10 +295,11 @@ vendor file was ingested in).]],
     local doc = {iou = o.chamfer or o.iou, iou_type = o.iou_type, matcher = o.matcher, gold = opts.gold, vendors = {},
       options = {low_iou = o.low, chamfer = o.chamfer, line_width = o.line_width, map = o.map,
         attributes = o.attributes, count_missing_items = o.count_missing_items, kpt_sigmas = o.sigmas}}
+    o.threads, o.files = threads, files
+    local scored = cli.check(compare.run_all(prepared, vds, o))
     local results = {}
-    for _, v in ipairs(vendors) do
-      o.file = v.file
-      local r = cli.check(compare.run(prepared, v.ds, o))
+    for i, v in ipairs(vendors) do
+      local r = scored[i]
       r.counted_missing = o.count_missing_items
       check_vendor(v.name, v.file, r, v.ds, cli)
       cli.progress(string.format("compare: %s: %d items, F1 %s, %d conflicts", v.name, r.items.compared,
@@ -296,7 +307,7 @@ vendor file was ingested in).]],
       results[#results + 1] = {name = v.name, file = v.file, res = r}
       doc.vendors[v.name] = r:to_json({clusters_top = top})
     end
-    cli.progress(string.format("compare: done in %.2f s of CPU", util.clock() - t0))
+    cli.progress(string.format("compare: scored in %.2f s (%.2f s of CPU)", util.now() - w0, util.clock() - t0))
 
     if opts.out then
       local paths = cli.check(report.write_csv(results, opts.out))
