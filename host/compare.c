@@ -10,6 +10,7 @@
 #include "compare_int.h"
 #include "geometry.h"
 #include "match.h"
+#include "parallel.h"
 
 static const char *const kind_names[CMP_NKINDS] = {
   "missing", "extra", "wrong_class", "low_overlap", "duplicate", "wrong_attribute",
@@ -137,6 +138,63 @@ int cmp_gold_item_shapes(const CmpGold *g, uint32_t k, const CmpFrame *fr, CmpSh
   return 0;
 }
 
+/* A run of gold items prepared on one thread, into its own pool. */
+typedef struct GoldChunk {
+  CmpGold *g;
+  uint32_t k0, k1;
+  CmpPool pool;
+  Err e;
+  int failed;
+} GoldChunk;
+
+static void gold_chunk(size_t c, void *ctx) {
+  GoldChunk *ch = (GoldChunk *)ctx + c;
+  CmpGold *g = ch->g;
+  const Dataset *d = g->d;
+  for (uint32_t k = ch->k0; k < ch->k1 && !ch->failed; k++) {
+    const Item *it = &d->items[k];
+    if (cmp_type_rasterises(&g->o) && (it->width <= 0 || it->height <= 0)) continue;
+    CmpFrame fr = {0, 0, (uint32_t)(it->height > 0 ? it->height : 0), (uint32_t)(it->width > 0 ? it->width : 0)};
+    if (cmp_gold_item_shapes(g, k, &fr, g->shape + g->item_start[k], &ch->pool, &ch->e) != 0) ch->failed = 1;
+    g->prepared[k] = 1;
+  }
+}
+
+/* Prepares the shapes of every gold item whose size is known (the others wait
+ * for a vendor's size), in chunks of items on several threads, then points the
+ * shapes at their chunk's runs. */
+static int prepare_shapes(CmpGold *g, Err *e) {
+  const Dataset *d = g->d;
+  unsigned t = g->o.threads ? g->o.threads : par_threads();
+  unsigned n = cmp_type_rasterises(&g->o) && d->nitems >= 64 ? t : 1;
+  GoldChunk *ch = err_calloc(e, n, sizeof *ch);
+  g->pools = err_calloc(e, n, sizeof *g->pools);
+  if (!ch || !g->pools) {
+    free(ch);
+    return -1;
+  }
+  g->npools = n;
+  /* chunks of about equal annotation counts */
+  uint32_t k = 0;
+  for (unsigned c = 0; c < n; c++) {
+    ch[c].g = g;
+    ch[c].k0 = k;
+    uint64_t goal = (uint64_t)d->nann * (c + 1) / n;
+    while (k < d->nitems && (c + 1 == n || g->item_start[k] < goal)) k++;
+    ch[c].k1 = c + 1 == n ? d->nitems : k;
+  }
+  par_for(n, n, gold_chunk, ch);
+  int rc = 0;
+  for (unsigned c = 0; c < n; c++) {
+    g->pools[c] = ch[c].pool;
+    if (ch[c].failed && rc == 0) rc = err_set(e, "%s", ch[c].e.msg);
+    for (uint32_t j = g->item_start[ch[c].k0]; j < g->item_start[ch[c].k1]; j++)
+      if (g->shape[j].pooled) g->shape[j].cnts = g->pools[c].v + g->shape[j].off;
+  }
+  free(ch);
+  return rc;
+}
+
 CmpGold *cmp_gold_new(const Dataset *d, const CmpOpts *o, Err *e) {
   CmpGold *g = err_calloc(e, 1, sizeof *g);
   if (!g) return NULL;
@@ -167,13 +225,7 @@ CmpGold *cmp_gold_new(const Dataset *d, const CmpOpts *o, Err *e) {
     nm_put(&g->bases, base_name(file), k, 1);
   }
   if (o->type == CMP_KEYPOINTS && gold_sigmas(g, e) != 0) goto fail;
-  for (uint32_t k = 0; k < d->nitems; k++) {
-    const Item *it = &d->items[k];
-    if (cmp_type_rasterises(o) && (it->width <= 0 || it->height <= 0)) continue;
-    CmpFrame fr = {0, 0, (uint32_t)(it->height > 0 ? it->height : 0), (uint32_t)(it->width > 0 ? it->width : 0)};
-    if (cmp_gold_item_shapes(g, k, &fr, g->shape + g->item_start[k], &g->pool, e) != 0) goto fail;
-    g->prepared[k] = 1;
-  }
+  if (prepare_shapes(g, e) != 0) goto fail;
   return g;
 fail:
   cmp_gold_free(g);
@@ -191,7 +243,8 @@ void cmp_gold_free(CmpGold *g) {
   free(g->item_anns);
   free(g->shape);
   free(g->prepared);
-  free(g->pool.v);
+  for (unsigned c = 0; c < g->npools; c++) free(g->pools[c].v);
+  free(g->pools);
   free(g->sig);
   free(g->nsig);
   free(g);

@@ -44,6 +44,7 @@ typedef struct CmpOpts {
   const char *const *attrs; size_t nattrs;   /* attribute keys compared (NULL: all of gold's) */
   int no_attrs;          /* compare no attributes */
   int count_missing;     /* gold items the vendor lacks count as missed, not left out */
+  unsigned threads;      /* threads preparing the gold (0: par_threads()) */
 } CmpOpts;
 
 /* The gold panel prepared once for several vendors: per item its annotations, the

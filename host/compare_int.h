@@ -35,6 +35,7 @@ typedef struct CmpShape {
   uint32_t h, w;
   uint32_t cls;          /* class (set by the caller) */
   uint8_t out;           /* 0: comparable; else CMP_OUT_SHAPE or CMP_OUT_SIZE + 1 */
+  uint8_t pooled;        /* runs at pool + off (cnts NULL until resolved) */
 } CmpShape;
 
 /* Whether annotation i has a shape of type t at all (before any check). */
@@ -90,9 +91,10 @@ struct CmpGold {
   uint32_t *cat_class;
   NameMap classes, files, bases;
   uint32_t *item_start, *item_anns;   /* annotations grouped by item */
-  CmpShape *shape;                    /* per grouped position, where prepared */
+  CmpShape *shape;                    /* per grouped position, where prepared (runs resolved) */
   uint8_t *prepared;                  /* per item: shapes ready (its size is known) */
-  CmpPool pool;
+  CmpPool *pools;                     /* one per chunk of items prepared in parallel */
+  unsigned npools;
   const double **sig;                 /* per class: keypoint sigmas (or NULL) */
   uint32_t *nsig;
 };

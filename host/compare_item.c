@@ -247,7 +247,7 @@ int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
   CmpFrame fr = {0, 0, (uint32_t)(gi->height > 0 ? gi->height : 0), (uint32_t)(gi->width > 0 ? gi->width : 0)};
   if (g->prepared[k]) {
     gsh = g->shape + g0;
-    gpool = g->pool.v;
+    gpool = NULL;   /* the prepared gold's runs are resolved */
   } else {
     const int32_t sizes[4] = {gi->width, gi->height, vi->width, vi->height};
     const Dataset *ds[2] = {gd, vd};

@@ -183,6 +183,7 @@ static int pool_take(CmpPool *pool, Rle *r, CmpShape *s, Err *e) {
   }
   memcpy(pool->v + pool->n, r->cnts, r->m * sizeof *r->cnts);
   s->cnts = NULL;
+  s->pooled = 1;
   s->off = pool->n;
   s->m = r->m;
   s->h = r->h;

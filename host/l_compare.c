@@ -95,6 +95,11 @@ static void read_opts(lua_State *L, int idx, int ptab, CmpOpts *o) {
   o->chamfer_step = luaL_optnumber(L, -1, 1);
   lua_getfield(L, idx, "count_missing");
   o->count_missing = lua_toboolean(L, -1);
+  lua_getfield(L, idx, "threads");
+  lua_Integer th = luaL_optinteger(L, -1, 0);
+  if (th < 0 || th > 64) luaL_error(L, "threads must be 1 to 64");
+  o->threads = (unsigned)th;
+  lua_pop(L, 1);
   if (!(o->thr > 0) || (!o->chamfer && o->thr > 1)) luaL_error(L, "iou must be in (0, 1] (a distance > 0 with chamfer)");
   if (!(o->low > 0)) luaL_error(L, "low must be positive");
   if (!(o->line_width > 0)) luaL_error(L, "line_width must be positive");
@@ -177,7 +182,7 @@ static void read_opts(lua_State *L, int idx, int ptab, CmpOpts *o) {
 
 /* compare.gold(ds, opts) -> CmpGold | nil, message. opts: type, iou, low,
  * matcher, chamfer, line_width, chamfer_step, sigmas, map, attributes,
- * count_missing. [-2, +1|2, m] */
+ * count_missing, threads. [-2, +1|2, m] */
 static int l_gold(lua_State *L) {
   const Dataset *d = l_dataset_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);

@@ -440,10 +440,35 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
       pu = t + xs;
       pv = (int)(ys + s * t + .5);
     } else {
-      for (d = 0; d <= dy; d++) {
-        t = flip ? dy - d : d;
-        walk_point((int)(xs + s * t + .5), t + ys, &pu, &pv, &have, h, w, &o);
+      /* v moves one row a step and u at most one column: only the steps where u
+       * changes count, and of those every fifth value of u; each is found from
+       * an estimate, then checked with the walk's own expression */
+      t = flip ? dy : 0;
+      walk_point((int)(xs + s * t + .5), t + ys, &pu, &pv, &have, h, w, &o);
+      int u0 = pu, uend = (int)(xs + s * (flip ? 0 : dy) + .5);
+      if (u0 != uend) {
+        int dir = uend > u0 ? 1 : -1, want = dir > 0 ? 3 : 2;
+        int step = ((want - u0) * dir) % 5;
+        if (step <= 0) step += 5;
+        for (int64_t us = (int64_t)u0 + dir * step; dir > 0 ? us <= uend : us >= uend; us += 5 * dir) {
+          double te = ((double)us - .5 - xs) / s;
+          double de = flip ? dy - te : te;
+          d = de < 1 ? 1 : de > dy ? dy : (int)de;
+#define U_AT(dd) ((int)(xs + s * (flip ? dy - (dd) : (dd)) + .5))
+#define REACHED(uu) (dir > 0 ? (uu) >= us : (uu) <= us)
+          while (d > 1 && REACHED(U_AT(d - 1))) d--;
+          while (d < dy && !REACHED(U_AT(d))) d++;
+          int uc = U_AT(d), up = U_AT(d - 1);
+#undef U_AT
+#undef REACHED
+          if (uc == up) continue;
+          int vc = (flip ? dy - d : d) + ys, vp = (flip ? dy - d + 1 : d - 1) + ys;
+          keep_crossing(uc < up ? uc : uc - 1, vc < vp ? vc : vp, h, w, &o);
+        }
       }
+      t = flip ? 0 : dy;
+      pu = (int)(xs + s * t + .5);
+      pv = t + ys;
     }
   }
   if (o.n == o.cap) {

@@ -60,6 +60,7 @@ local function core_opts(opts)
     map = opts.map,
     attributes = opts.attributes,
     count_missing = opts.count_missing_items,
+    threads = opts.threads,
   }
 end
 
