@@ -233,6 +233,24 @@ describe("COCO", function()
     assert.truthy(text:find(",0.6666666666666666,1e+21,-0.5]", 1, true), text)
   end)
 
+  it("reads and writes the \"annotator\" extension (names or numeric ids)", function()
+    local path = H.write(H.tmpdir() .. "/a.json", [=[{"images":[{"id":1,"file_name":"x","width":9,"height":9}],
+      "categories":[{"id":1,"name":"c"}],
+      "annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[1,1,1,1],"annotator":"alice"},
+        {"id":2,"image_id":1,"category_id":1,"bbox":[2,2,1,1],"annotator":7},
+        {"id":3,"image_id":1,"category_id":1,"bbox":[3,3,1,1]}]}]=])
+    local s = inspect(path)
+    assert.are.same({alice = 1, ["7"] = 1, ["(none)"] = 1}, s.by_annotator)
+    local dst = H.tmpdir() .. "/o.json"
+    local _, err, code = H.run("convert " .. H.q(path) .. " " .. H.q(dst) .. " --to coco")
+    assert.are.equal(0, code, err)
+    assert.are.equal("", err)
+    local b = decode_file(dst).annotations
+    assert.are.equal("alice", b[1].annotator)
+    assert.are.equal("7", b[2].annotator)
+    assert.is_nil(b[3].annotator)
+  end)
+
   describe("results files", function()
     local RESULTS = [=[[
       {"image_id": 40, "category_id": 1, "bbox": [0.5, 0.5, 2, 3], "score": 0.9},
