@@ -287,6 +287,19 @@ describe("COCO", function()
         "/bad.json: [2].image_id: no image with id 41 in the ground truth\n", out)
     end)
 
+    it("takes the ground truth on the command line (--gt), naming classes and image sizes", function()
+      local gt = H.fixture("formats/coco/instances_val.json")
+      if not gt then return pending("../shared not found") end
+      local res = H.write(H.tmpdir() .. "/res.json", '[{"image_id":40,"category_id":4,"bbox":[4,9,2,2],"score":0.5}]')
+      local s = inspect(res, " --gt " .. H.q(gt))
+      assert.are.same({c = 1}, s.by_class)
+      -- the image is 5x10 in the ground truth, so the box leaves it
+      assert.are.equal("box outside image", s.warnings[1].kind)
+      local _, err, code = H.run("inspect " .. H.q(res) .. " --gt " .. H.q(H.write(H.tmpdir() .. "/g.json", "{")))
+      assert.are.equal(2, code)
+      assert.truthy(err:find("g.json:1:2: unexpected end of file", 1, true), err)
+    end)
+
     it("round-trips a generated results file with scores", function()
       local src = generate("--seed 5 --images 30 --objects 200 --results")
       local dst = H.tmpdir() .. "/res2.json"
