@@ -124,6 +124,12 @@ describe("annovet ingest", function()
     _, err, code = ingest("--store " .. H.q(db2) .. " --vendor v --batch b " .. H.q(dir .. "/none.json"))
     assert.are.equal(2, code)
     assert.truthy(err:find("none.json: No such file or directory", 1, true), err)
+    -- a folder (formats such as VOC or YOLO come as folders): refused, with the reason
+    local folder = dir .. "/folder"
+    os.execute("mkdir " .. H.q(folder))
+    _, err, code = ingest("--store " .. H.q(db2) .. " --vendor v --batch b --from coco " .. H.q(folder))
+    assert.are.equal(2, code)
+    assert.truthy(err:find("folder: is a directory", 1, true), err)
     assert.is_nil(io.open(db2))
   end)
 

@@ -19,9 +19,12 @@ function M.prepare(paths, from)
     ds:close()
     local f, err = io.open(path, "rb")
     if not f then return nil, err end
-    local bytes = f:read("a")
+    local bytes, rerr = f:read("a")
     f:close()
-    if not bytes then return nil, path .. ": cannot read" end
+    if not bytes then
+      return nil, string.format("%s: %s (ingest records delivery files; give the annotation files of a folder delivery)",
+        path, rerr or "cannot read")
+    end
     plan[#plan + 1] = {
       path = path, format = s.format, size = #bytes, sha256 = util.sha256(bytes),
       items = s.items, annotations = s.annotations, bytes = bytes, warnings = s.warnings,
