@@ -150,6 +150,14 @@ describe("COCO", function()
     compare_coco(path, dst)
   end)
 
+  it("reads the top-level keys in any order (annotations before images and categories)", function()
+    local path = H.write(H.tmpdir() .. "/order.json", [=[{"annotations":[{"id":1,"image_id":7,"category_id":2,"bbox":[1,1,1,1]}],
+      "info":{"year":2017},"categories":[{"id":2,"name":"dog"}],"images":[{"id":7,"file_name":"d.jpg","width":4,"height":4}]}]=])
+    local s = inspect(path)
+    assert.are.equal(1, s.annotations)
+    assert.are.same({dog = 1}, s.by_class)
+  end)
+
   it("reads a 1-based (COCO proper) skeleton without a warning", function()
     local path = H.write(H.tmpdir() .. "/kp1.json", [=[{"images":[{"id":1,"file_name":"x.jpg","width":10,"height":10}],
       "categories":[{"id":1,"name":"p","keypoints":["a","b","c"],"skeleton":[[1,2],[2,3]]}],
