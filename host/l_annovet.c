@@ -14,6 +14,7 @@ static const luaL_Reg cmodules[] = {
   {"annovet.c.agree", luaopen_annovet_c_agree},
   {"annovet.c.json", luaopen_annovet_c_json},
   {"annovet.c.match", luaopen_annovet_c_match},
+  {"annovet.c.model", luaopen_annovet_c_model},
   {"annovet.c.sandbox", luaopen_annovet_c_sandbox},
   {"annovet.c.store", luaopen_annovet_c_store},
   {"annovet.c.util", luaopen_annovet_c_util},

@@ -1,5 +1,6 @@
 -- The public annovet module: what user scripts see (read-only, through the sandbox)
 -- and what commands build on. C does the work; this file only gathers it.
+local dataset = require "annovet.dataset"
 local json = require "annovet.c.json"
 local util = require "annovet.c.util"
 
@@ -23,6 +24,13 @@ M.json = {
 -- {gold index or false per row}, number of matches.
 local match = require "annovet.c.match"
 M.match = {optimal = match.optimal, greedy = match.greedy}
+
+-- Datasets: load(path [, {format=, gt=}]) -> ds | nil, msg; ds:save(path, format);
+-- ds:counts(), ds:summary(), ds:items(), ds:categories(), ds:annotations{...},
+-- ds:filter{...}, ds:select(fn). See README, "Annotation datasets in Lua".
+M.load = dataset.load
+M.detect = dataset.detect
+M.formats = dataset.formats
 
 -- SHA-256 of a string, as hex.
 M.sha256 = util.sha256
