@@ -115,7 +115,8 @@ static uint32_t map_slot(const uint32_t *slots, uint32_t nslots, int64_t id,
   return h;
 }
 
-/* Keeps the map at most half full; rebuilt from base[0..n). */
+/* Makes room for entry n + 1 (the map stays at most half full), rebuilding it
+ * from the n entries already in base[0..n). */
 static int map_reserve(uint32_t **slots, uint32_t *nslots, uint32_t n, const void *base,
                        size_t stride, Err *e) {
   if ((size_t)(n + 1) * 2 <= *nslots) return 0;
@@ -192,7 +193,7 @@ int64_t dataset_category_by_name(const Dataset *d, const char *name) {
 int64_t dataset_add_category(Dataset *d, int64_t id, StrId name, StrId super, Err *e) {
   if (dataset_find_category(d, id) >= 0) return err_set(e, "duplicate category id %lld", (long long)id);
   if (grow((void **)&d->cats, &d->capcats, (size_t)d->ncats + 1, sizeof *d->cats, e) != 0) return -1;
-  if (map_reserve(&d->cat_slots, &d->ncat_slots, d->ncats + 1, &d->cats[0].id, sizeof(Category), e) != 0)
+  if (map_reserve(&d->cat_slots, &d->ncat_slots, d->ncats, &d->cats[0].id, sizeof(Category), e) != 0)
     return -1;
   Category *c = &d->cats[d->ncats];
   memset(c, 0, sizeof *c);
@@ -206,7 +207,7 @@ int64_t dataset_add_category(Dataset *d, int64_t id, StrId name, StrId super, Er
 int64_t dataset_add_item(Dataset *d, int64_t id, StrId file, int32_t w, int32_t h, Err *e) {
   if (dataset_find_item(d, id) >= 0) return err_set(e, "duplicate image id %lld", (long long)id);
   if (grow((void **)&d->items, &d->capitems, (size_t)d->nitems + 1, sizeof *d->items, e) != 0) return -1;
-  if (map_reserve(&d->item_slots, &d->nitem_slots, d->nitems + 1, &d->items[0].id, sizeof(Item), e) != 0)
+  if (map_reserve(&d->item_slots, &d->nitem_slots, d->nitems, &d->items[0].id, sizeof(Item), e) != 0)
     return -1;
   Item *it = &d->items[d->nitems];
   memset(it, 0, sizeof *it);
