@@ -27,6 +27,13 @@ SRC := \
 	host/model.c \
 	host/formats.c \
 	host/rle.c \
+	host/fio.c \
+	host/xmlio.c \
+	host/imgsize.c \
+	host/labelmap.c \
+	host/pngmask.c \
+	host/labelimg.c \
+	host/fmt_voc.c \
 	build/embed.c \
 	build/version.c
 

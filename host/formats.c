@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 
 /* Each format's table lives in its own fmt_<name>.c. */
+extern const Format format_voc;
+
 const Format *const formats[] = {
+  &format_voc,
   NULL
 };
 
