@@ -34,6 +34,8 @@ SRC := \
 	host/pngmask.c \
 	host/labelimg.c \
 	host/fmt_voc.c \
+	host/fmt_cvat.c \
+	host/cvat_write.c \
 	build/embed.c \
 	build/version.c
 

@@ -257,6 +257,7 @@ void fio_check_points(Diag *g, const Item *it, const double *xy, uint32_t npts, 
   if (it->width <= 0 || it->height <= 0) return;
   for (uint32_t i = 0; i < npts; i++) {
     double x = xy[(size_t)i * stride], y = xy[(size_t)i * stride + 1];
+    if (stride == 3 && xy[(size_t)i * stride + 2] == 0) continue;   /* keypoint not labelled */
     if (x < -tol || y < -tol || x > it->width + tol || y > it->height + tol) {
       diag_warn(g, "point outside image", "%s: point (%g, %g) is outside the %dx%d image", where, x,
                 y, (int)it->width, (int)it->height);

@@ -86,7 +86,8 @@ char *fio_safe_rel(const char *name, Err *e);
  * more than the rounding tolerance tol (pixels); items of unknown size pass. */
 void fio_check_box(Diag *g, const Item *it, const double box[4], double tol, const char *where);
 
-/* Same for a list of x y pairs (stride values apart). */
+/* Same for a list of points stride values apart ("point outside image"); with
+ * stride 3 the third value is a keypoint visibility and 0 is skipped. */
 void fio_check_points(Diag *g, const Item *it, const double *xy, uint32_t npts, uint32_t stride,
                       double tol, const char *where);
 

@@ -9,10 +9,11 @@
 #include <sys/stat.h>
 
 /* Each format's table lives in its own fmt_<name>.c. */
-extern const Format format_voc;
+extern const Format format_voc, format_cvat;
 
 const Format *const formats[] = {
   &format_voc,
+  &format_cvat,
   NULL
 };
 
