@@ -354,7 +354,7 @@ static int flush_file(VocRead *r) {
     if (png) sprintf(png, "%s/%s.png", seg, r->stem);
     if (!png) rc = xmlio_fail(x, "out of memory");
     else if (fio_kind(png) == 0 &&
-             labelimg_read_item(d, png, (uint32_t)it, &r->lm, !r->explicit_lm, r->src, r->g, r->e) != 0) {
+             labelimg_read_item(d, png, (uint32_t)it, &r->lm, !r->explicit_lm, &r->next_ann, r->g, r->e) != 0) {
       x->failed = 1;
       XML_StopParser(x->p, XML_FALSE);
       rc = -1;

@@ -9,11 +9,13 @@
 #include <sys/stat.h>
 
 /* Each format's table lives in its own fmt_<name>.c. */
-extern const Format format_voc, format_cvat;
+extern const Format format_voc, format_cvat, format_yolo, format_pngmask;
 
 const Format *const formats[] = {
   &format_voc,
   &format_cvat,
+  &format_yolo,
+  &format_pngmask,
   NULL
 };
 

@@ -1,6 +1,7 @@
 /* Label images <-> mask annotations of one item. */
 #include "labelimg.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,17 @@
  * -2 on error. */
 static int32_t value_category(Dataset *d, const char *path, int v, const LabelMap *lm,
                               int create_cats, Err *e) {
+  if (!lm) {   /* no class list: a class per value, named and numbered by it */
+    if (v == 0 || v == 255) return -1;
+    for (uint32_t c = 0; c < d->ncats; c++)
+      if (d->cats[c].id == v) return (int32_t)c;
+    char name[16];
+    snprintf(name, sizeof name, "%d", v);
+    StrId id = strpool_intern(&d->str, name, strlen(name), e);
+    if (id == (StrId)-1) return -2;
+    int64_t c = dataset_add_category(d, v, id, 0, e);
+    return c < 0 ? -2 : (int32_t)c;
+  }
   int k = labelmap_by_value(lm, v);
   if (k < 0) {
     if (v == 0 || v == 255) return -1;
@@ -27,8 +39,10 @@ static int32_t value_category(Dataset *d, const char *path, int v, const LabelMa
 }
 
 int labelimg_read_item(Dataset *d, const char *path, uint32_t item, const LabelMap *lm,
-                       int create_cats, StrId src, Diag *g, Err *e) {
+                       int create_cats, int64_t *next_id, Diag *g, Err *e) {
   (void)g;
+  StrId src = strpool_intern(&d->str, path, strlen(path), e);
+  if (src == (StrId)-1) return -1;
   uint16_t *px;
   uint32_t w, h;
   if (pngmask_read(path, &px, &w, &h, e) != 0) return -1;
@@ -53,6 +67,7 @@ int labelimg_read_item(Dataset *d, const char *path, uint32_t item, const LabelM
       break;
     }
     AnnInit ai = ann_init(item, c, ANN_MASK);
+    ai.id = (*next_id)++;
     double hw[2] = {h, w};
     ai.coords = hw;
     ai.ncoords = 2;

@@ -15,10 +15,11 @@
  * entry for that value (created when create_cats, else it must exist). Values
  * whose class is "background" or "ignored", and 0 and 255 when lm names no class
  * for them, are not annotations; any other value without a class is an error
- * naming the file. The item takes the image's size when its own is unknown; a
- * different size is an error. */
+ * naming the file. Annotation ids are taken from *next_id on. Without lm (NULL) every value but 0 and 255 is a class of
+ * its own, named and numbered by the value. The item takes the image's size
+ * when its own is unknown; a different size is an error. */
 int labelimg_read_item(Dataset *d, const char *path, uint32_t item, const LabelMap *lm,
-                       int create_cats, StrId src, Diag *g, Err *e);
+                       int create_cats, int64_t *next_id, Diag *g, Err *e);
 
 /* Paints the ANN_MASK annotations among anns[0..n) into a label image of the
  * item's size (or the masks' size when the item's is unknown): value[cat] is a

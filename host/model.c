@@ -319,6 +319,8 @@ void dataset_source(const Dataset *d, uint32_t i, char *buf, size_t n) {
   const char *file = strpool_get(&d->str, d->src_file[i]);
   if (d->src_kind == SRC_INDEX)
     snprintf(buf, n, "%s: annotations[%u]", file, d->src_pos[i]);
+  else if (d->src_pos[i] == 0)   /* a whole file (a label image): no line */
+    snprintf(buf, n, "%s", file);
   else
     snprintf(buf, n, "%s:%u", file, d->src_pos[i]);
 }
