@@ -19,6 +19,7 @@ SRC := \
 	host/l_sandbox.c \
 	host/l_json.c \
 	host/l_store.c \
+	host/l_model.c \
 	host/l_util.c \
 	host/err.c \
 	host/numfmt.c \
@@ -27,6 +28,15 @@ SRC := \
 	host/model.c \
 	host/formats.c \
 	host/rle.c \
+	host/model_ops.c \
+	host/jread.c \
+	host/jwrite.c \
+	host/fmt_coco.c \
+	host/fmt_coco_write.c \
+	host/lsbrush.c \
+	host/fmt_labelstudio.c \
+	host/fmt_labelstudio_write.c \
+	host/fmt_csv.c \
 	host/fio.c \
 	host/xmlio.c \
 	host/imgsize.c \

@@ -7,11 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "fmt_coco.h"
+#include "fmt_csv.h"
+#include "fmt_labelstudio.h"
 
 /* Each format's table lives in its own fmt_<name>.c. */
 extern const Format format_voc, format_cvat, format_yolo, format_pngmask;
 
 const Format *const formats[] = {
+  &fmt_coco,
+  &fmt_coco_results,
+  &fmt_labelstudio,
+  &fmt_csv,
   &format_voc,
   &format_cvat,
   &format_yolo,
@@ -51,6 +60,9 @@ const Format *format_detect(const char *path, Err *e) {
   struct stat sb;
   if (stat(path, &sb) != 0) return err_errno(e, "%s", path), NULL;
   int is_dir = S_ISDIR(sb.st_mode);
+  if (!is_dir && (uint64_t)sb.st_size > FORMAT_MAX_FILE)
+    return err_set(e, "%s: %lld bytes is over annovet's limit of %llu bytes (2 GiB) for one delivery file",
+                   path, (long long)sb.st_size, (unsigned long long)FORMAT_MAX_FILE), NULL;
   char head[4096];
   size_t nhead = 0;
   if (!is_dir) {
@@ -127,4 +139,69 @@ int format_slurp(const char *path, char **out, size_t *len, Err *e) {
   *out = buf;
   *len = n;
   return 0;
+}
+
+int format_read(const Format *f, const char *path, const Dataset *ref, Dataset **out,
+                Diag *g, Err *e) {
+  *out = NULL;
+  if (!f && !(f = format_detect(path, e))) return -1;
+  if (!f->read) return err_set(e, "%s: annovet cannot read the %s format", path, f->name);
+  Dataset *d = dataset_new(e);
+  if (!d) return -1;
+  if ((ref && dataset_copy_meta(d, ref, e) != 0) || f->read(path, d, g, e) != 0) {
+    dataset_free(d);
+    return -1;
+  }
+  *out = d;
+  return 0;
+}
+
+int format_out_open(FormatOut *o, const char *path, Err *e) {
+  o->f = NULL;
+  o->tmp = err_malloc(e, strlen(path) + 16);
+  if (!o->tmp) return -1;
+  sprintf(o->tmp, "%s.tmp.XXXXXX", path);
+  int fd = mkstemp(o->tmp);
+  if (fd < 0) {
+    err_errno(e, "%s: cannot create", path);
+    free(o->tmp);
+    o->tmp = NULL;
+    return -1;
+  }
+  mode_t mask = umask(0);   /* mkstemp makes 0600; give the file the usual mode */
+  umask(mask);
+  if (fchmod(fd, 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "wb"))) {
+    err_errno(e, "%s: cannot write", path);
+    close(fd);
+    format_out_abort(o);
+    return -1;
+  }
+  return 0;
+}
+
+int format_out_commit(FormatOut *o, const char *path, Err *e) {
+  int bad = ferror(o->f) != 0;
+  bad |= fclose(o->f) != 0;
+  o->f = NULL;
+  if (bad) {
+    err_set(e, "%s: write error (disk full?)", path);
+    format_out_abort(o);
+    return -1;
+  }
+  if (rename(o->tmp, path) != 0) {
+    err_errno(e, "%s: cannot replace", path);
+    format_out_abort(o);
+    return -1;
+  }
+  free(o->tmp);
+  o->tmp = NULL;
+  return 0;
+}
+
+void format_out_abort(FormatOut *o) {
+  if (o->f) fclose(o->f);
+  o->f = NULL;
+  if (o->tmp) remove(o->tmp);
+  free(o->tmp);
+  o->tmp = NULL;
 }

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "model.h"
@@ -54,5 +55,22 @@ const Format *format_detect(const char *path, Err *e);
 /* Reads a whole file into a malloc'd, NUL-terminated buffer, refusing files over
  * FORMAT_MAX_FILE. */
 int format_slurp(const char *path, char **out, size_t *len, Err *e);
+
+/* Reads path with format f (detected when NULL) into a new dataset *out. With ref
+ * (a ground truth), its items and categories are copied in first, so a results
+ * file resolves its ids against them. */
+int format_read(const Format *f, const char *path, const Dataset *ref, Dataset **out,
+                Diag *g, Err *e);
+
+/* Output that appears whole or not at all: format_out_open creates a temporary
+ * file beside path; format_out_commit flushes, closes and renames it over path
+ * (or removes it and fails); format_out_abort removes it. */
+typedef struct FormatOut {
+  FILE *f;
+  char *tmp;
+} FormatOut;
+int format_out_open(FormatOut *o, const char *path, Err *e);
+int format_out_commit(FormatOut *o, const char *path, Err *e);
+void format_out_abort(FormatOut *o);
 
 #endif

@@ -12,6 +12,7 @@
 
 static const luaL_Reg cmodules[] = {
   {"annovet.c.json", luaopen_annovet_c_json},
+  {"annovet.c.model", luaopen_annovet_c_model},
   {"annovet.c.sandbox", luaopen_annovet_c_sandbox},
   {"annovet.c.store", luaopen_annovet_c_store},
   {"annovet.c.util", luaopen_annovet_c_util},

@@ -10,6 +10,7 @@
 void annovet_openlibs(lua_State *L, const char *lua_dir);
 
 int luaopen_annovet_c_json(lua_State *L);
+int luaopen_annovet_c_model(lua_State *L);
 int luaopen_annovet_c_store(lua_State *L);
 int luaopen_annovet_c_util(lua_State *L);
 

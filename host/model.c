@@ -161,12 +161,13 @@ void dataset_free(Dataset *d) {
   void *cols[] = {d->id, d->item, d->cat, d->type, d->stage, d->iscrowd, d->flags,
                   d->annotator, d->score, d->area, d->aux, d->bbox, d->text, d->src_file,
                   d->src_pos, d->g_off, d->g_n, d->p_off, d->p_n, d->r_off, d->r_n,
-                  d->a_off, d->a_n};
+                  d->a_off, d->a_n, d->s_off, d->s_n};
   for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) free(cols[i]);
   free(d->coords.v);
   free(d->parts.v);
   free(d->rle.v);
   free(d->attrs.v);
+  free(d->seg.v);
   free(d->item_slots);
   free(d->cat_slots);
   free(d);
@@ -257,7 +258,7 @@ static int grow_columns(Dataset *d, size_t need, Err *e) {
   GROW(iscrowd, 1); GROW(flags, 1); GROW(annotator, 1); GROW(score, 1); GROW(area, 1);
   GROW(aux, 1); GROW(bbox, 4); GROW(text, 1); GROW(src_file, 1); GROW(src_pos, 1);
   GROW(g_off, 1); GROW(g_n, 1); GROW(p_off, 1); GROW(p_n, 1); GROW(r_off, 1); GROW(r_n, 1);
-  GROW(a_off, 1); GROW(a_n, 1);
+  GROW(a_off, 1); GROW(a_n, 1); GROW(s_off, 1); GROW(s_n, 1);
 #undef GROW
   d->capann = cap;
   return 0;
@@ -287,12 +288,15 @@ int64_t dataset_add_annotation(Dataset *d, const AnnInit *a, Err *e) {
       pool_append((void **)&d->rle.v, &d->rle.n, &d->rle.cap, a->rle, a->nrle,
                   sizeof(uint32_t), &d->r_off[i], e) != 0 ||
       pool_append((void **)&d->attrs.v, &d->attrs.n, &d->attrs.cap, a->attrs, a->nattrs,
-                  sizeof(Attr), &d->a_off[i], e) != 0)
+                  sizeof(Attr), &d->a_off[i], e) != 0 ||
+      pool_append((void **)&d->seg.v, &d->seg.n, &d->seg.cap, a->seg, a->nseg,
+                  sizeof(double), &d->s_off[i], e) != 0)
     return -1;
   d->g_n[i] = a->ncoords;
   d->p_n[i] = a->nparts;
   d->r_n[i] = a->nrle;
   d->a_n[i] = a->nattrs;
+  d->s_n[i] = a->nseg;
   d->id[i] = a->id;
   d->item[i] = a->item;
   d->cat[i] = a->cat;
@@ -319,6 +323,8 @@ void dataset_source(const Dataset *d, uint32_t i, char *buf, size_t n) {
   const char *file = strpool_get(&d->str, d->src_file[i]);
   if (d->src_kind == SRC_INDEX)
     snprintf(buf, n, "%s: annotations[%u]", file, d->src_pos[i]);
+  else if (d->src_kind == SRC_ELEMENT)
+    snprintf(buf, n, "%s: [%u]", file, d->src_pos[i]);
   else if (d->src_pos[i] == 0)   /* a whole file (a label image): no line */
     snprintf(buf, n, "%s", file);
   else

@@ -51,6 +51,10 @@ typedef enum Stage {
 
 enum { ANN_FLAG_RLE_COMPRESSED = 1 };          /* the mask came as a COCO compressed string */
 
+/* A keypoints annotation may also carry the object's segmentation (COCO's person
+ * keypoints do): its polygon points are in seg[] with the parts in parts[], or its
+ * mask is in rle[] with seg = h, w. Every other type leaves seg empty. */
+
 #define ANN_NO_ID INT64_MIN
 
 typedef enum AttrKind { ATTR_STRING = 0, ATTR_NUMBER, ATTR_BOOL } AttrKind;
@@ -92,12 +96,15 @@ typedef struct AnnInit {
   const int32_t *parts;  uint32_t nparts;
   const uint32_t *rle;   uint32_t nrle;
   const Attr *attrs;     uint32_t nattrs;
+  const double *seg;     uint32_t nseg;     /* keypoints' segmentation (see above) */
   StrId text;
   StrId src_file;             /* where it came from, for messages and evidence */
   uint32_t src_pos;           /* line (SRC_LINE) or array index (SRC_INDEX) */
 } AnnInit;
 
-typedef enum SrcKind { SRC_LINE = 0, SRC_INDEX } SrcKind;
+/* SRC_LINE: "file:line"; SRC_INDEX: "file: annotations[i]"; SRC_ELEMENT: "file: [i]",
+ * element i of a top-level array (COCO results, Label Studio tasks). */
+typedef enum SrcKind { SRC_LINE = 0, SRC_INDEX, SRC_ELEMENT } SrcKind;
 
 /* A growable array of T with count and capacity. */
 #define VEC(T) struct { T *v; size_t n, cap; }
@@ -127,11 +134,13 @@ typedef struct Dataset {
   uint32_t *p_off, *p_n;        /* into parts */
   uint32_t *r_off, *r_n;        /* into rle */
   uint32_t *a_off, *a_n;        /* into attrs */
+  uint32_t *s_off, *s_n;        /* into seg */
 
   VEC(double) coords;
   VEC(int32_t) parts;
   VEC(uint32_t) rle;
   VEC(Attr) attrs;
+  VEC(double) seg;
 
   /* id -> index maps (open addressing), built as items and categories are added */
   uint32_t *item_slots, nitem_slots;
@@ -159,5 +168,28 @@ AnnInit ann_init(uint32_t item, int32_t cat, AnnType type);
 /* "file:line" or "file: annotations[i]" for annotation i, into buf ("file" alone
  * when the line is 0: a whole-file source such as a label image). */
 void dataset_source(const Dataset *d, uint32_t i, char *buf, size_t n);
+
+/* ---- whole-dataset operations (model_ops.c) ---- */
+
+/* Counts annotations (those with keep[i] set, or all when keep is NULL) by type
+ * (by_type[ANN_TYPE_COUNT]), by category (by_cat[ncats + 1], the last for none)
+ * and by annotator (by_ann[nannotators + 1], the last for none). Any of the
+ * output arrays may be NULL. Returns how many were counted. */
+uint64_t dataset_count(const Dataset *d, const uint8_t *keep, uint64_t *by_type,
+                       uint64_t *by_cat, uint64_t *by_ann);
+
+/* A new dataset with d's strings, categories and annotators, the items with
+ * keep_item set (all when NULL), and the annotations with keep_ann set (all when
+ * NULL) whose item is kept. Indices change; ids, names and sources do not. */
+Dataset *dataset_subset(const Dataset *d, const uint8_t *keep_item, const uint8_t *keep_ann,
+                        Err *e);
+
+/* Copies src's items and categories (with keypoints) into the empty dst, so a
+ * reader can resolve ids against a ground truth (COCO results files). */
+int dataset_copy_meta(Dataset *dst, const Dataset *src, Err *e);
+
+/* Sets category c's keypoint names and 0-based skeleton pairs (copied). */
+int dataset_set_keypoints(Dataset *d, uint32_t c, const StrId *names, uint32_t nkp,
+                          const int32_t *skeleton, uint32_t nsk, Err *e);
 
 #endif

@@ -1,5 +1,6 @@
 -- The public annovet module: what user scripts see (read-only, through the sandbox)
 -- and what commands build on. C does the work; this file only gathers it.
+local dataset = require "annovet.dataset"
 local json = require "annovet.c.json"
 local util = require "annovet.c.util"
 
@@ -16,6 +17,13 @@ M.json = {
   array = json.array,
   null = json.null,
 }
+
+-- Datasets: load(path [, {format=, gt=}]) -> ds | nil, msg; ds:save(path, format);
+-- ds:counts(), ds:summary(), ds:items(), ds:categories(), ds:annotations{...},
+-- ds:filter{...}, ds:select(fn). See README, "Annotation datasets in Lua".
+M.load = dataset.load
+M.detect = dataset.detect
+M.formats = dataset.formats
 
 -- SHA-256 of a string, as hex.
 M.sha256 = util.sha256

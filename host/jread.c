@@ -1,0 +1,320 @@
+/* JSON reading helpers for the format readers: element-at-a-time walks over big
+ * files, typed fields, and messages with the file and the JSON path. */
+#include "jread.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numfmt.h"
+
+#define SKIP_MAX_DEPTH 1000   /* as cJSON's CJSON_NESTING_LIMIT */
+
+int jr_fail(JCtx *c, const char *field, const char *fmt, ...) {
+  char msg[384];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  const char *sep = !field || !c->where[0] || field[0] == '[' ? "" : ".";
+  if (!c->where[0] && !field)
+    return err_set(c->e, "%s: %s", c->file, msg);
+  return err_set(c->e, "%s: %s%s%s: %s", c->file, c->where, sep, field ? field : "", msg);
+}
+
+size_t jr_ws(const char *t, size_t len, size_t pos) {
+  while (pos < len && (t[pos] == ' ' || t[pos] == '\n' || t[pos] == '\r' || t[pos] == '\t')) pos++;
+  return pos;
+}
+
+/* Line and column (in characters) of offset pos. */
+static void line_col(const char *t, size_t pos, unsigned long *line, unsigned long *col) {
+  unsigned long l = 1, k = 1;
+  for (size_t i = 0; i < pos; i++) {
+    if (t[i] == '\n') {
+      l++;
+      k = 1;
+    } else if (((unsigned char)t[i] & 0xC0) != 0x80) {
+      k++;
+    }
+  }
+  *line = l;
+  *col = k;
+}
+
+int jr_syntax(JCtx *c, size_t pos) {
+  unsigned long line, col;
+  if (pos > c->len) pos = c->len;
+  line_col(c->text, pos, &line, &col);
+  const char *at = c->text + pos;
+  size_t rest = c->len - pos;
+  if (jr_ws(c->text, c->len, pos) >= c->len)
+    return err_set(c->e, "%s:%lu:%lu: unexpected end of file (truncated?)", c->file, line, col);
+  if ((rest >= 3 && memcmp(at, "NaN", 3) == 0) || (rest >= 8 && memcmp(at, "Infinity", 8) == 0) ||
+      (rest >= 9 && memcmp(at, "-Infinity", 9) == 0))
+    return err_set(c->e, "%s:%lu:%lu: NaN and Infinity are not JSON numbers", c->file, line, col);
+  char near[24];
+  size_t k = 0;
+  for (size_t i = 0; i < rest && k < 16 && at[i] != '\n'; i++)
+    near[k++] = (at[i] >= 32 && at[i] < 127) ? at[i] : '?';
+  near[k] = '\0';
+  return err_set(c->e, "%s:%lu:%lu: invalid JSON near '%s'", c->file, line, col, near);
+}
+
+int jr_skip(JCtx *c, size_t pos, size_t *end) {
+  const char *t = c->text;
+  size_t n = c->len, p = jr_ws(t, n, pos);
+  char stack[SKIP_MAX_DEPTH];
+  int depth = 0;
+  if (p >= n) return jr_syntax(c, p);
+  do {
+    if (p >= n) return jr_syntax(c, n);
+    char ch = t[p];
+    if (ch == '"') {
+      for (p++; p < n && t[p] != '"'; p++)
+        if (t[p] == '\\') p++;
+      if (p >= n) return jr_syntax(c, n);
+      p++;
+    } else if (ch == '[' || ch == '{') {
+      if (depth == SKIP_MAX_DEPTH) {
+        unsigned long line, col;
+        line_col(t, p, &line, &col);
+        return err_set(c->e, "%s:%lu:%lu: JSON nested deeper than %d", c->file, line, col, SKIP_MAX_DEPTH);
+      }
+      stack[depth++] = ch == '[' ? ']' : '}';
+      p++;
+    } else if (ch == ']' || ch == '}') {
+      if (depth == 0 || stack[depth - 1] != ch) return jr_syntax(c, p);
+      depth--;
+      p++;
+    } else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == ',' || ch == ':') {
+      if (depth == 0) return jr_syntax(c, p);
+      p++;
+    } else {
+      while (p < n && !strchr(" \n\r\t,:]}[{\"", t[p])) p++;
+    }
+  } while (depth > 0);
+  *end = p;
+  return 0;
+}
+
+cJSON *jr_parse_at(JCtx *c, size_t pos, size_t *end) {
+  const char *stop = NULL;
+  cJSON *v = cJSON_ParseWithLengthOpts(c->text + pos, c->len - pos, &stop, 0);
+  if (!v) {
+    size_t skipped;
+    /* Truncation is reported as such; otherwise cJSON's position. */
+    if (jr_skip(c, pos, &skipped) == 0) {
+      size_t at = stop ? (size_t)(stop - c->text) : pos;
+      jr_syntax(c, at);
+    }
+    return NULL;
+  }
+  *end = (size_t)(stop - c->text);
+  return v;
+}
+
+int jr_object(JCtx *c, size_t pos, const char *const *unique, JMemberFn fn, void *arg,
+              size_t *end) {
+  const char *t = c->text;
+  size_t p = jr_ws(t, c->len, pos);
+  unsigned seen = 0;
+  if (p >= c->len || t[p] != '{') return jr_syntax(c, p);
+  p = jr_ws(t, c->len, p + 1);
+  if (p < c->len && t[p] == '}') {
+    *end = p + 1;
+    return 0;
+  }
+  for (;;) {
+    if (p >= c->len || t[p] != '"') return jr_syntax(c, p);
+    size_t after;
+    cJSON *key = jr_parse_at(c, p, &after);
+    if (!key) return -1;
+    for (unsigned k = 0; unique && unique[k] && k < 32; k++) {
+      if (strcmp(unique[k], key->valuestring) != 0) continue;
+      if (seen & (1u << k)) {
+        c->where[0] = '\0';
+        jr_fail(c, NULL, "the key \"%s\" appears twice in the top-level object", unique[k]);
+        cJSON_Delete(key);
+        return -1;
+      }
+      seen |= 1u << k;
+    }
+    p = jr_ws(t, c->len, after);
+    if (p >= c->len || t[p] != ':') {
+      cJSON_Delete(key);
+      return jr_syntax(c, p);
+    }
+    long vend = fn(c, key->valuestring, jr_ws(t, c->len, p + 1), arg);
+    cJSON_Delete(key);
+    if (vend < 0) return -1;
+    p = jr_ws(t, c->len, (size_t)vend);
+    if (p < c->len && t[p] == '}') {
+      *end = p + 1;
+      return 0;
+    }
+    if (p >= c->len || t[p] != ',') return jr_syntax(c, p);
+    p = jr_ws(t, c->len, p + 1);
+  }
+}
+
+/* The kind of the value starting with byte ch, for messages. */
+static const char *kind_of_byte(char ch) {
+  switch (ch) {
+  case '{': return "an object";
+  case '"': return "a string";
+  case 't': case 'f': return "a boolean";
+  case 'n': return "null";
+  default: return "a number";
+  }
+}
+
+int jr_array(JCtx *c, size_t pos, const char *name, JElemFn fn, void *arg, size_t *end) {
+  const char *t = c->text;
+  size_t p = jr_ws(t, c->len, pos);
+  if (p >= c->len) return jr_syntax(c, p);
+  if (t[p] != '[') {
+    c->where[0] = '\0';
+    return jr_fail(c, name, "expected an array, got %s", kind_of_byte(t[p]));
+  }
+  p = jr_ws(t, c->len, p + 1);
+  if (p < c->len && t[p] == ']') {
+    *end = p + 1;
+    return 0;
+  }
+  for (uint32_t i = 0;; i++) {
+    if (i == UINT32_MAX) return jr_fail(c, name, "more than %u elements", UINT32_MAX - 1);
+    size_t after;
+    cJSON *el = jr_parse_at(c, p, &after);
+    if (!el) return -1;
+    snprintf(c->where, sizeof c->where, "%s[%u]", name, i);
+    int rc = fn(c, el, i, arg);
+    cJSON_Delete(el);
+    if (rc != 0) return -1;
+    p = jr_ws(t, c->len, after);
+    if (p < c->len && t[p] == ']') {
+      *end = p + 1;
+      c->where[0] = '\0';
+      return 0;
+    }
+    if (p >= c->len || t[p] != ',') return jr_syntax(c, p);
+    p = jr_ws(t, c->len, p + 1);
+  }
+}
+
+const char *jr_kind(const cJSON *v) {
+  if (!v || cJSON_IsNull(v)) return "null";
+  if (cJSON_IsBool(v)) return "a boolean";
+  if (cJSON_IsNumber(v)) return "a number";
+  if (cJSON_IsString(v)) return "a string";
+  if (cJSON_IsArray(v)) return "an array";
+  if (cJSON_IsObject(v)) return "an object";
+  return "an unknown value";
+}
+
+int jr_num_value(JCtx *c, const cJSON *v, const char *field, double *out) {
+  if (!cJSON_IsNumber(v)) return jr_fail(c, field, "expected a number, got %s", jr_kind(v));
+  if (!isfinite(v->valuedouble)) return jr_fail(c, field, "number out of range (too large for a double)");
+  *out = v->valuedouble;
+  return 1;
+}
+
+int jr_int_value(JCtx *c, const cJSON *v, const char *field, int64_t min, int64_t max, int64_t *out) {
+  double d;
+  if (!cJSON_IsNumber(v)) return jr_fail(c, field, "expected an integer, got %s", jr_kind(v));
+  if (jr_num_value(c, v, field, &d) < 0) return -1;
+  char buf[NUMFMT_MAX];
+  if (d != floor(d)) {
+    num_fmt(buf, d, 0);
+    return jr_fail(c, field, "expected an integer, got %s", buf);
+  }
+  if (fabs(d) > 9007199254740992.0 || d < (double)min || d > (double)max) {
+    num_fmt(buf, d, 0);
+    return jr_fail(c, field, "expected an integer from %lld to %lld, got %s", (long long)min,
+                   (long long)max, buf);
+  }
+  *out = (int64_t)d;
+  return 1;
+}
+
+int jr_int(JCtx *c, const cJSON *obj, const char *key, int64_t min, int64_t max, int64_t *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v || cJSON_IsNull(v)) return 0;
+  return jr_int_value(c, v, key, min, max, out);
+}
+
+int jr_num(JCtx *c, const cJSON *obj, const char *key, double *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v || cJSON_IsNull(v)) return 0;
+  return jr_num_value(c, v, key, out);
+}
+
+int jr_utf8(JCtx *c, const char *s, const char *field) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (p[i]) {
+    unsigned ch = p[i];
+    size_t n = ch < 0x80 ? 1 : (ch >> 5) == 6 ? 2 : (ch >> 4) == 14 ? 3 : (ch >> 3) == 30 ? 4 : 0;
+    int ok = n > 0;
+    for (size_t k = 1; ok && k < n; k++) ok = (p[i + k] & 0xC0) == 0x80;
+    if (ok && n == 2) ok = ch >= 0xC2;
+    if (ok && n == 3) ok = !(ch == 0xE0 && p[i + 1] < 0xA0) && !(ch == 0xED && p[i + 1] >= 0xA0);
+    if (ok && n == 4) ok = ch <= 0xF4 && !(ch == 0xF0 && p[i + 1] < 0x90) && !(ch == 0xF4 && p[i + 1] >= 0x90);
+    if (!ok) return jr_fail(c, field, "not valid UTF-8 text (byte %zu is 0x%02X)", i, ch);
+    i += n;
+  }
+  return 0;
+}
+
+int jr_str(JCtx *c, const cJSON *obj, const char *key, const char **out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v || cJSON_IsNull(v)) return 0;
+  if (!cJSON_IsString(v)) return jr_fail(c, key, "expected a string, got %s", jr_kind(v));
+  if (jr_utf8(c, v->valuestring, key) != 0) return -1;
+  *out = v->valuestring;
+  return 1;
+}
+
+int jr_bool01(JCtx *c, const cJSON *obj, const char *key, int *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v || cJSON_IsNull(v)) return 0;
+  if (cJSON_IsBool(v)) {
+    *out = cJSON_IsTrue(v);
+    return 1;
+  }
+  if (cJSON_IsNumber(v) && (v->valuedouble == 0 || v->valuedouble == 1)) {
+    *out = v->valuedouble == 1;
+    return 1;
+  }
+  return jr_fail(c, key, "expected 0, 1, true or false, got %s", jr_kind(v));
+}
+
+int jr_reserve(void **buf, size_t *cap, size_t need, size_t size, Err *e) {
+  if (need <= *cap) return 0;
+  size_t nc = *cap ? *cap : 64;
+  while (nc < need) nc *= 2;
+  void *q = err_realloc(e, *buf, nc, size);
+  if (!q) return -1;
+  *buf = q;
+  *cap = nc;
+  return 0;
+}
+
+int jr_numbers(JCtx *c, const cJSON *v, const char *field, double **buf, size_t *cap, size_t *n) {
+  if (!cJSON_IsArray(v)) return jr_fail(c, field, "expected an array of numbers, got %s", jr_kind(v));
+  size_t k = 0;
+  for (const cJSON *x = v->child; x; x = x->next, k++) {
+    if (jr_reserve((void **)buf, cap, k + 1, sizeof **buf, c->e) != 0) return -1;
+    if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble)) {
+      char f[128];
+      snprintf(f, sizeof f, "%s[%zu]", field, k);
+      return cJSON_IsNumber(x) ? jr_fail(c, f, "number out of range (too large for a double)")
+                               : jr_fail(c, f, "expected a number, got %s", jr_kind(x));
+    }
+    (*buf)[k] = x->valuedouble;
+  }
+  *n = k;
+  return 0;
+}

@@ -1,0 +1,51 @@
+-- annovet convert: a delivery from one format to another, saying what was dropped.
+local dataset = require "annovet.dataset"
+local json = require "annovet.c.json"
+
+local USAGE = "annovet convert IN OUT --to FORMAT [--from FORMAT]"
+
+
+return {
+  summary = "converts a delivery between COCO, VOC, YOLO, CVAT, Label Studio and CSV",
+  usage = USAGE,
+  help = [[
+Reads IN (format detected, or --from) and writes OUT in the format --to names.
+What OUT's format cannot hold (a polyline in COCO, a box in the tags CSV, the
+annotator names in COCO, ...) is dropped, and each kind dropped is named on
+stderr with its count and first example. OUT appears whole or not at all: it is
+written beside its final name and renamed when complete. Prints a JSON summary
+(counts read, warnings) on stdout.]],
+  options = {
+    {name = "--to", arg = "FORMAT", help = "format of OUT (required): " ..
+      "coco, coco-results, labelstudio, csv, ..."},
+    {name = "--from", arg = "FORMAT", help = "read IN as this format instead of detecting it"},
+  },
+  run = function(opts, pos, cli)
+    local inp, out = pos[1], pos[2]
+    if not inp or not out then cli.usage_error("convert needs IN and OUT", {usage = USAGE}) end
+    if pos[3] then cli.usage_error("unexpected argument '" .. pos[3] .. "'", {usage = USAGE}) end
+    if not opts.to then cli.usage_error("convert needs --to FORMAT", {usage = USAGE}) end
+    local ok, msg = dataset.check_format(opts.to, "write")
+    if not ok then cli.usage_error("--to: " .. msg, {usage = USAGE}) end
+    if opts.from then
+      ok, msg = dataset.check_format(opts.from)
+      if not ok then cli.usage_error("--from: " .. msg, {usage = USAGE}) end
+    end
+    local ds = cli.check(dataset.load(inp, {format = opts.from}))
+    local s = ds:summary()
+    local _, written = cli.check(ds:save(out, opts.to))
+    ds:close()
+    for _, w in ipairs(s.warnings) do
+      cli.warn(string.format("%s: %s (%d; first: %s)", inp, w.kind, w.count, w.example))
+    end
+    for _, w in ipairs(written) do
+      cli.warn(string.format("%s: %s (%d; first: %s)", out, w.kind, w.count, w.example))
+    end
+    cli.print_json({
+      input = inp, output = out, from = s.format, to = opts.to,
+      items = s.items, annotations = s.annotations, categories = s.categories,
+      read_warnings = s.warnings, write_warnings = json.array(written),
+    })
+    return 0
+  end,
+}
