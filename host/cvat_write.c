@@ -109,6 +109,38 @@ static int kp_name(const Dataset *d, uint32_t c, uint32_t k, char *buf, size_t n
   return 1;
 }
 
+/* A skeleton's <svg>, as CVAT draws it: one circle per keypoint (node ids 1..,
+ * laid out on a grid) and a line per skeleton edge. */
+static void put_svg(FILE *f, const Dataset *d, uint32_t c) {
+  const Category *cat = &d->cats[c];
+  char kp[64], buf[512];
+  fputs("          <svg>", f);
+  for (uint32_t k = 0; k < cat->nsk; k++) {
+    int32_t a = cat->skeleton[2 * k], b = cat->skeleton[2 * k + 1];
+    if (a < 0 || b < 0 || (uint32_t)a >= cat->nkp || (uint32_t)b >= cat->nkp) continue;
+    snprintf(buf, sizeof buf, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\" data-type=\"edge\" "
+             "data-node-from=\"%d\" stroke-width=\"0.5\" data-node-to=\"%d\"></line>",
+             10 + 20 * (a % 5), 10 + 20 * (a / 5), 10 + 20 * (b % 5), 10 + 20 * (b / 5), a + 1, b + 1);
+    xmlio_escape(f, buf);
+  }
+  for (uint32_t k = 0; k < cat->nkp; k++) {
+    kp_name(d, c, k, kp, sizeof kp);
+    snprintf(buf, sizeof buf, "<circle r=\"1.5\" stroke=\"black\" fill=\"#b3b3b3\" cx=\"%u\" cy=\"%u\" "
+             "stroke-width=\"0.1\" data-type=\"element node\" data-element-id=\"%u\" data-node-id=\"%u\" "
+             "data-label-name=\"", 10 + 20 * (k % 5), 10 + 20 * (k / 5), k + 1, k + 1);
+    xmlio_escape(f, buf);
+    for (const char *s = kp; *s; s++) {   /* the name inside the SVG attribute, escaped twice */
+      if (*s == '"') fputs("&amp;quot;", f);
+      else if (*s == '&') fputs("&amp;amp;", f);
+      else if (*s == '<') fputs("&amp;lt;", f);
+      else if (*s == '>') fputs("&amp;gt;", f);
+      else fputc(*s, f);
+    }
+    xmlio_escape(f, "\"></circle>");
+  }
+  fputs("</svg>\n", f);
+}
+
 static void put_meta(Writer *w) {
   const Dataset *d = w->d;
   FILE *f = w->f;
@@ -146,7 +178,9 @@ static void put_meta(Writer *w) {
       }
       fputs("            </attribute>\n", f);
     }
-    fputs("          </attributes>\n        </label>\n", f);
+    fputs("          </attributes>\n", f);
+    if (d->cats[c].nkp) put_svg(f, d, c);
+    fputs("        </label>\n", f);
     for (uint32_t k = 0; k < d->cats[c].nkp; k++) {
       kp_name(d, c, k, kp, sizeof kp);
       fputs("        <label>\n          <name>", f);

@@ -35,7 +35,7 @@ const char *const cvat_cuboid_keys[16] = {
 };
 
 typedef struct CvatLabel {
-  StrId name, parent;
+  StrId name, parent, svg;
   int skeleton;
   int32_t cat;          /* category index; -1 for a skeleton's sublabel */
 } CvatLabel;
@@ -59,7 +59,7 @@ typedef struct CvatRead {
   int declared;                  /* <meta> had <labels> */
   int meta_done;
   /* the label or attribute declaration being read */
-  StrId lname, lparent, aname;
+  StrId lname, lparent, lsvg, aname;
   int ltype_skeleton;
   uint8_t akind;
   /* task meta for video */
@@ -183,6 +183,66 @@ static int find_label(const CvatRead *r, const char *name, StrId parent) {
   return -1;
 }
 
+/* The value of attribute key in the SVG tag text[0..n), or NULL; *len its length. */
+static const char *svg_attr(const char *t, size_t n, const char *key, size_t *len) {
+  size_t k = strlen(key);
+  for (size_t i = 0; i + k + 2 < n; i++) {
+    if ((i == 0 || t[i - 1] == ' ') && memcmp(t + i, key, k) == 0 && t[i + k] == '=' && t[i + k + 1] == '"') {
+      const char *v = t + i + k + 2, *end = memchr(v, '"', n - (size_t)(v - t));
+      if (!end) return NULL;
+      *len = (size_t)(end - v);
+      return v;
+    }
+  }
+  return NULL;
+}
+
+/* A skeleton's edges from its <svg>: circles name their node (data-node-id,
+ * data-label-name), lines join two nodes (data-node-from, data-node-to). Edges
+ * become 0-based pairs of keypoint indices; unknown nodes are skipped. */
+static int skeleton_edges(CvatRead *r, const char *svg, const StrId *names, uint32_t n, int32_t **out,
+                          uint32_t *nout) {
+  *out = NULL;
+  *nout = 0;
+  size_t cap = 0;
+  for (const char *p = svg; (p = strstr(p, "<line")) != NULL; p++) {
+    const char *end = strchr(p, '>');
+    if (!end) break;
+    size_t la, lb;
+    const char *a = svg_attr(p, (size_t)(end - p), "data-node-from", &la);
+    const char *b = svg_attr(p, (size_t)(end - p), "data-node-to", &lb);
+    if (!a || !b) continue;
+    int32_t idx[2] = {-1, -1};
+    for (int s = 0; s < 2; s++) {   /* node id -> its circle's label name -> keypoint index */
+      const char *want = s ? b : a;
+      size_t wl = s ? lb : la;
+      for (const char *q = svg; (q = strstr(q, "<circle")) != NULL && idx[s] < 0; q++) {
+        const char *qe = strchr(q, '>');
+        if (!qe) break;
+        size_t ln, lm;
+        const char *id = svg_attr(q, (size_t)(qe - q), "data-node-id", &ln);
+        const char *nm = svg_attr(q, (size_t)(qe - q), "data-label-name", &lm);
+        if (!id || !nm || ln != wl || memcmp(id, want, wl) != 0) continue;
+        for (uint32_t k = 0; k < n; k++) {
+          const char *kn = strpool_get(&r->d->str, names[k]);
+          if (strlen(kn) == lm && memcmp(kn, nm, lm) == 0) idx[s] = (int32_t)k;
+        }
+      }
+    }
+    if (idx[0] < 0 || idx[1] < 0) continue;
+    if (*nout == cap) {
+      cap = cap ? cap * 2 : 8;
+      int32_t *e = err_realloc(r->e, *out, cap, 2 * sizeof *e);
+      if (!e) return fail_oom(r);
+      *out = e;
+    }
+    (*out)[2 * *nout] = idx[0];
+    (*out)[2 * *nout + 1] = idx[1];
+    (*nout)++;
+  }
+  return 0;
+}
+
 /* Turns the labels read in <meta> into categories (ids 1..), a skeleton's
  * sublabels into its keypoint names. */
 static int finish_meta(CvatRead *r) {
@@ -200,12 +260,17 @@ static int finish_meta(CvatRead *r) {
     CvatLabel *l = &r->labels[i];
     if (!l->skeleton || l->cat < 0) continue;
     uint32_t n = 0;
-    for (size_t k = 0; k < r->nlabels; k++) n += r->labels[k].parent == l->name;
-    Category *c = &d->cats[l->cat];
-    c->kp_names = err_calloc(r->e, n + 1, sizeof *c->kp_names);
-    if (!c->kp_names) return fail_oom(r);
+    StrId *names = err_calloc(r->e, r->nlabels + 1, sizeof *names);
+    int32_t *edges = NULL;
+    uint32_t nedges = 0;
+    if (!names) return fail_oom(r);
     for (size_t k = 0; k < r->nlabels; k++)
-      if (r->labels[k].parent == l->name) c->kp_names[c->nkp++] = r->labels[k].name;
+      if (r->labels[k].parent == l->name) names[n++] = r->labels[k].name;
+    int rc = skeleton_edges(r, strpool_get(&d->str, l->svg), names, n, &edges, &nedges);
+    if (rc == 0 && dataset_set_keypoints(d, (uint32_t)l->cat, names, n, edges, nedges, r->e) != 0) rc = fail_oom(r);
+    free(names);
+    free(edges);
+    if (rc != 0) return -1;
   }
   if (r->interpolation && r->step > 0 && r->stop_frame >= r->start_frame &&
       (r->stop_frame - r->start_frame) / r->step < 1000000) {
@@ -571,7 +636,7 @@ static int on_start(XmlIo *x, const char *name, const char **attrs) {
   if (!r->meta_done) {
     if (strcmp(name, "labels") == 0) r->declared = 1;
     if (xmlio_in(x, 2, "labels", "label")) {
-      r->lname = r->lparent = 0;
+      r->lname = r->lparent = r->lsvg = 0;
       r->ltype_skeleton = 0;
     }
     if (xmlio_in(x, 3, "label", "attributes", "attribute")) {
@@ -616,6 +681,7 @@ static int meta_end(CvatRead *r, const char *name, const char *text, size_t n) {
   XmlIo *x = &r->x;
   if (xmlio_in(x, 3, "labels", "label", "name")) return intern(r, text, n, &r->lname);
   if (xmlio_in(x, 3, "labels", "label", "parent")) return intern(r, text, n, &r->lparent);
+  if (xmlio_in(x, 3, "labels", "label", "svg")) return intern(r, text, n, &r->lsvg);
   if (xmlio_in(x, 3, "labels", "label", "type")) {
     r->ltype_skeleton = n == 8 && memcmp(text, "skeleton", 8) == 0;
     return 0;
@@ -645,6 +711,7 @@ static int meta_end(CvatRead *r, const char *name, const char *text, size_t n) {
     l[r->nlabels].name = r->lname;
     l[r->nlabels].parent = r->lparent;
     l[r->nlabels].skeleton = r->ltype_skeleton;
+    l[r->nlabels].svg = r->lsvg;
     l[r->nlabels++].cat = -1;
     return 0;
   }

@@ -447,14 +447,15 @@ static int read_labels(YoloRead *r, const char *path, uint32_t item, double W, d
       }
       if (rc != 0) break;
       Category *c = &d->cats[cat];
-      if (!c->nkp) {
-        c->kp_names = err_calloc(r->e, kp + 1, sizeof *c->kp_names);
-        if (!c->kp_names) {
+      if (!c->nkp) {   /* YOLO names no keypoints: kpt_shape's count of unnamed ones */
+        StrId *names = err_calloc(r->e, kp + 1, sizeof *names);
+        if (!names || dataset_set_keypoints(d, (uint32_t)cat, names, (uint32_t)kp, NULL, 0, r->e) != 0) {
+          free(names);
           free(coords);
           rc = -1;
           break;
         }
-        c->nkp = (uint32_t)kp;
+        free(names);
       } else if (c->nkp != kp) {
         free(coords);
         rc = err_set(r->e, "%s: expected %u keypoints for class '%s' as on its earlier lines, got %zu", where,
