@@ -769,19 +769,26 @@ static int cvat_read(const char *path, Dataset *d, Diag *g, Err *e) {
   r.x.start = on_start;
   r.x.end = on_end;
   int rc = -1;
+  char *inner = NULL;
+  if (fio_kind(path) == 1) {   /* an unpacked CVAT export: annotations.xml inside */
+    if (!(inner = fio_join(path, "annotations.xml", e))) goto done;
+    if (fio_kind(inner) != 0) {
+      err_set(e, "%s: is a folder without annotations.xml; expected a CVAT XML file", path);
+      goto done;
+    }
+    path = inner;
+    r.x.file = path;
+  }
   StrId fmt = strpool_intern(&d->str, "cvat", 4, e);
   r.src = strpool_intern(&d->str, path, strlen(path), e);
   if (fmt == (StrId)-1 || r.src == (StrId)-1) goto done;
   d->format = fmt;
   d->src_kind = SRC_LINE;
-  if (fio_kind(path) == 1) {
-    err_set(e, "%s: is a folder; expected a CVAT XML file (annotations.xml)", path);
-    goto done;
-  }
   if (xmlio_parse(&r.x, path) != 0) goto done;
   if (!r.meta_done && finish_meta(&r) != 0) goto done;
   rc = 0;
 done:
+  free(inner);
   free((void *)r.sh.rle);
   free(r.labels);
   free(r.decls);
@@ -793,8 +800,19 @@ done:
 /* A CVAT XML file has <annotations> with <version> and <meta> (Label Studio's
  * XML config is <View>, VOC's root is <annotation>). */
 static int cvat_detect(const char *path, int is_dir, const char *head, size_t n) {
-  (void)path;
-  if (is_dir || !head) return 0;
+  if (is_dir) {   /* an unpacked export: annotations.xml inside */
+    Err e = {""};
+    char *p = fio_join(path, "annotations.xml", &e);
+    FILE *f = p ? fopen(p, "rb") : NULL;
+    free(p);
+    if (!f) return 0;
+    char buf[4096];
+    size_t got = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    int s = cvat_detect("annotations.xml", 0, buf, got);
+    return s > 5 ? s - 5 : 0;
+  }
+  if (!head) return 0;
   const char *a = NULL;
   for (size_t i = 0; i + 13 <= n; i++)
     if (memcmp(head + i, "<annotations", 12) == 0 && (head[i + 12] == '>' || head[i + 12] == ' ' ||
