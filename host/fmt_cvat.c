@@ -665,11 +665,11 @@ static int shape_attribute(CvatRead *r, const char *text, size_t n) {
     kind = ATTR_STRING;
   }
   if (kind == ATTR_NUMBER && fio_number(s, n, &v) != 0)
-    rc = xmlio_fail(&r->x, "<attribute name=\"%s\">: expected a number, got '%.40s'", key, s);
+    rc = xmlio_fail_at(&r->x, r->x.depth, "<attribute name=\"%s\">: expected a number, got '%.40s'", key, s);
   else if (kind == ATTR_BOOL) {
     if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 || strcmp(s, "1") == 0) v = 1;
     else if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0 || strcmp(s, "0") == 0) v = 0;
-    else rc = xmlio_fail(&r->x, "<attribute name=\"%s\">: expected true or false, got '%.40s'", key, s);
+    else rc = xmlio_fail_at(&r->x, r->x.depth, "<attribute name=\"%s\">: expected true or false, got '%.40s'", key, s);
   }
   if (rc == 0) rc = push_attr(r, key, (AttrKind)kind, v, s);
   free(s);

@@ -207,7 +207,7 @@ local function gen_cvat()
       local sx, vx = dec(rnd(0, w), 2)
       local sy, vy = dec(rnd(0, h), 2)
       s[k] = sx .. "," .. sy
-      c[#c + 1], c[#c + 1] = vx, vy
+      c[2 * k - 1], c[2 * k] = vx, vy
     end
     return table.concat(s, ";"), c
   end
@@ -260,7 +260,10 @@ local function gen_cvat()
         ann.category = kind == "polyline" and "lane" or "person"
         if kind == "points" then
           local kp = {}
-          for k = 1, #c, 2 do kp[#kp + 1], kp[#kp + 2], kp[#kp + 3] = c[k], c[k + 1], 2 end
+          for k = 1, #c, 2 do
+            local at = (k - 1) // 2 * 3
+            kp[at + 1], kp[at + 2], kp[at + 3] = c[k], c[k + 1], 2
+          end
           ann.type, c = "keypoints", kp
         end
         ann.coords = c
