@@ -44,8 +44,10 @@ SRC := \
 	host/pngmask.c \
 	host/labelimg.c \
 	host/fmt_voc.c \
+	host/voc_write.c \
 	host/fmt_cvat.c \
 	host/cvat_write.c \
+	host/cvat_util.c \
 	host/fmt_yolo.c \
 	host/yolo_write.c \
 	host/fmt_pngmask.c \

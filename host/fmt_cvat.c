@@ -26,7 +26,6 @@
 
 #include "cvat.h"
 #include "fio.h"
-#include "pngmask.h"
 #include "xmlio.h"
 
 const char *const cvat_cuboid_keys[16] = {
@@ -183,66 +182,6 @@ static int find_label(const CvatRead *r, const char *name, StrId parent) {
   return -1;
 }
 
-/* The value of attribute key in the SVG tag text[0..n), or NULL; *len its length. */
-static const char *svg_attr(const char *t, size_t n, const char *key, size_t *len) {
-  size_t k = strlen(key);
-  for (size_t i = 0; i + k + 2 < n; i++) {
-    if ((i == 0 || t[i - 1] == ' ') && memcmp(t + i, key, k) == 0 && t[i + k] == '=' && t[i + k + 1] == '"') {
-      const char *v = t + i + k + 2, *end = memchr(v, '"', n - (size_t)(v - t));
-      if (!end) return NULL;
-      *len = (size_t)(end - v);
-      return v;
-    }
-  }
-  return NULL;
-}
-
-/* A skeleton's edges from its <svg>: circles name their node (data-node-id,
- * data-label-name), lines join two nodes (data-node-from, data-node-to). Edges
- * become 0-based pairs of keypoint indices; unknown nodes are skipped. */
-static int skeleton_edges(CvatRead *r, const char *svg, const StrId *names, uint32_t n, int32_t **out,
-                          uint32_t *nout) {
-  *out = NULL;
-  *nout = 0;
-  size_t cap = 0;
-  for (const char *p = svg; (p = strstr(p, "<line")) != NULL; p++) {
-    const char *end = strchr(p, '>');
-    if (!end) break;
-    size_t la, lb;
-    const char *a = svg_attr(p, (size_t)(end - p), "data-node-from", &la);
-    const char *b = svg_attr(p, (size_t)(end - p), "data-node-to", &lb);
-    if (!a || !b) continue;
-    int32_t idx[2] = {-1, -1};
-    for (int s = 0; s < 2; s++) {   /* node id -> its circle's label name -> keypoint index */
-      const char *want = s ? b : a;
-      size_t wl = s ? lb : la;
-      for (const char *q = svg; (q = strstr(q, "<circle")) != NULL && idx[s] < 0; q++) {
-        const char *qe = strchr(q, '>');
-        if (!qe) break;
-        size_t ln, lm;
-        const char *id = svg_attr(q, (size_t)(qe - q), "data-node-id", &ln);
-        const char *nm = svg_attr(q, (size_t)(qe - q), "data-label-name", &lm);
-        if (!id || !nm || ln != wl || memcmp(id, want, wl) != 0) continue;
-        for (uint32_t k = 0; k < n; k++) {
-          const char *kn = strpool_get(&r->d->str, names[k]);
-          if (strlen(kn) == lm && memcmp(kn, nm, lm) == 0) idx[s] = (int32_t)k;
-        }
-      }
-    }
-    if (idx[0] < 0 || idx[1] < 0) continue;
-    if (*nout == cap) {
-      cap = cap ? cap * 2 : 8;
-      int32_t *e = err_realloc(r->e, *out, cap, 2 * sizeof *e);
-      if (!e) return fail_oom(r);
-      *out = e;
-    }
-    (*out)[2 * *nout] = idx[0];
-    (*out)[2 * *nout + 1] = idx[1];
-    (*nout)++;
-  }
-  return 0;
-}
-
 /* Turns the labels read in <meta> into categories (ids 1..), a skeleton's
  * sublabels into its keypoint names. */
 static int finish_meta(CvatRead *r) {
@@ -266,7 +205,7 @@ static int finish_meta(CvatRead *r) {
     if (!names) return fail_oom(r);
     for (size_t k = 0; k < r->nlabels; k++)
       if (r->labels[k].parent == l->name) names[n++] = r->labels[k].name;
-    int rc = skeleton_edges(r, strpool_get(&d->str, l->svg), names, n, &edges, &nedges);
+    int rc = cvat_svg_edges(&d->str, strpool_get(&d->str, l->svg), names, n, &edges, &nedges, r->e) != 0 ? fail_oom(r) : 0;
     if (rc == 0 && dataset_set_keypoints(d, (uint32_t)l->cat, names, n, edges, nedges, r->e) != 0) rc = fail_oom(r);
     free(names);
     free(edges);
@@ -332,7 +271,8 @@ static int start_image(CvatRead *r, const char **attrs) {
 
 static const char *const shape_names[] = {"box", "polygon", "polyline", "points", "cuboid", "tag", "mask", "skeleton", "ellipse"};
 
-/* CVAT's mask: runs over the box left, top, width x height, row by row, from 0s. */
+/* <mask left top width height rle>: CVAT's runs over its box, as a COCO RLE
+ * over the whole image (cvat_mask_rle). */
 static int read_mask(CvatRead *r, const char **attrs) {
   Item *it = &r->d->items[r->sh.item];
   if (it->width <= 0 || it->height <= 0) return xmlio_fail(&r->x, "<mask> on an image of unknown size");
@@ -342,62 +282,23 @@ static int read_mask(CvatRead *r, const char **attrs) {
     if (num_xattr(r, attrs, "mask", keys[k], 1, &v[k]) < 0) return -1;
     if (v[k] != floor(v[k]) || v[k] < 0) return xmlio_fail(&r->x, "<mask> %s: expected a whole number >= 0", keys[k]);
   }
-  uint32_t W = (uint32_t)it->width, H = (uint32_t)it->height;
-  if (v[0] + v[2] > W || v[1] + v[3] > H)
-    return xmlio_fail(&r->x, "<mask> box [%g, %g, %g, %g] leaves the %ux%u image", v[0], v[1], v[2], v[3], W, H);
-  if ((uint64_t)W * H > PNGMASK_MAX_PIXELS) return xmlio_fail(&r->x, "<mask> on an image over %llu pixels", (unsigned long long)PNGMASK_MAX_PIXELS);
   const char *s = xmlio_attr(attrs, "rle");
   if (!s) return xmlio_fail(&r->x, "<mask> has no rle attribute");
-  uint16_t *px = err_calloc(r->e, (size_t)W * H + 1, sizeof *px);
-  if (!px) return fail_oom(r);
-  uint64_t pos = 0, total = (uint64_t)v[2] * (uint64_t)v[3];
-  int one = 0, rc = 0;
-  while (*s && rc == 0) {
-    const char *end = s;
-    while (*end && *end != ',') end++;
-    int64_t run;
-    if (fio_integer(s, (size_t)(end - s), 0, INT32_MAX, &run) != 0) {
-      rc = xmlio_fail(&r->x, "<mask> rle: expected comma-separated counts, got '%.20s'", s);
-      break;
-    }
-    if (pos + (uint64_t)run > total) {
-      rc = xmlio_fail(&r->x, "<mask> rle: runs pass the %gx%g mask box", v[2], v[3]);
-      break;
-    }
-    for (int64_t k = 0; one && k < run; k++) {
-      uint64_t p = pos + (uint64_t)k;
-      px[(size_t)(v[1] + (double)(p / (uint64_t)v[2])) * W + (size_t)(v[0] + (double)(p % (uint64_t)v[2]))] = 1;
-    }
-    pos += (uint64_t)run;
-    one = !one;
-    s = *end ? end + 1 : end;
-  }
-  if (rc == 0 && pos != total)
-    rc = xmlio_fail(&r->x, "<mask> rle: runs cover %llu pixels of the %gx%g box", (unsigned long long)pos, v[2], v[3]);
-  MaskClass *mc = NULL;
-  size_t n = 0;
-  if (rc == 0 && pngmask_split(px, W, H, &mc, &n, r->e) != 0) rc = fail_oom(r);
-  free(px);
-  if (rc != 0) return -1;
-  MaskClass *m1 = n && mc[n - 1].value == 1 ? &mc[n - 1] : NULL;
-  uint32_t all[1] = {W * H};
+  uint32_t box[4] = {(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3]};
+  uint32_t *cnts;
+  size_t n;
+  uint64_t area;
+  Err me = {""};
+  if (cvat_mask_rle(s, box, (uint32_t)it->width, (uint32_t)it->height, &cnts, &n, &area, r->sh.bbox, &me) != 0)
+    return xmlio_fail(&r->x, "<mask> %s", me.msg);
   r->ncoords = 0;
-  if (push_coord(r, H) != 0 || push_coord(r, W) != 0) {
-    pngmask_free(mc, n);
+  if (push_coord(r, it->height) != 0 || push_coord(r, it->width) != 0) {
+    free(cnts);
     return -1;
   }
-  /* the counts stay in mc until the annotation is added: kept on r->sh */
-  uint32_t *cnts = err_malloc(r->e, (m1 ? m1->ncnts : 1) * sizeof *cnts);
-  if (!cnts) {
-    pngmask_free(mc, n);
-    return fail_oom(r);
-  }
-  memcpy(cnts, m1 ? m1->cnts : all, (m1 ? m1->ncnts : 1) * sizeof *cnts);
   r->sh.rle = cnts;
-  r->sh.nrle = (uint32_t)(m1 ? m1->ncnts : 1);
-  r->sh.area = m1 ? (double)m1->area : 0;
-  if (m1) memcpy(r->sh.bbox, m1->bbox, sizeof r->sh.bbox);
-  pngmask_free(mc, n);
+  r->sh.nrle = (uint32_t)n;
+  r->sh.area = (double)area;
   return 0;
 }
 
