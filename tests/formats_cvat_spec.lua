@@ -204,6 +204,26 @@ describe("CVAT XML", function()
     assert.are.equal("cvat", F.inspect(dir).format)
   end)
 
+  it("ingests CVAT and VOC files, recording nothing when one of them is bad", function()
+    local cv, voc = H.fixture("formats/cvat/task_images_train.xml"), H.fixture("formats/voc/2007_000001.xml")
+    if not cv then return pending("../shared not found") end
+    local db = H.tmpdir() .. "/p.db"
+    local bad = cvat(doc({"car"}, '<image id="0" name="a.jpg" width="10" height="10">\n' ..
+      '<box label="truck" xtl="1" ytl="1" xbr="2" ybr="2"/></image>'))
+    local err = F.fails("ingest --store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(cv) .. " " .. H.q(bad))
+    assert.matches(bad .. ":6:1: <box> label 'truck' is not declared", err, 1, true)
+    assert.is_nil(io.open(db, "rb"), "a store was created")
+    local args = "ingest --store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(cv) .. " " .. H.q(voc)
+    local out, e2, code = H.run(args)
+    assert.are.equal(0, code, e2)
+    local r = H.decode(out)
+    -- counts by hand from the two files (see the inspect tests above)
+    assert.are.same({"cvat", 2, 4, "ingested"}, {r.files[1].format, r.files[1].items, r.files[1].annotations, r.files[1].status})
+    assert.are.same({"voc", 1, 3, "ingested"}, {r.files[2].format, r.files[2].items, r.files[2].annotations, r.files[2].status})
+    out = H.run(args)
+    assert.are.equal("already ingested", H.decode(out).files[1].status)
+  end)
+
   describe("bad input", function()
     it("names file:line:column and what was expected", function()
       local img = '<image id="0" name="a.jpg" width="10" height="10">\n'
