@@ -15,7 +15,9 @@
  * attributes; truncated, difficult and occluded become bool attributes, pose a
  * string. Items are numbered 1.. in file order; annotation ids 1.. in document
  * order. Categories: labelmap.txt's order (ids 1..) when present, and a name it
- * does not declare is an error; without one, names in order of first use. */
+ * does not declare is an error; without one, names in order of first use.
+ * Subsets come from ImageSets/Main/<subset>.txt (trainval only for files train
+ * and val do not list). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,7 @@ typedef struct VocRead {
   int has_akey;
   int64_t next_item, next_ann;
   const char *stem;            /* of the XML file being read */
+  FioList sets;                /* "stem\tsubset" from ImageSets/Main, sorted */
 } VocRead;
 
 static int intern(VocRead *r, const char *s, size_t n, StrId *out) {
@@ -288,6 +291,71 @@ static int on_end(XmlIo *x, const char *name, const char *text, size_t n) {
   }
 }
 
+static int cmp_stem(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The subset ImageSets/Main lists stem in, or NULL. */
+static const char *subset_of(const FioList *sets, const char *stem) {
+  size_t lo = 0, hi = sets->n, n = strlen(stem);
+  while (lo < hi) {   /* the first entry not below "stem\t" */
+    size_t mid = (lo + hi) / 2;
+    int c = strncmp(sets->v[mid], stem, n);
+    if (c < 0 || (c == 0 && sets->v[mid][n] < '\t')) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sets->n && strncmp(sets->v[lo], stem, n) == 0 && sets->v[lo][n] == '\t' ? sets->v[lo] + n + 1 : NULL;
+}
+
+/* Adds the stems listed in ImageSets/Main/name (a subset file) to r->sets as
+ * "stem\tsubset"; with only_new, stems already there are skipped. */
+static int read_set_file(VocRead *r, const char *dir, const char *name, int only_new) {
+  char *p = fio_join(dir, name, r->e), *text = NULL;
+  size_t len, nsub = strlen(name) - 4;
+  int rc = p ? format_slurp(p, &text, &len, r->e) : -1;
+  size_t before = r->sets.n;
+  for (char *s = text; rc == 0 && s && *s;) {
+    char *nl = strchr(s, '\n');
+    size_t k = nl ? (size_t)(nl - s) : strlen(s);
+    while (k && (s[k - 1] == '\r' || s[k - 1] == ' ' || s[k - 1] == '\t')) k--;
+    if (k) {
+      char *line = err_malloc(r->e, k + nsub + 2);
+      if (!line) {
+        rc = -1;
+        break;
+      }
+      snprintf(line, k + nsub + 2, "%.*s", (int)k, s);
+      int skip = only_new && subset_of(&r->sets, line) != NULL;
+      snprintf(line, k + nsub + 2, "%.*s\t%.*s", (int)k, s, (int)nsub, name);
+      if (!skip) rc = fio_list_add(&r->sets, line, r->e);
+      free(line);
+    }
+    s = nl ? nl + 1 : NULL;
+  }
+  free(p);
+  free(text);
+  if (rc == 0 && r->sets.n > before) qsort(r->sets.v, r->sets.n, sizeof *r->sets.v, cmp_stem);
+  return rc;
+}
+
+/* Subsets from ImageSets/Main/<subset>.txt: names without '_' (the others are
+ * per-class lists); trainval.txt only for stems no other list names. */
+static int read_image_sets(VocRead *r) {
+  char *dir = fio_join(r->root, "ImageSets/Main", r->e);
+  if (!dir) return -1;
+  FioList files = {0};
+  int rc = fio_kind(dir) == 1 ? fio_list(dir, &files, r->e) : 0;
+  for (int pass = 0; pass < 2 && rc == 0; pass++)
+    for (size_t i = 0; i < files.n && rc == 0; i++) {
+      const char *f = files.v[i];
+      if (!fio_has_ext(f, ".txt") || strchr(f, '_') || (strcmp(f, "trainval.txt") == 0) != pass) continue;
+      rc = read_set_file(r, dir, f, pass);
+    }
+  fio_list_free(&files);
+  free(dir);
+  return rc;
+}
+
 /* Adds the item of the file just read, its boxes, and its SegmentationClass masks. */
 static int flush_file(VocRead *r) {
   Dataset *d = r->d;
@@ -306,6 +374,8 @@ static int flush_file(VocRead *r) {
   }
   int64_t it = dataset_add_item(d, r->next_item++, file, w, h, r->e);
   if (it < 0) return xmlio_fail(x, "%s", r->e->msg);
+  const char *sub = subset_of(&r->sets, r->stem);
+  if (sub && intern(r, sub, strlen(sub), &d->items[it].subset) != 0) return -1;
   /* attributes grouped by owner, document order kept (a counting sort) */
   uint32_t *start = err_calloc(r->e, r->nobj + 2, sizeof *start);
   Attr *sorted = err_calloc(r->e, r->nattr + r->nobj + 1, sizeof *sorted);
@@ -417,6 +487,7 @@ static int voc_read(const char *path, Dataset *d, Diag *g, Err *e) {
     if (!lmpath) goto done;
   }
   r.xml_dir = dir;
+  if (kind == 1 && read_image_sets(&r) != 0) goto done;
   if (fio_kind(lmpath) == 0) {
     if (labelmap_read(lmpath, 1, &r.lm, e) != 0) goto done;
     r.explicit_lm = 1;
@@ -454,6 +525,7 @@ static int voc_read(const char *path, Dataset *d, Diag *g, Err *e) {
   rc = 0;
 done:
   fio_list_free(&files);
+  fio_list_free(&r.sets);
   labelmap_free(&r.lm);
   free(r.objs);
   free(r.attrs);

@@ -223,6 +223,32 @@ static int put_labelmap(FioOut *o, const Dataset *d, const uint32_t *start, cons
   return fio_close(f, "labelmap.txt", e);
 }
 
+/* ImageSets/Main/<subset>.txt: the stems of each subset's items, one a line
+ * (subset names that would not read back as one, with '_' or '/', are left out). */
+static int put_image_sets(FioOut *o, const Dataset *d, char *const *stems, Err *e) {
+  StrId done[64];
+  int ndone = 0;
+  for (uint32_t i = 0; i < d->nitems && ndone < 64; i++) {
+    StrId s = d->items[i].subset;
+    int k = 0;
+    while (k < ndone && done[k] != s) k++;
+    if (!s || k < ndone) continue;
+    done[ndone++] = s;
+    const char *name = strpool_get(&d->str, s);
+    if (strchr(name, '_') || strchr(name, '/') || strcmp(name, "..") == 0 || strcmp(name, ".") == 0) continue;
+    char rel[300];
+    snprintf(rel, sizeof rel, "ImageSets/Main/%s.txt", name);
+    FILE *f = fio_out_open(o, rel, e);
+    if (!f) return -1;
+    for (uint32_t j = i; j < d->nitems; j++) {
+      if (d->items[j].subset != s) continue;
+      fprintf(f, "%s\n", stems[j]);
+    }
+    if (fio_close(f, rel, e) != 0) return -1;
+  }
+  return 0;
+}
+
 /* A folder: Annotations/<name>.xml per item (empty items too, so they survive),
  * labelmap.txt, and SegmentationClass/<name>.png for items with masks. */
 int voc_write(const Dataset *d, const char *path, Diag *g, Err *e) {
@@ -231,9 +257,10 @@ int voc_write(const Dataset *d, const char *path, Diag *g, Err *e) {
   uint32_t *start = NULL, *order = NULL;
   int *value = NULL;
   char *rel = NULL, *xmlrel = NULL;
+  char **stems = NULL;   /* each item's file name in Annotations/, for ImageSets */
   uint16_t *px = NULL;
   int rc = -1;
-  if (fio_by_item(d, &start, &order, e) != 0) goto done;
+  if (fio_by_item(d, &start, &order, e) != 0 || !(stems = err_calloc(e, d->nitems + 1, sizeof *stems))) goto done;
   int has_masks = 0;
   for (uint32_t i = 0; i < d->nann && !has_masks; i++) has_masks = d->type[i] == ANN_MASK;
   int bg = has_masks && dataset_category_by_name(d, "background") < 0;
@@ -248,7 +275,6 @@ int voc_write(const Dataset *d, const char *path, Diag *g, Err *e) {
   for (uint32_t it = 0; it < d->nitems; it++) {
     const Item *item = &d->items[it];
     const char *fname = strpool_get(&d->str, item->file);
-    free(rel);
     rel = fio_safe_rel(*fname ? fname : "item", e);
     if (!rel) goto done;
     char *dot = strrchr(rel, '.');
@@ -303,7 +329,10 @@ int voc_write(const Dataset *d, const char *path, Diag *g, Err *e) {
       px = NULL;
       if (!ok) goto done;
     }
+    stems[it] = rel;
+    rel = NULL;
   }
+  if (put_image_sets(&o, d, stems, e) != 0) goto done;
   rc = fio_out_commit(&o, e);
 done:
   if (rc != 0) fio_out_abort(&o);
@@ -311,6 +340,8 @@ done:
   free(order);
   free(value);
   free(rel);
+  for (uint32_t i = 0; stems && i < d->nitems; i++) free(stems[i]);
+  free(stems);
   free(xmlrel);
   free(px);
   return rc;

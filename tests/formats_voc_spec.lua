@@ -127,6 +127,24 @@ describe("Pascal VOC", function()
     assert.are.same({0, 2, 4, 2}, d.items[1].anns[1].bbox)
   end)
 
+  it("reads subsets from ImageSets/Main (trainval only where train and val are silent) and writes them", function()
+    local dir = F.generate("voc", 9, 4)
+    assert(os.execute("mkdir -p " .. H.q(dir .. "/ImageSets/Main")))
+    H.write(dir .. "/ImageSets/Main/train.txt", "img_0001\nimg_0002\n")
+    H.write(dir .. "/ImageSets/Main/val.txt", "img_0003\r\n")
+    H.write(dir .. "/ImageSets/Main/trainval.txt", "img_0001\nimg_0002\nimg_0003\nimg_0004\n")
+    H.write(dir .. "/ImageSets/Main/cat_train.txt", "img_0004  1\n")   -- a per-class list: not a subset
+    local d = F.dump(dir)
+    local subsets = {}
+    for _, it in ipairs(d.items) do subsets[#subsets + 1] = it.subset end
+    assert.are.same({"train", "train", "val", "trainval"}, subsets)
+    local out = H.tmpdir() .. "/voc"
+    F.convert(dir, out, "voc")
+    assert.are.equal("img_0001\nimg_0002\n", H.slurp(out .. "/ImageSets/Main/train.txt"))
+    local b = F.dump(out)
+    for i, it in ipairs(b.items) do assert.are.equal(subsets[i], it.subset) end
+  end)
+
   it("writes class masks to SegmentationClass/ and reads them back", function()
     local tmp = H.tmpdir()
     H.write(tmp .. "/m.xml", [[
