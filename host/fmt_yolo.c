@@ -44,6 +44,7 @@ typedef struct YoloRead {
   const char *root;
   int64_t kpt_k, kpt_dims;      /* data.yaml kpt_shape, 0 when absent */
   int names_known;
+  char names_file[64];          /* the class list's file name, for messages */
   int32_t *cls;                 /* class index -> category index, -1 for none */
   uint32_t ncls;
   double *vals;
@@ -126,6 +127,7 @@ static int read_yaml(YoloRead *r, const char *path) {
       }
     } else if (strcmp(key, "names") == 0) {
       r->names_known = 1;
+      snprintf(r->names_file, sizeof r->names_file, "%s", fio_base(path));
       if (v->type == YAML_SEQUENCE_NODE) {
         uint32_t i = 0;
         for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++) {
@@ -179,6 +181,7 @@ static int read_names(YoloRead *r, const char *path) {
     if (m.v[i].name) rc = add_class(r, (uint32_t)i, m.v[i].name, strlen(m.v[i].name), path);
   labelmap_free(&m);
   r->names_known = 1;
+  snprintf(r->names_file, sizeof r->names_file, "%s", fio_base(path));
   return rc;
 }
 
@@ -325,7 +328,7 @@ static int32_t class_category(YoloRead *r, double v, const char *where) {
   uint32_t k = (uint32_t)v;
   if (k < r->ncls && r->cls[k] >= 0) return r->cls[k];
   if (r->names_known) {
-    err_set(r->e, "%s: class %u is not among the %u named classes", where, k, r->ncls);
+    err_set(r->e, "%s: class %u has no name in the class list (%s)", where, k, r->names_file);
     return -1;
   }
   char name[16];

@@ -107,6 +107,18 @@ describe("YOLO", function()
     end
   end)
 
+  it("reads names as a map from class index (with gaps) and as a block list", function()
+    local dir = folder {["data.yaml"] = "names:\n  0: person\n  2: 'traffic light'\nnc: 3\n",
+      ["labels/x.txt"] = "2 0.5 0.5 0.2 0.2\n0 0.5 0.5 0.2 0.2\n"}
+    local d = F.dump(dir)
+    assert.are.same({"traffic light", "person"}, {d.items[1].anns[1].category, d.items[1].anns[2].category})
+    assert.are.same({2, 0}, {d.items[1].anns[1].category_id, d.items[1].anns[2].category_id})
+    H.write(dir .. "/labels/x.txt", "1 0.5 0.5 0.2 0.2\n")
+    assert.matches("x.txt:1: class 1 has no name in the class list (data.yaml)", F.fails("inspect " .. H.q(dir)), 1, true)
+    dir = folder {["data.yaml"] = "names:\n  - cat\n  - dog\n", ["labels/x.txt"] = "1 0.5 0.5 0.2 0.2\n"}
+    assert.are.equal("dog", F.dump(dir).items[1].anns[1].category)
+  end)
+
   it("keeps coordinates normalised, with a warning, when the images are not there", function()
     local dir = folder {["classes.txt"] = "a\nb\n", ["x.txt"] = "1 0.5 0.5 0.25 0.5\n"}
     local d = F.dump(dir)
@@ -159,7 +171,7 @@ describe("YOLO", function()
       local cases = {
         {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 0.5 0.1\n"}, "x.txt:1: expected 'class cx cy w h', a polygon"},
         {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 0.5 0.1 0.1\n3 0.5 0.5 0.1 0.1\n"},
-          "x.txt:2: class 3 is not among the 1 named classes"},
+          "x.txt:2: class 3 has no name in the class list (classes.txt)"},
         {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 nan 0.1 0.1\n"}, "x.txt:1: expected numbers, got 'nan'"},
         {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 0.5 1e999 0.1\n"}, "x.txt:1: expected numbers, got '1e999'"},
         {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 0.5 1e300 0.1\n"}, "x.txt:1: value 1e+300 is out of range"},
