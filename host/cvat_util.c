@@ -72,7 +72,7 @@ int cvat_svg_edges(const StrPool *sp, const char *svg, const StrId *names, uint3
   return 0;
 }
 
-/* Appends a run of count pixels of value v to the COCO runs being built. */
+/* COCO runs being built: the closed runs, the current value and its run length. */
 typedef struct Runs {
   uint32_t *v;
   size_t n, cap;
@@ -80,6 +80,7 @@ typedef struct Runs {
   uint64_t run;
 } Runs;
 
+/* Extends the current run when v continues it, else closes it and starts a new one. */
 static int runs_emit(Runs *s, int v, uint64_t count, Err *e) {
   if (!count) return 0;
   if (v != s->cur) {

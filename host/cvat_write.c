@@ -141,6 +141,8 @@ static void put_svg(FILE *f, const Dataset *d, uint32_t c) {
   fputs("</svg>\n", f);
 }
 
+/* The <meta><task> with every category as a <label>, its attribute declarations,
+ * and a skeleton's <svg> and sublabels. */
 static void put_meta(Writer *w) {
   const Dataset *d = w->d;
   FILE *f = w->f;
@@ -276,6 +278,7 @@ static void put_pairs(FILE *f, const double *c, uint32_t npts, uint32_t stride) 
   }
 }
 
+/* A <box> (with rotation when not 0), text as an attribute when given. */
 static void put_box(Writer *w, uint32_t i, const double *b, double rot, const char *text) {
   FILE *f = w->f;
   fputs("    <box", f);
@@ -509,6 +512,7 @@ static int put_annotation(Writer *w, uint32_t i, uint32_t W, uint32_t H) {
   }
 }
 
+/* Writes <meta> and one <image> per item to a staged file, then renames it. */
 int cvat_write(const Dataset *d, const char *path, Diag *g, Err *e) {
   Writer w;
   memset(&w, 0, sizeof w);

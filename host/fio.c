@@ -67,6 +67,7 @@ char *fio_strndup(const char *s, size_t n, Err *e) {
   return p;
 }
 
+/* dir/name, with any trailing slashes of dir dropped. */
 char *fio_join(const char *dir, const char *name, Err *e) {
   size_t a = strlen(dir), b = strlen(name);
   while (a > 1 && dir[a - 1] == '/') a--;
@@ -83,6 +84,7 @@ const char *fio_base(const char *path) {
   return s ? s + 1 : path;
 }
 
+/* Case-insensitive suffix test (ext is given in lower case). */
 int fio_has_ext(const char *name, const char *ext) {
   size_t a = strlen(name), b = strlen(ext);
   if (a < b) return 0;
@@ -94,6 +96,7 @@ int fio_has_ext(const char *name, const char *ext) {
   return 1;
 }
 
+/* Appends a copy of s, growing the list. */
 int fio_list_add(FioList *l, const char *s, Err *e) {
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 16;
@@ -119,6 +122,7 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Reads a directory's names (without . and ..), then sorts them bytewise. */
 int fio_list(const char *dir, FioList *out, Err *e) {
   memset(out, 0, sizeof *out);
   DIR *d = opendir(dir);
@@ -162,6 +166,8 @@ static void remove_tree(const char *path) {
   rmdir(path);
 }
 
+/* Checks the target (a folder must be new or empty), then makes the staging name
+ * <path>.annovet-tmp-<pid> (a folder, for folder formats). */
 int fio_out_begin(FioOut *o, const char *path, int is_dir, Err *e) {
   memset(o, 0, sizeof *o);
   o->is_dir = is_dir;
@@ -196,6 +202,7 @@ int fio_out_begin(FioOut *o, const char *path, int is_dir, Err *e) {
   return 0;
 }
 
+/* Opens the staged file, or a file inside the staged folder with its parents made. */
 FILE *fio_out_open(FioOut *o, const char *rel, Err *e) {
   if (!rel) {
     FILE *f = fopen(o->tmp, "wb");
@@ -226,6 +233,7 @@ int fio_close(FILE *f, const char *path, Err *e) {
   return 0;
 }
 
+/* Renames the staged output over its final name (an empty target folder is removed first). */
 int fio_out_commit(FioOut *o, Err *e) {
   if (o->is_dir && fio_kind(o->final) == 1 && rmdir(o->final) != 0)
     return err_errno(e, "%s", o->final);
@@ -252,6 +260,7 @@ void fio_check_box(Diag *g, const Item *it, const double box[4], double tol, con
               box[0], box[1], box[2], box[3], (int)it->width, (int)it->height);
 }
 
+/* The first point outside the image counts one warning for the shape. */
 void fio_check_points(Diag *g, const Item *it, const double *xy, uint32_t npts, uint32_t stride,
                       double tol, const char *where) {
   if (it->width <= 0 || it->height <= 0) return;
@@ -299,6 +308,7 @@ int fio_list_tree(const char *dir, const char *ext, FioList *out, Err *e) {
   return 0;
 }
 
+/* A counting sort of annotation indices by item, stable. */
 int fio_by_item(const Dataset *d, uint32_t **start, uint32_t **order, Err *e) {
   *start = err_calloc(e, (size_t)d->nitems + 2, sizeof **start);
   *order = err_malloc(e, ((size_t)d->nann + 1) * sizeof **order);
@@ -323,6 +333,7 @@ const Attr *fio_attr(const Dataset *d, uint32_t i, const char *key) {
   return NULL;
 }
 
+/* Copies name component by component, replacing "", "." and "..". */
 char *fio_safe_rel(const char *name, Err *e) {
   while (*name == '/') name++;
   size_t n = strlen(name);

@@ -97,6 +97,7 @@ static int intern(CvatRead *r, const char *s, size_t n, StrId *out) {
   return 0;
 }
 
+/* Appends a coordinate of the shape being read. */
 static int push_coord(CvatRead *r, double v) {
   if (r->ncoords == r->capcoords) {
     size_t cap = r->capcoords ? r->capcoords * 2 : 64;
@@ -109,6 +110,7 @@ static int push_coord(CvatRead *r, double v) {
   return 0;
 }
 
+/* Appends an attribute of the shape being read. */
 static int push_attr(CvatRead *r, const char *key, AttrKind kind, double num, const char *str) {
   if (r->nattrs == r->capattrs) {
     size_t cap = r->capattrs ? r->capattrs * 2 : 16;
@@ -505,6 +507,8 @@ static int is_shape(const char *name) {
   return 0;
 }
 
+/* Start tags: the root, <image> and <track>, shapes, skeleton points, <attribute>,
+ * and the <meta> labels and attribute declarations. */
 static int on_start(XmlIo *x, const char *name, const char **attrs) {
   CvatRead *r = x->user;
   if (x->depth == 1) {
@@ -637,6 +641,7 @@ static int meta_end(CvatRead *r, const char *name, const char *text, size_t n) {
   return 0;
 }
 
+/* End tags: <meta>, <image>, <track>, shapes and their <attribute>s. */
 static int on_end(XmlIo *x, const char *name, const char *text, size_t n) {
   CvatRead *r = x->user;
   if (x->depth == 2) {
@@ -652,6 +657,7 @@ static int on_end(XmlIo *x, const char *name, const char *text, size_t n) {
   return 0;
 }
 
+/* Reads a CVAT XML file, or the annotations.xml of a folder. */
 static int cvat_read(const char *path, Dataset *d, Diag *g, Err *e) {
   CvatRead r;
   memset(&r, 0, sizeof r);

@@ -32,6 +32,7 @@ static char *mask_dir(const char *path, Err *e) {
   return fio_strndup(path, strlen(path), e);
 }
 
+/* Reads the class list, then each PNG as an item with its masks. */
 static int pngmask_read_ds(const char *path, Dataset *d, Diag *g, Err *e) {
   if (fio_kind(path) != 1) return fio_kind(path) < 0 ? err_errno(e, "%s", path)
                                                      : err_set(e, "%s: expected a folder of PNG label images", path);
@@ -88,6 +89,8 @@ done:
   return rc;
 }
 
+/* PNGs (in the folder or masks/...) and no sign of another format; a class list
+ * makes it likelier. */
 static int pngmask_detect(const char *path, int is_dir, const char *head, size_t n) {
   (void)head;
   (void)n;
@@ -136,6 +139,7 @@ static int *category_values(const Dataset *d, int *maxv, Err *e) {
   return v;
 }
 
+/* classes.txt, then masks/<name>.png per item of known size. */
 static int pngmask_write_ds(const Dataset *d, const char *path, Diag *g, Err *e) {
   FioOut o;
   if (fio_out_begin(&o, path, 1, e) != 0) return -1;

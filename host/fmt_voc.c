@@ -99,6 +99,7 @@ static int32_t voc_category(VocRead *r, const char *name, int is_part) {
   return (int32_t)c;
 }
 
+/* Records an attribute of object or part owner (resolved at </annotation>). */
 static int add_attr(VocRead *r, int32_t owner, const char *key, AttrKind kind, double num,
                     const char *str, size_t nstr) {
   if (r->nattr == r->capattr) {
@@ -141,6 +142,7 @@ static int bool_attr(VocRead *r, int32_t owner, const char *key, const char *tex
   return add_attr(r, owner, key, ATTR_BOOL, v, text, n);
 }
 
+/* Starts an object (parent -1) or a part of object parent. */
 static int push_obj(VocRead *r, int32_t parent) {
   if (r->nobj == r->capobj) {
     size_t cap = r->capobj ? r->capobj * 2 : 16;
@@ -157,6 +159,7 @@ static int push_obj(VocRead *r, int32_t parent) {
   return (int32_t)r->nobj++;
 }
 
+/* Start tags: the root, objects and parts, datumaro's <attribute>. */
 static int on_start(XmlIo *x, const char *name, const char **attrs) {
   VocRead *r = x->user;
   (void)attrs;
@@ -223,6 +226,7 @@ static int finish_obj(VocRead *r, VocObj *o, const char *what) {
 
 static int flush_file(VocRead *r);
 
+/* End tags, by depth: texts of the fields VOC has, then objects and the file. */
 static int on_end(XmlIo *x, const char *name, const char *text, size_t n) {
   VocRead *r = x->user;
   VocObj *obj = r->cur_obj >= 0 ? &r->objs[r->cur_obj] : NULL;
@@ -556,6 +560,7 @@ static int voc_head_score(const char *head, size_t n) {
   return 60;
 }
 
+/* A file: its head; a folder: the first .xml in Annotations/ (95) or in itself. */
 static int voc_detect(const char *path, int is_dir, const char *head, size_t nhead) {
   if (!is_dir) return voc_head_score(head, nhead);
   Err e = {""};

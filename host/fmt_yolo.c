@@ -507,6 +507,8 @@ static char *yolo_root(const char *path, Err *e) {
   return b == path ? fio_strndup(".", 1, e) : fio_strndup(path, (size_t)(b - path - 1 ? b - path - 1 : 1), e);
 }
 
+/* Finds the names, pairs every image and label file by key, adds one item per
+ * key (its image size from the header) and the label file's annotations. */
 static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
   YoloRead r;
   memset(&r, 0, sizeof r);

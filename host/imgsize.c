@@ -67,6 +67,7 @@ static int jpeg_size(FILE *f, int32_t *w, int32_t *h) {
   }
 }
 
+/* Tells the format by its signature, then reads the size where that format keeps it. */
 int imgsize_read(const char *path, int32_t *w, int32_t *h) {
   FILE *f = fopen(path, "rb");
   if (!f) return -1;

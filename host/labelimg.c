@@ -38,6 +38,7 @@ static int32_t value_category(Dataset *d, const char *path, int v, const LabelMa
   return c < 0 ? -2 : (int32_t)c;
 }
 
+/* Reads, checks the size, splits by value, adds one mask per class. */
 int labelimg_read_item(Dataset *d, const char *path, uint32_t item, const LabelMap *lm,
                        int create_cats, int64_t *next_id, Diag *g, Err *e) {
   (void)g;
@@ -83,6 +84,7 @@ int labelimg_read_item(Dataset *d, const char *path, uint32_t item, const LabelM
   return rc;
 }
 
+/* Paints each mask of the item over a background image, in order. */
 int labelimg_paint_item(const Dataset *d, const uint32_t *anns, uint32_t n, uint32_t item,
                         const int *value, uint16_t bg, uint16_t **px, uint32_t *w, uint32_t *h,
                         Diag *g, Err *e) {

@@ -13,6 +13,7 @@ static const char *const voc_classes[] = {
   "train", "tvmonitor", "ignored",
 };
 
+/* Frees the entries and empties the map. */
 void labelmap_free(LabelMap *m) {
   for (size_t i = 0; i < m->n; i++) {
     free(m->v[i].name);
@@ -36,6 +37,7 @@ int labelmap_by_value(const LabelMap *m, int value) {
   return -1;
 }
 
+/* The devkit's colormap: bits of the index spread over the high bits of r, g, b. */
 void labelmap_voc_color(int i, uint8_t rgb[3]) {
   int r = 0, g = 0, b = 0, c = i;
   for (int j = 0; j < 8; j++) {
@@ -71,6 +73,7 @@ static int add_entry(LabelMap *m, const char *name, size_t nname, const char *pa
   return 0;
 }
 
+/* datumaro's default VOC map: the 21 classes with their colours, "ignored" as 255. */
 int labelmap_voc_default(LabelMap *m, Err *e) {
   memset(m, 0, sizeof *m);
   for (size_t i = 0; i < sizeof voc_classes / sizeof *voc_classes; i++) {
@@ -105,6 +108,7 @@ static int parse_rgb(const char *s, size_t n, uint8_t rgb[3]) {
   return 0;
 }
 
+/* Parses the file line by line (CRLF and a UTF-8 BOM tolerated). */
 int labelmap_read(const char *path, int voc, LabelMap *m, Err *e) {
   memset(m, 0, sizeof *m);
   char *buf;

@@ -43,6 +43,7 @@ static int rows_to_values(const char *path, png_bytep buf, size_t rowbytes, uint
   return 0;
 }
 
+/* libpng's classic API (the simplified one would turn palette indices into colours). */
 int pngmask_read(const char *path, uint16_t **px, uint32_t *w, uint32_t *h, Err *e) {
   *px = NULL;
   FILE *f = fopen(path, "rb");
@@ -109,6 +110,7 @@ int pngmask_read(const char *path, uint16_t **px, uint32_t *w, uint32_t *h, Err 
   return 0;
 }
 
+/* Gray PNG, 8 bits unless a value needs 16, written row by row. */
 int pngmask_write(FILE *f, const char *name, const uint16_t *px, uint32_t w, uint32_t h, Err *e) {
   size_t n = (size_t)w * h;
   volatile int deep = 0;
@@ -162,6 +164,7 @@ typedef struct Bounds {
   uint64_t area;
 } Bounds;
 
+/* Appends a run boundary, growing the list. */
 static int bounds_push(Bounds *s, uint32_t pos, Err *e) {
   if (s->n == s->cap) {
     size_t cap = s->cap ? s->cap * 2 : 16;
@@ -255,6 +258,7 @@ void pngmask_free(MaskClass *c, size_t n) {
   free(c);
 }
 
+/* Walks the runs in column-major order; odd runs are 1s. */
 int pngmask_paint(uint16_t *px, uint8_t *painted, uint32_t w, uint32_t h, const uint32_t *cnts,
                   size_t m, uint16_t value, uint64_t *overlap, Err *e) {
   uint64_t npx = (uint64_t)w * h, sum = 0;

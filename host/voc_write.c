@@ -61,6 +61,7 @@ static int64_t part_parent(const Dataset *d, const uint32_t *anns, uint32_t n, u
   return -1;
 }
 
+/* A <bndbox> with xmin = x, xmax = x + w. */
 static void put_bndbox(FILE *f, const double *b, const char *ind) {
   fprintf(f, "%s<bndbox>\n%s  <xmin>", ind, ind);
   put_num(f, b[0]);

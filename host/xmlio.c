@@ -47,6 +47,7 @@ const char *xmlio_attr(const char **attrs, const char *name) {
   return NULL;
 }
 
+/* Compares the innermost n open element names with the arguments. */
 int xmlio_in(const XmlIo *x, int n, ...) {
   if (n > x->depth) return 0;
   va_list ap;
@@ -60,6 +61,7 @@ int xmlio_in(const XmlIo *x, int n, ...) {
   return ok;
 }
 
+/* expat start handler: records the element and its position, then calls the format. */
 static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs) {
   XmlIo *x = ud;
   if (x->failed) return;
@@ -84,6 +86,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name) {
   x->ntext = 0;
 }
 
+/* expat text handler: appends to the innermost element's text. */
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
   XmlIo *x = ud;
   if (x->failed || len <= 0) return;
@@ -184,6 +187,8 @@ static size_t utf8_len(const unsigned char *s) {
   return n;
 }
 
+/* Escapes the five XML specials and tab/newline, passes well-formed UTF-8 through,
+ * and writes U+FFFD for control characters and malformed bytes. */
 void xmlio_escape(FILE *f, const char *s) {
   const unsigned char *p = (const unsigned char *)s;
   while (*p) {

@@ -81,6 +81,7 @@ static int *class_index(const Dataset *d, int64_t *maxc, Err *e) {
   return cls;
 }
 
+/* data.yaml: path, a key per subset, nc, names as a map, kpt_shape. */
 static void put_yaml(FILE *f, const Dataset *d, const int *cls, int64_t maxc, uint32_t kpts) {
   fputs("# YOLO dataset written by annovet (Ultralytics layout: put the images in images/)\npath: .\n", f);
   /* each subset as a key (Ultralytics reads train, val and test) */
@@ -216,6 +217,7 @@ static void put_annotation(FILE *f, const Dataset *d, uint32_t i, int c, double 
   }
 }
 
+/* data.yaml, then one label file per item (empty for items without annotations). */
 int yolo_write(const Dataset *d, const char *path, Diag *g, Err *e) {
   FioOut o;
   if (fio_out_begin(&o, path, 1, e) != 0) return -1;
