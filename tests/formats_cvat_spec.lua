@@ -286,6 +286,15 @@ describe("CVAT XML", function()
       assert.are.equal(2, w["box outside image"])
     end)
 
+    it("refuses a file over 2 GiB with its size, without reading it", function()
+      local p = H.tmpdir() .. "/huge.xml"
+      assert(os.execute("truncate -s 2300M " .. H.q(p)))   -- sparse: no disk used
+      for _, from in ipairs {"cvat", "voc"} do
+        local err = F.fails("inspect --from " .. from .. " " .. H.q(p))
+        assert.matches(p .. ": 2411724800 bytes is over annovet's limit of 2147483648 bytes (2 GiB)", err, 1, true)
+      end
+    end)
+
     it("writes nothing when the output cannot be written", function()
       local src = H.fixture("formats/cvat/task_images_train.xml")
       if not src then return pending("../shared not found") end
