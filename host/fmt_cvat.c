@@ -13,11 +13,11 @@
  * else string). label="" is an annotation without a category; a label <meta>
  * does not declare is an error. Categories take ids 1.. in <meta> order.
  *
- * Items: <image> ids are kept; project exports restart ids per task, so an id
- * already used by an image of another subset gets the next free id (the same id
- * twice in one subset is an error). Video: the frames start_frame..stop_frame by
- * frame_filter's step become items "frame_NNNNNN" (id = frame number) of
- * original_size; each track shape is an annotation of its frame, except those
+ * Items: <image> ids are kept, but project exports (images with task_id)
+ * restart them in each task: their items are numbered in document order, and
+ * the same id twice in one task and subset is an error. Video: the frames
+ * start_frame..stop_frame by frame_filter's step become items "frame_NNNNNN"
+ * (id = frame number) of original_size; each track shape is an annotation of its frame, except those
  * marked outside, which say the object has left the frame (datumaro keeps them
  * with outside=true; annovet does not count them as annotations). */
 #include <math.h>
@@ -44,6 +44,14 @@ typedef struct CvatAttrDecl {
   StrId name;
   uint8_t kind;
 } CvatAttrDecl;
+
+/* An image of a project export: its task, subset and frame id, and where. */
+typedef struct ImgKey {
+  int64_t task;
+  StrId subset;
+  int64_t id;
+  unsigned long line;
+} ImgKey;
 
 typedef struct CvatRead {
   Dataset *d;
@@ -83,6 +91,8 @@ typedef struct CvatRead {
   int has_cur_attr;
   uint32_t nkp;                  /* skeleton: keypoints expected */
   int64_t next_ann;
+  ImgKey *keys;
+  size_t nkeys;
 } CvatRead;
 
 static int fail_oom(CvatRead *r) {
@@ -239,7 +249,30 @@ static int64_t frame_item(CvatRead *r, int64_t frame) {
   return it;
 }
 
-/* <image id name width height [subset]>. */
+static int cmp_key(const void *a, const void *b) {
+  const ImgKey *p = a, *q = b;
+  if (p->task != q->task) return p->task < q->task ? -1 : 1;
+  if (p->subset != q->subset) return p->subset < q->subset ? -1 : 1;
+  if (p->id != q->id) return p->id < q->id ? -1 : 1;
+  return p->line < q->line ? -1 : p->line > q->line;
+}
+
+/* After a project export: the same frame id twice in one task and subset is an error. */
+static int check_keys(CvatRead *r) {
+  if (r->nkeys) qsort(r->keys, r->nkeys, sizeof *r->keys, cmp_key);
+  for (size_t i = 1; i < r->nkeys; i++) {
+    const ImgKey *a = &r->keys[i - 1], *b = &r->keys[i];
+    if (a->task == b->task && a->subset == b->subset && a->id == b->id)
+      return err_set(r->e, "%s:%lu: <image> id %lld is used twice in task %lld (first on line %lu)", r->x.file,
+                     b->line, (long long)b->id, (long long)b->task, a->line);
+  }
+  return 0;
+}
+
+/* <image id name width height [subset] [task_id]>. Without task_id the id is
+ * kept, and an id already used by an image of another subset takes the next
+ * free one; with task_id (project exports) items are numbered in order and
+ * (task, subset, id) must be unique. */
 static int start_image(CvatRead *r, const char **attrs) {
   const char *name = xmlio_attr(attrs, "name");
   if (!name) return xmlio_fail(&r->x, "<image> has no name attribute");
@@ -257,11 +290,25 @@ static int start_image(CvatRead *r, const char **attrs) {
   if (intern(r, name, strlen(name), &file) != 0) return -1;
   const char *sub = xmlio_attr(attrs, "subset");
   if (sub && intern(r, sub, strlen(sub), &subset) != 0) return -1;
-  int64_t have = dataset_find_item(r->d, id);
-  if (have >= 0) {
-    if (r->d->items[have].subset == subset)
-      return xmlio_fail(&r->x, "<image> id %lld is used twice%s%s", (long long)id, sub ? " in subset " : "", sub ? sub : "");
-    id = r->max_id + 1;   /* a project export: ids restart in each task */
+  const char *task = xmlio_attr(attrs, "task_id");
+  if (task) {   /* a project export: frame ids restart in each task; items are numbered on */
+    ImgKey *k = err_realloc(r->e, r->keys, r->nkeys + 1, sizeof *k);
+    if (!k) return fail_oom(r);
+    r->keys = k;
+    k = &r->keys[r->nkeys++];
+    if (fio_integer(task, strlen(task), INT64_MIN / 2, INT64_MAX / 2, &k->task) != 0)
+      return xmlio_fail(&r->x, "<image> task_id: expected an integer, got '%.40s'", task);
+    k->subset = subset;
+    k->id = id;
+    k->line = xmlio_line(&r->x);
+    id = r->max_id + 1;
+  } else {
+    int64_t have = dataset_find_item(r->d, id);
+    if (have >= 0) {
+      if (r->d->items[have].subset == subset)
+        return xmlio_fail(&r->x, "<image> id %lld is used twice%s%s", (long long)id, sub ? " in subset " : "", sub ? sub : "");
+      id = r->max_id + 1;
+    }
   }
   int64_t it = dataset_add_item(r->d, id, file, (int32_t)w, (int32_t)h, r->e);
   if (it < 0) return fail_oom(r);
@@ -693,12 +740,14 @@ static int cvat_read(const char *path, Dataset *d, Diag *g, Err *e) {
   d->src_kind = SRC_LINE;
   if (xmlio_parse(&r.x, path) != 0) goto done;
   if (!r.meta_done && finish_meta(&r) != 0) goto done;
+  if (check_keys(&r) != 0) goto done;
   rc = 0;
 done:
   free(inner);
   free((void *)r.sh.rle);
   free(r.labels);
   free(r.decls);
+  free(r.keys);
   free(r.coords);
   free(r.attrs);
   return rc;

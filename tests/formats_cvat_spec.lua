@@ -255,6 +255,10 @@ describe("CVAT XML", function()
           "<image> width: expected an integer 0..2147483647, got '-1'"},
         {doc({"car"}, '<image id="0" name="a.jpg"></image><image id="0" name="b.jpg"></image>'),
           "<image> id 0 is used twice"},
+        {doc({"car"}, '<image id="0" name="a.jpg" task_id="3" subset="Train"></image>\n' ..
+          '<image id="0" name="b.jpg" task_id="4" subset="Train"></image>\n' ..
+          '<image id="0" name="c.jpg" task_id="3" subset="Train"></image>'),
+          ":7: <image> id 0 is used twice in task 3 (first on line 5)"},
         {doc({"car", "car"}, ""), "label 'car' is declared twice"},
         {"<annotation/>", "expected <annotations> as the root element of a CVAT XML file"},
       }
