@@ -111,11 +111,8 @@ static int pool_polygons(CocoData *c, const double *xy, const int32_t *parts, ui
   return rc;
 }
 
-/* The mask of annotation i for segm (COCO.annToRLE): a mask as stored, or
- * polygons rasterised at the item's size; for results of the box branch without
- * a segmentation, the polygon of the box (loadRes). *off is where pooled runs
- * start (SIZE_MAX when r points into the dataset). */
-static int ann_mask(CocoData *c, const Dataset *d, uint32_t i, int box_poly, Rle *r, size_t *off, Err *e) {
+/* The runs of annotation i's mask (see ann_mask). */
+static int ann_runs(CocoData *c, const Dataset *d, uint32_t i, int box_poly, Rle *r, size_t *off, Err *e) {
   const Item *it = &d->items[d->item[i]];
   const double *co = d->coords.v + d->g_off[i];
   uint8_t t = d->type[i];
@@ -159,6 +156,23 @@ static int ann_mask(CocoData *c, const Dataset *d, uint32_t i, int box_poly, Rle
   return rc;
 }
 
+/* The mask of annotation i for segm (COCO.annToRLE) into o->rle, with its box,
+ * area and a check of its runs (mask_stats): a mask as stored, or polygons
+ * rasterised at the item's size; for results of the box branch without a
+ * segmentation, the polygon of the box (loadRes). *off is where pooled runs
+ * start (SIZE_MAX when the runs are the dataset's). */
+static int ann_mask(CocoData *c, const Dataset *d, uint32_t i, int box_poly, CocoObj *o, size_t *off, Err *e) {
+  if (ann_runs(c, d, i, box_poly, &o->rle, off, e) != 0) return -1;
+  Rle view = o->rle;
+  if (*off != SIZE_MAX) view.cnts = c->pool + *off;
+  uint64_t sum;
+  rle_stats(&view, o->mbb, &o->marea, &sum);
+  if (sum != (uint64_t)view.h * view.w || sum > RLE_MAX_PIXELS)
+    return fail_at(d, i, e, "segmentation runs do not cover its size");
+  o->mstats = 1;
+  return 0;
+}
+
 /* Checks that annotation i carries nsig keypoints; points o->kp at them. */
 static int ann_keypoints(const Dataset *d, uint32_t i, uint32_t nsig, CocoObj *o, Err *e) {
   if (d->type[i] != ANN_KEYPOINTS) return fail_at(d, i, e, "no keypoints (keypoints evaluation needs them)");
@@ -192,7 +206,7 @@ static int gold_obj(CocoData *c, const Dataset *d, uint32_t i, const CocoOpts *o
   memcpy(g->bbox, d->bbox + 4 * (size_t)i, sizeof g->bbox);
   *off = SIZE_MAX;
   if (o->type != COCO_SEGM && isnan(g->bbox[0])) return fail_at(d, i, e, "no bbox");
-  if (o->type == COCO_SEGM) return ann_mask(c, d, i, 0, &g->rle, off, e);
+  if (o->type == COCO_SEGM) return ann_mask(c, d, i, 0, g, off, e);
   if (o->type == COCO_KEYPOINTS) {
     if (ann_keypoints(d, i, o->nsigmas, g, e) != 0) return -1;
     uint32_t labelled = 0;
@@ -215,12 +229,9 @@ static int result_obj(CocoData *c, const Dataset *d, uint32_t i, const CocoOpts 
     r->area = bb[2] * bb[3];
   } else if (br == RES_SEGM) {
     if (!has_seg(d, i)) return fail_at(d, i, e, "no segmentation (the first result has one, so every result needs one)");
-    if (ann_mask(c, d, i, 0, &r->rle, off, e) != 0) return -1;
-    const Rle view = {r->rle.h, r->rle.w, r->rle.m, *off == SIZE_MAX ? r->rle.cnts : c->pool + *off};
-    Err sub = {{0}};
-    if (rle_check(&view, &sub) != 0) return fail_at(d, i, e, sub.msg);
-    r->area = (double)rle_area(&view);
-    if (isnan(bb[0])) rle_to_bbox(&view, r->bbox);
+    if (ann_mask(c, d, i, 0, r, off, e) != 0) return -1;
+    r->area = (double)r->marea;
+    if (isnan(bb[0])) memcpy(r->bbox, r->mbb, sizeof r->bbox);
     else memcpy(r->bbox, bb, sizeof r->bbox);
   } else {
     if (d->type[i] != ANN_KEYPOINTS || d->g_n[i] < 3) return fail_at(d, i, e, "no keypoints (the first result has them, so every result needs them)");
@@ -238,7 +249,7 @@ static int result_obj(CocoData *c, const Dataset *d, uint32_t i, const CocoOpts 
     r->bbox[2] = x1 - x0;
     r->bbox[3] = y1 - y0;
   }
-  if (o->type == COCO_SEGM && br != RES_SEGM) return ann_mask(c, d, i, br == RES_BBOX, &r->rle, off, e);
+  if (o->type == COCO_SEGM && br != RES_SEGM) return ann_mask(c, d, i, br == RES_BBOX, r, off, e);
   if (o->type == COCO_KEYPOINTS) return ann_keypoints(d, i, o->nsigmas, r, e);
   return 0;
 }

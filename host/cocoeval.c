@@ -432,10 +432,6 @@ static int check_input(const CocoInput *in, Err *e) {
         return err_set(e, "%s %zu: image or category index out of range", what, i);
       if (in->type == COCO_KEYPOINTS && !o[i].kp)
         return err_set(e, "%s %zu: no keypoints", what, i);
-      if (in->type == COCO_SEGM && rle_check(&o[i].rle, e) != 0) {
-        Err inner = *e;
-        return err_set(e, "%s %zu: %s", what, i, inner.msg);
-      }
     }
   }
   if (in->type == COCO_KEYPOINTS && (in->nsigmas == 0 || in->nsigmas > GEOM_KP_MAX || !in->sigmas))
@@ -465,14 +461,24 @@ static void work_free(Work *w) {
   free(w->pr);
 }
 
-/* Boxes and areas of every mask, once (rleIou recomputes them per call). */
-static int mask_boxes(const CocoObj *o, size_t n, double **bb, uint64_t **area, Err *e) {
+/* Boxes and areas of every mask, once (rleIou recomputes them per call), from
+ * the caller when it has them; the runs are checked to cover the mask. */
+static int mask_boxes(const CocoObj *o, size_t n, const char *what, double **bb, uint64_t **area,
+                      Err *e) {
   *bb = err_malloc(e, (4 * n + 1) * sizeof **bb);
   *area = err_malloc(e, (n + 1) * sizeof **area);
   if (!*bb || !*area) return -1;
   for (size_t i = 0; i < n; i++) {
-    rle_to_bbox(&o[i].rle, *bb + 4 * i);
-    (*area)[i] = rle_area(&o[i].rle);
+    if (o[i].mstats) {
+      memcpy(*bb + 4 * i, o[i].mbb, sizeof o[i].mbb);
+      (*area)[i] = o[i].marea;
+      continue;
+    }
+    uint64_t sum;
+    rle_stats(&o[i].rle, *bb + 4 * i, &(*area)[i], &sum);
+    if (sum != (uint64_t)o[i].rle.h * o[i].rle.w || sum > RLE_MAX_PIXELS)
+      return err_set(e, "%s %zu: mask runs sum to %llu, not h * w = %u * %u", what, i,
+                     (unsigned long long)sum, o[i].rle.h, o[i].rle.w);
   }
   return 0;
 }
@@ -490,8 +496,8 @@ int coco_evaluate(const CocoInput *in, CocoEval *ev, Err *e) {
   int rc = -1;
   if (groups_build(in, in->gt, in->ngt, &w.gg, e) != 0 || groups_build(in, in->dt, in->ndt, &w.dg, e) != 0)
     goto done;
-  if (in->type == COCO_SEGM && (mask_boxes(in->gt, in->ngt, &w.gbb, &w.garea, e) != 0 ||
-                                mask_boxes(in->dt, in->ndt, &w.dbb, &w.darea, e) != 0))
+  if (in->type == COCO_SEGM && (mask_boxes(in->gt, in->ngt, "gold object", &w.gbb, &w.garea, e) != 0 ||
+                                mask_boxes(in->dt, in->ndt, "detection", &w.dbb, &w.darea, e) != 0))
     goto done;
   if (eval_groups(&w, e) != 0 || accumulate(&w, e) != 0 || summarize(ev, e) != 0) goto done;
   rc = 0;

@@ -178,7 +178,8 @@ const double geom_coco_sigmas[17] = {
   .87 / 10.0, .89 / 10.0, .89 / 10.0,
 };
 
-double geom_sum(const double *a, size_t n) {
+/* numpy's pairwise_sum over one buffer. */
+static double pairwise(const double *a, size_t n) {
   if (n < 8) {
     double res = -0.0;
     for (size_t i = 0; i < n; i++) res += a[i];
@@ -196,7 +197,15 @@ double geom_sum(const double *a, size_t n) {
   }
   size_t n2 = n / 2;
   n2 -= n2 % 8;
-  return geom_sum(a, n2) + geom_sum(a + n2, n - n2);
+  return pairwise(a, n2) + pairwise(a + n2, n - n2);
+}
+
+/* np.add.reduce hands its inner loop 8192 elements at a time (the iterator's
+ * buffer size) and adds the pairwise sum of each to the running total. */
+double geom_sum(const double *a, size_t n) {
+  double res = 0;
+  for (size_t i = 0; i < n; i += 8192) res += pairwise(a + i, n - i < 8192 ? n - i : 8192);
+  return res;
 }
 
 /* COCOeval.computeOks, element by element in numpy's order of operations:

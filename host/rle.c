@@ -225,20 +225,47 @@ uint64_t rle_area(const Rle *r) {
   return a;
 }
 
-/* rleToBbox, unsigned arithmetic and all. */
-void rle_to_bbox(const Rle *r, double bb[4]) {
-  uint32_t h = r->h, w = r->w, xs = w, ys = h, xe = 0, ye = 0, cc = 0;
+/* Carries row t (may be past h) into columns: a few subtractions for the usual
+ * short runs, one division for long ones. */
+static inline uint32_t carry_row(uint64_t t, uint32_t h, uint32_t *col) {
+  if (t >= 4 * (uint64_t)h) {
+    *col += (uint32_t)(t / h);
+    return (uint32_t)(t % h);
+  }
+  while (t >= h) {
+    t -= h;
+    (*col)++;
+  }
+  return (uint32_t)t;
+}
+
+/* rleToBbox, unsigned arithmetic and all, without its two divisions per run
+ * (the column and row of the current position are carried along instead),
+ * with the area and the sum of the runs in the same pass. */
+void rle_stats(const Rle *r, double bb[4], uint64_t *area, uint64_t *sum) {
+  uint32_t h = r->h, w = r->w, xs = w, ys = h, xe = 0, ye = 0;
   size_t m = (r->m / 2) * 2;
+  uint64_t a = 0, s = 0;
+  for (size_t j = 0; j < r->m; j++) {
+    s += r->cnts[j];
+    if (j % 2) a += r->cnts[j];
+  }
+  *area = a;
+  *sum = s;
   if (m == 0 || h == 0) {
     bb[0] = bb[1] = bb[2] = bb[3] = 0;
     return;
   }
+  uint32_t col = 0, row = 0;     /* where the next run starts */
   for (size_t j = 0; j < m; j++) {
-    uint32_t start = cc;
-    cc += r->cnts[j];
-    if (j % 2 == 0 || r->cnts[j] == 0) continue;
-    uint32_t y_start = start % h, x_start = (start - y_start) / h;
-    uint32_t y_end = (cc - 1) % h, x_end = (cc - 1 - y_end) / h;
+    uint32_t c = r->cnts[j];
+    if (j % 2 == 0 || c == 0) {
+      row = carry_row((uint64_t)row + c, h, &col);
+      continue;
+    }
+    uint32_t x_start = col, y_start = row;
+    uint32_t y_end = carry_row((uint64_t)row + c - 1, h, &col), x_end = col;   /* its last pixel */
+    row = carry_row((uint64_t)y_end + 1, h, &col);
     if (x_start < xs) xs = x_start;
     if (x_end > xe) xe = x_end;
     if (x_start < x_end) {
@@ -253,6 +280,11 @@ void rle_to_bbox(const Rle *r, double bb[4]) {
   bb[2] = (uint32_t)(xe - xs + 1);
   bb[1] = ys;
   bb[3] = (uint32_t)(ye - ys + 1);
+}
+
+void rle_to_bbox(const Rle *r, double bb[4]) {
+  uint64_t a, s;
+  rle_stats(r, bb, &a, &s);
 }
 
 /* Pixels in both masks (same size, runs covering the same pixels): the walk of
