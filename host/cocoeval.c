@@ -92,7 +92,8 @@ typedef struct Work {
   const CocoInput *in;
   CocoEval *ev;
   Groups gg, dg;
-  double *gbb, *dbb;            /* segm: boxes of the masks (rleToBbox) */
+  double *gbb, *dbb;            /* segm: boxes of the masks (rleToBbox), made when needed */
+  uint8_t *gbb_ok, *dbb_ok;
   uint64_t *garea, *darea;      /* segm: areas of the masks */
   /* detections kept per group (at most maxDets[-1]), category by category */
   size_t npos;
@@ -161,6 +162,15 @@ static int group_select(Work *w, uint32_t k, uint32_t i, size_t *ng, size_t *nd,
   return 0;
 }
 
+/* The rleToBbox box of mask i, made on first use. */
+static const double *mask_box(double *bb, uint8_t *ok, const CocoObj *o, uint32_t i) {
+  if (!ok[i]) {
+    rle_to_bbox(&o[i].rle, bb + 4 * (size_t)i);
+    ok[i] = 1;
+  }
+  return bb + 4 * (size_t)i;
+}
+
 /* computeIoU / computeOks of the selected gold and detections into w->ious
  * (nd x ng, detection-major). */
 static int group_ious(Work *w, size_t ng, size_t nd, Err *e) {
@@ -176,8 +186,8 @@ static int group_ious(Work *w, size_t ng, size_t nd, Err *e) {
         *o = geom_box_iou(D->bbox, G->bbox, G->crowd);
       } else if (in->type == COCO_SEGM) {
         uint32_t di = w->dsel[d];
-        if (rle_iou_pair(&D->rle, w->dbb + 4 * (size_t)di, w->darea[di], &G->rle,
-                         w->gbb + 4 * (size_t)gi, w->garea[gi], G->crowd, o, e) != 0)
+        if (rle_iou_pair(&D->rle, mask_box(w->dbb, w->dbb_ok, in->dt, di), w->darea[di], &G->rle,
+                         mask_box(w->gbb, w->gbb_ok, in->gt, gi), w->garea[gi], G->crowd, o, e) != 0)
           return -1;
       } else {
         *o = geom_oks(D->kp, G->kp, in->nsigmas, in->sigmas, G->area, G->bbox);
@@ -444,6 +454,8 @@ static void work_free(Work *w) {
   groups_free(&w->dg);
   free(w->gbb);
   free(w->dbb);
+  free(w->gbb_ok);
+  free(w->dbb_ok);
   free(w->garea);
   free(w->darea);
   free(w->score);
@@ -461,21 +473,21 @@ static void work_free(Work *w) {
   free(w->pr);
 }
 
-/* Boxes and areas of every mask, once (rleIou recomputes them per call), from
- * the caller when it has them; the runs are checked to cover the mask. */
-static int mask_boxes(const CocoObj *o, size_t n, const char *what, double **bb, uint64_t **area,
-                      Err *e) {
+/* Areas of every mask, from the caller when it has them (else computed, with a
+ * check that the runs cover the mask); boxes are made when first needed. */
+static int mask_areas(const CocoObj *o, size_t n, const char *what, double **bb, uint8_t **bb_ok,
+                      uint64_t **area, Err *e) {
   *bb = err_malloc(e, (4 * n + 1) * sizeof **bb);
+  *bb_ok = err_calloc(e, n + 1, 1);
   *area = err_malloc(e, (n + 1) * sizeof **area);
-  if (!*bb || !*area) return -1;
+  if (!*bb || !*bb_ok || !*area) return -1;
   for (size_t i = 0; i < n; i++) {
     if (o[i].mstats) {
-      memcpy(*bb + 4 * i, o[i].mbb, sizeof o[i].mbb);
       (*area)[i] = o[i].marea;
       continue;
     }
     uint64_t sum;
-    rle_stats(&o[i].rle, *bb + 4 * i, &(*area)[i], &sum);
+    (*area)[i] = rle_area_sum(&o[i].rle, &sum);
     if (sum != (uint64_t)o[i].rle.h * o[i].rle.w || sum > RLE_MAX_PIXELS)
       return err_set(e, "%s %zu: mask runs sum to %llu, not h * w = %u * %u", what, i,
                      (unsigned long long)sum, o[i].rle.h, o[i].rle.w);
@@ -496,8 +508,9 @@ int coco_evaluate(const CocoInput *in, CocoEval *ev, Err *e) {
   int rc = -1;
   if (groups_build(in, in->gt, in->ngt, &w.gg, e) != 0 || groups_build(in, in->dt, in->ndt, &w.dg, e) != 0)
     goto done;
-  if (in->type == COCO_SEGM && (mask_boxes(in->gt, in->ngt, "gold object", &w.gbb, &w.garea, e) != 0 ||
-                                mask_boxes(in->dt, in->ndt, "detection", &w.dbb, &w.darea, e) != 0))
+  if (in->type == COCO_SEGM &&
+      (mask_areas(in->gt, in->ngt, "gold object", &w.gbb, &w.gbb_ok, &w.garea, e) != 0 ||
+       mask_areas(in->dt, in->ndt, "detection", &w.dbb, &w.dbb_ok, &w.darea, e) != 0))
     goto done;
   if (eval_groups(&w, e) != 0 || accumulate(&w, e) != 0 || summarize(ev, e) != 0) goto done;
   rc = 0;

@@ -14,30 +14,28 @@ int rle_from_string(const char *s, size_t len, uint32_t **cnts, size_t *m, Err *
   *m = 0;
   uint32_t *out = err_malloc(e, (len ? len : 1) * sizeof *out);
   if (!out) return -1;
-  size_t n = 0, p = 0;
-  while (p < len) {
-    int64_t x = 0;
-    int k = 0, more = 1;
-    while (more) {
-      if (p >= len) {
+  const unsigned char *q = (const unsigned char *)s, *end = q + len;
+  size_t n = 0;
+  while (q < end) {
+    uint32_t c = (uint32_t)*q++ - 48u;
+    if (c > 63) goto bad_char;
+    int64_t x = c & 0x1f;
+    int sh = 5;
+    while (c & 0x20) {
+      if (q >= end) {
         free(out);
-        return err_set(e, "RLE counts string ends in the middle of a number (at %zu)", p);
+        return err_set(e, "RLE counts string ends in the middle of a number (at %zu)", len);
       }
-      int c = (unsigned char)s[p] - 48;
-      if (c < 0 || c > 63) {
+      c = (uint32_t)*q++ - 48u;
+      if (c > 63) goto bad_char;
+      if (sh > 30) {
         free(out);
-        return err_set(e, "RLE counts string: character %zu is not in '0'..'o'", p);
+        return err_set(e, "RLE counts string: number too long at %zu", (size_t)(q - 1 - (const unsigned char *)s));
       }
-      if (k > 6) {
-        free(out);
-        return err_set(e, "RLE counts string: number too long at %zu", p);
-      }
-      x |= (int64_t)(c & 0x1f) << (5 * k);
-      more = c & 0x20;
-      p++;
-      k++;
-      if (!more && (c & 0x10)) x |= (int64_t)-1 * ((int64_t)1 << (5 * k));
+      x |= (int64_t)(c & 0x1f) << sh;
+      sh += 5;
     }
+    if (c & 0x10) x |= (int64_t)-1 * ((int64_t)1 << sh);
     if (n > 2) x += out[n - 2];
     if (x < 0 || x > UINT32_MAX) {
       free(out);
@@ -48,6 +46,9 @@ int rle_from_string(const char *s, size_t len, uint32_t **cnts, size_t *m, Err *
   *cnts = out;
   *m = n;
   return 0;
+bad_char:
+  free(out);
+  return err_set(e, "RLE counts string: character %zu is not in '0'..'o'", (size_t)(q - 1 - (const unsigned char *)s));
 }
 
 char *rle_to_string(const uint32_t *cnts, size_t m, Err *e) {
@@ -239,19 +240,23 @@ static inline uint32_t carry_row(uint64_t t, uint32_t h, uint32_t *col) {
   return (uint32_t)t;
 }
 
-/* rleToBbox, unsigned arithmetic and all, without its two divisions per run
- * (the column and row of the current position are carried along instead),
- * with the area and the sum of the runs in the same pass. */
-void rle_stats(const Rle *r, double bb[4], uint64_t *area, uint64_t *sum) {
+uint64_t rle_area_sum(const Rle *r, uint64_t *sum) {
+  uint64_t a = 0, b = 0;
+  size_t j = 0;
+  for (; j + 1 < r->m; j += 2) {
+    b += r->cnts[j];
+    a += r->cnts[j + 1];
+  }
+  if (j < r->m) b += r->cnts[j];
+  *sum = a + b;
+  return a;
+}
+
+/* rleToBbox, unsigned arithmetic and all, without its two divisions per run:
+ * the column and row of the current position are carried along instead. */
+void rle_to_bbox(const Rle *r, double bb[4]) {
   uint32_t h = r->h, w = r->w, xs = w, ys = h, xe = 0, ye = 0;
   size_t m = (r->m / 2) * 2;
-  uint64_t a = 0, s = 0;
-  for (size_t j = 0; j < r->m; j++) {
-    s += r->cnts[j];
-    if (j % 2) a += r->cnts[j];
-  }
-  *area = a;
-  *sum = s;
   if (m == 0 || h == 0) {
     bb[0] = bb[1] = bb[2] = bb[3] = 0;
     return;
@@ -280,11 +285,6 @@ void rle_stats(const Rle *r, double bb[4], uint64_t *area, uint64_t *sum) {
   bb[2] = (uint32_t)(xe - xs + 1);
   bb[1] = ys;
   bb[3] = (uint32_t)(ye - ys + 1);
-}
-
-void rle_to_bbox(const Rle *r, double bb[4]) {
-  uint64_t a, s;
-  rle_stats(r, bb, &a, &s);
 }
 
 /* Pixels in both masks (same size, runs covering the same pixels): the walk of
@@ -364,6 +364,40 @@ done:
 static int cmp_u32(const void *a, const void *b) {
   uint32_t c = *(const uint32_t *)a, d = *(const uint32_t *)b;
   return c > d ? 1 : c < d ? -1 : 0;
+}
+
+/* Sorts the m keys a[j] = x[j] * h + y[j] ascending (what maskApi.c's qsort
+ * does): a counting sort by column x, then by key within each column, which
+ * holds few points. tmp has room for m keys. */
+static int sort_keys(uint32_t *a, const int *x, size_t m, uint32_t *tmp, Err *e) {
+  if (m < 2) return 0;
+  int xmin = x[0], xmax = x[0];
+  for (size_t j = 1; j < m; j++) {
+    if (x[j] < xmin) xmin = x[j];
+    if (x[j] > xmax) xmax = x[j];
+  }
+  size_t range = (size_t)(xmax - xmin) + 1;
+  size_t *start = err_calloc(e, range + 1, sizeof *start);
+  if (!start) return -1;
+  for (size_t j = 0; j < m; j++) start[x[j] - xmin + 1]++;
+  for (size_t c = 1; c <= range; c++) start[c] += start[c - 1];
+  for (size_t j = 0; j < m; j++) tmp[start[x[j] - xmin]++] = a[j];
+  for (size_t c = 0, lo = 0; c < range; lo = start[c++]) {
+    size_t hi = start[c];
+    if (hi - lo > 32) {
+      qsort(tmp + lo, hi - lo, sizeof *tmp, cmp_u32);
+      continue;
+    }
+    for (size_t i = lo + 1; i < hi; i++) {
+      uint32_t v = tmp[i];
+      size_t j = i;
+      for (; j > lo && tmp[j - 1] > v; j--) tmp[j] = tmp[j - 1];
+      tmp[j] = v;
+    }
+  }
+  memcpy(a, tmp, m * sizeof *a);
+  free(start);
+  return 0;
 }
 
 /* Upsampled coordinates are ints in maskApi.c: |5x + .5| must fit. */
@@ -465,8 +499,8 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
   b = err_malloc(e, (k + 1) * sizeof *b);
   if (!a || !b) goto done;
   for (size_t j = 0; j < k; j++) a[j] = (uint32_t)((int64_t)x[j] * (int64_t)h + y[j]);
-  a[k++] = (uint32_t)((uint64_t)h * w);
-  qsort(a, k, sizeof *a, cmp_u32);
+  if (sort_keys(a, x, k, b, e) != 0) goto done;
+  a[k++] = (uint32_t)((uint64_t)h * w);   /* the largest key: it sorts last */
   uint32_t p = 0;
   for (size_t j = 0; j < k; j++) {
     uint32_t t = a[j];

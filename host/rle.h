@@ -60,9 +60,8 @@ uint64_t rle_area(const Rle *r);
  * has more than one run gets its odd box too). */
 void rle_to_bbox(const Rle *r, double bb[4]);
 
-/* rle_to_bbox, rle_area and the sum of the runs (h * w when well formed) in one
- * pass, for callers that need all three of many masks. */
-void rle_stats(const Rle *r, double bb[4], uint64_t *area, uint64_t *sum);
+/* rle_area, with the sum of all runs (h * w when well formed) in *sum. */
+uint64_t rle_area_sum(const Rle *r, uint64_t *sum);
 
 /* Pixels set in both a and b (same size): -1 with e set when their runs do not
  * cover the same pixels. */
