@@ -40,6 +40,10 @@ SRC := \
 	host/jwrite.c \
 	host/fmt_coco.c \
 	host/fmt_coco_write.c \
+	host/lsbrush.c \
+	host/fmt_labelstudio.c \
+	host/fmt_labelstudio_write.c \
+	host/fmt_csv.c \
 	build/embed.c \
 	build/version.c
 
@@ -48,7 +52,7 @@ LUA := $(shell find lua scorecards pricing reports -name '*.lua' -o -name '*.htm
 
 # Debian packages the build, tests, demo and benchmarks need.
 DEBS := build-essential pkg-config lua5.4 liblua5.4-dev libcjson-dev libsqlite3-dev \
-	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev sqlite3
+	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev sqlite3 time
 
 .PHONY: all deps demo test bench memcheck clean FORCE
 all: annovet

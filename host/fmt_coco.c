@@ -318,6 +318,32 @@ static int read_attributes(Coco *k, JCtx *c, const cJSON *v, uint32_t *nattrs) {
   return 0;
 }
 
+/* "annotator" (an extension some exports carry, e.g. annovet's own): a name or
+ * a numeric id. */
+static int read_annotator(Coco *k, JCtx *c, const cJSON *el, AnnInit *a) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(el, "annotator");
+  char num[32];
+  const char *name;
+  if (!v || cJSON_IsNull(v)) return 0;
+  if (cJSON_IsString(v)) {
+    if (jr_utf8(c, v->valuestring, "annotator") != 0) return -1;
+    name = v->valuestring;
+  } else if (cJSON_IsNumber(v)) {
+    int64_t id;
+    if (jr_int_value(c, v, "annotator", ID_MIN, ID_MAX, &id) < 0) return -1;
+    snprintf(num, sizeof num, "%lld", (long long)id);
+    name = num;
+  } else {
+    return jr_fail(c, "annotator", "expected a name or an id, got %s", jr_kind(v));
+  }
+  StrId s = intern(k, name, c->e);
+  int64_t ai = s == (StrId)-1 ? -1 : dataset_annotator(k->d, s, c->e);
+  if (ai < 0) return -1;
+  a->annotator = (int32_t)ai;
+  a->stage = STAGE_ANNOTATOR;
+  return 0;
+}
+
 /* Warns when geometry leaves the item (whose size is known). */
 static void check_inside(Coco *k, JCtx *c, const AnnInit *a, const Item *it) {
   if (!it->width || !it->height) return;
@@ -480,6 +506,7 @@ static int add_annotation(JCtx *c, const cJSON *el, uint32_t i, void *arg) {
     a.nrle = (uint32_t)nr;
     a.flags = compressed ? ANN_FLAG_RLE_COMPRESSED : 0;
   }
+  if (read_annotator(k, c, el, &a) != 0) return -1;
   uint32_t na;
   if (read_attributes(k, c, cJSON_GetObjectItemCaseSensitive(el, "attributes"), &na) != 0) return -1;
   a.attrs = k->at;
@@ -536,6 +563,7 @@ int coco_read_text(const char *path, const char *text, size_t len, Dataset *d, D
   d->src_kind = SRC_INDEX;
   if (p < len && text[p] == '[') {
     k.results = 1;
+    d->src_kind = SRC_ELEMENT;
     d->format = strpool_intern(&d->str, "coco-results", 12, e);
     if (jr_array(&c, p, "", add_annotation, &k, &end) != 0) goto done;
   } else {

@@ -278,6 +278,10 @@ static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
     dataset_source(d, i, where, sizeof where);
     diag_warn(o->g, "result without a score", "%s: written without \"score\"", where);
   }
+  if (d->annotator[i] >= 0) {   /* not in COCO proper; pycocotools ignores it */
+    jw_key(f, 1, "annotator");
+    jw_str(f, strpool_get(&d->str, d->annotators[d->annotator[i]]));
+  }
   const char *text = type == ANN_TEXT ? strpool_get(&d->str, d->text[i]) : NULL;
   if (type == ANN_TEXT) {
     dataset_source(d, i, where, sizeof where);
@@ -349,10 +353,6 @@ int coco_write(const Dataset *d, const char *path, int results, Diag *g, Err *e)
     return -1;
   }
   o.f = out.f;
-  int named = 0;
-  for (uint32_t i = 0; i < d->nann; i++) named |= d->annotator[i] >= 0;
-  if (named)
-    diag_warn(g, "dropped: annotator names", "%s: COCO has no field for who made an annotation", path);
   if (results) {
     fputc('[', o.f);
   } else {

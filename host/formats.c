@@ -10,11 +10,15 @@
 #include <unistd.h>
 
 #include "fmt_coco.h"
+#include "fmt_csv.h"
+#include "fmt_labelstudio.h"
 
 /* Each format's table lives in its own fmt_<name>.c. */
 const Format *const formats[] = {
   &fmt_coco,
   &fmt_coco_results,
+  &fmt_labelstudio,
+  &fmt_csv,
   NULL
 };
 
@@ -50,6 +54,9 @@ const Format *format_detect(const char *path, Err *e) {
   struct stat sb;
   if (stat(path, &sb) != 0) return err_errno(e, "%s", path), NULL;
   int is_dir = S_ISDIR(sb.st_mode);
+  if (!is_dir && (uint64_t)sb.st_size > FORMAT_MAX_FILE)
+    return err_set(e, "%s: %lld bytes is over annovet's limit of %llu bytes (2 GiB) for one delivery file",
+                   path, (long long)sb.st_size, (unsigned long long)FORMAT_MAX_FILE), NULL;
   char head[4096];
   size_t nhead = 0;
   if (!is_dir) {

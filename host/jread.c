@@ -63,6 +63,13 @@ int jr_syntax(JCtx *c, size_t pos) {
   return err_set(c->e, "%s:%lu:%lu: invalid JSON near '%s'", c->file, line, col, near);
 }
 
+/* Bytes that end a number or literal (a lookup: this loop sees every byte of the
+ * annotations while they are located). */
+static const unsigned char structural[256] = {
+  [' '] = 1, ['\n'] = 1, ['\r'] = 1, ['\t'] = 1, [','] = 1, [':'] = 1,
+  [']'] = 1, ['}'] = 1, ['['] = 1, ['{'] = 1, ['"'] = 1,
+};
+
 int jr_skip(JCtx *c, size_t pos, size_t *end) {
   const char *t = c->text;
   size_t n = c->len, p = jr_ws(t, n, pos);
@@ -78,7 +85,11 @@ int jr_skip(JCtx *c, size_t pos, size_t *end) {
       if (p >= n) return jr_syntax(c, n);
       p++;
     } else if (ch == '[' || ch == '{') {
-      if (depth == SKIP_MAX_DEPTH) return jr_fail(c, NULL, "JSON nested deeper than %d", SKIP_MAX_DEPTH);
+      if (depth == SKIP_MAX_DEPTH) {
+        unsigned long line, col;
+        line_col(t, p, &line, &col);
+        return err_set(c->e, "%s:%lu:%lu: JSON nested deeper than %d", c->file, line, col, SKIP_MAX_DEPTH);
+      }
       stack[depth++] = ch == '[' ? ']' : '}';
       p++;
     } else if (ch == ']' || ch == '}') {
@@ -88,8 +99,8 @@ int jr_skip(JCtx *c, size_t pos, size_t *end) {
     } else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == ',' || ch == ':') {
       if (depth == 0) return jr_syntax(c, p);
       p++;
-    } else {
-      while (p < n && !strchr(" \n\r\t,:]}[{\"", t[p])) p++;
+    } else {   /* a number or literal: up to the next structural byte */
+      while (p < n && !structural[(unsigned char)t[p]]) p++;
     }
   } while (depth > 0);
   *end = p;

@@ -322,6 +322,8 @@ void dataset_source(const Dataset *d, uint32_t i, char *buf, size_t n) {
   const char *file = strpool_get(&d->str, d->src_file[i]);
   if (d->src_kind == SRC_INDEX)
     snprintf(buf, n, "%s: annotations[%u]", file, d->src_pos[i]);
+  else if (d->src_kind == SRC_ELEMENT)
+    snprintf(buf, n, "%s: [%u]", file, d->src_pos[i]);
   else
     snprintf(buf, n, "%s:%u", file, d->src_pos[i]);
 }

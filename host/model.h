@@ -102,7 +102,9 @@ typedef struct AnnInit {
   uint32_t src_pos;           /* line (SRC_LINE) or array index (SRC_INDEX) */
 } AnnInit;
 
-typedef enum SrcKind { SRC_LINE = 0, SRC_INDEX } SrcKind;
+/* SRC_LINE: "file:line"; SRC_INDEX: "file: annotations[i]"; SRC_ELEMENT: "file: [i]",
+ * element i of a top-level array (COCO results, Label Studio tasks). */
+typedef enum SrcKind { SRC_LINE = 0, SRC_INDEX, SRC_ELEMENT } SrcKind;
 
 /* A growable array of T with count and capacity. */
 #define VEC(T) struct { T *v; size_t n, cap; }

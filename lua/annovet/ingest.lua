@@ -1,0 +1,113 @@
+-- Ingest policy: parse every delivery file first, then record them all in one
+-- transaction (blob deduplicated by SHA-256, delivery or gold-panel version rows,
+-- vendor and batch created as needed). Identical bytes already recorded are a
+-- no-op that says so.
+local dataset = require "annovet.dataset"
+local store = require "annovet.store"
+local util = require "annovet.c.util"
+
+local M = {}
+
+-- Reads and parses each path. Returns a list of {path, format, size, sha256,
+-- items, annotations, bytes, warnings}, or nil and the first file's message.
+function M.prepare(paths, from)
+  local plan = {}
+  for _, path in ipairs(paths) do
+    local ds, msg = dataset.load(path, {format = from})
+    if not ds then return nil, msg end
+    local s = ds:summary()
+    ds:close()
+    local f, err = io.open(path, "rb")
+    if not f then return nil, err end
+    local bytes, rerr = f:read("a")
+    f:close()
+    if not bytes then
+      return nil, string.format("%s: %s (ingest records delivery files; give the annotation files of a folder delivery)",
+        path, rerr or "cannot read")
+    end
+    plan[#plan + 1] = {
+      path = path, format = s.format, size = #bytes, sha256 = util.sha256(bytes),
+      items = s.items, annotations = s.annotations, bytes = bytes, warnings = s.warnings,
+    }
+  end
+  return plan
+end
+
+-- The id of the row with this name (and parent), inserted when missing.
+local function ensure(db, sql_find, sql_insert, ...)
+  local row = db:first(sql_find, ...)
+  if row then return row.id, false end
+  local _, id = assert(db:exec(sql_insert, ...))
+  return id, true
+end
+
+local function put_blob(db, p)
+  assert(db:exec("INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, ?)",
+    p.sha256, p.size, {blob = p.bytes}))
+end
+
+-- Records the deliveries of plan in batch of vendor; returns one result per file
+-- {path, format, size, sha256, items, annotations, delivery_id, status}.
+local function record_deliveries(db, plan, vendor, batch)
+  local vendor_id, new_vendor = ensure(db, "SELECT id FROM vendors WHERE name = ?",
+    "INSERT INTO vendors(name) VALUES (?)", vendor)
+  local batch_id, new_batch = ensure(db, "SELECT id FROM batches WHERE vendor_id = ? AND name = ?",
+    "INSERT INTO batches(vendor_id, name) VALUES (?, ?)", vendor_id, batch)
+  local out = {}
+  for _, p in ipairs(plan) do
+    local r = {path = p.path, format = p.format, size = p.size, sha256 = p.sha256,
+      items = p.items, annotations = p.annotations}
+    local old = db:first("SELECT id, path FROM deliveries WHERE batch_id = ? AND sha256 = ?", batch_id, p.sha256)
+    if old then
+      r.delivery_id, r.status, r.same_as = old.id, "already ingested", old.path
+    else
+      put_blob(db, p)
+      local _, id = assert(db:exec([[INSERT INTO deliveries(batch_id, path, format, size, sha256, items, annotations)
+        VALUES (?, ?, ?, ?, ?, ?, ?)]], batch_id, p.path, p.format, p.size, p.sha256, p.items, p.annotations))
+      r.delivery_id, r.status = id, "ingested"
+    end
+    out[#out + 1] = r
+  end
+  return out, {vendor_created = new_vendor, batch_created = new_batch}
+end
+
+-- Records p as a version of the gold panel name: the next version, unless the same
+-- bytes are already a version of it.
+local function record_gold(db, p, name)
+  local r = {path = p.path, format = p.format, size = p.size, sha256 = p.sha256,
+    items = p.items, annotations = p.annotations, panel = name}
+  local old = db:first("SELECT id, version, path FROM gold_panels WHERE name = ? AND sha256 = ?", name, p.sha256)
+  if old then
+    r.gold_id, r.version, r.status, r.same_as = old.id, old.version, "already ingested", old.path
+    return r
+  end
+  local v = db:first("SELECT coalesce(max(version), 0) + 1 AS v FROM gold_panels WHERE name = ?", name).v
+  put_blob(db, p)
+  local _, id = assert(db:exec([[INSERT INTO gold_panels(name, version, path, format, size, sha256, items, annotations)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)]], name, v, p.path, p.format, p.size, p.sha256, p.items, p.annotations))
+  r.gold_id, r.version, r.status = id, v, "ingested"
+  return r
+end
+
+-- Opens (creating) the store and records plan in one transaction.
+-- opts: {store, vendor, batch} or {store, gold = panel name}.
+-- Returns the summary table, or nil and a message.
+function M.record(plan, opts)
+  local db, err = store.open(opts.store, true)
+  if not db then return nil, err end
+  local ok, res = pcall(store.transaction, db, function()
+    if opts.gold then
+      local files = {}
+      for _, p in ipairs(plan) do files[#files + 1] = record_gold(db, p, opts.gold) end
+      return {store = opts.store, gold = opts.gold, files = files}
+    end
+    local files, created = record_deliveries(db, plan, opts.vendor, opts.batch)
+    return {store = opts.store, vendor = opts.vendor, batch = opts.batch, files = files,
+      vendor_created = created.vendor_created, batch_created = created.batch_created}
+  end)
+  db:close()
+  if not ok then return nil, tostring(res) end
+  return res
+end
+
+return M

@@ -1,0 +1,154 @@
+-- annovet ingest: parse first, one transaction, blobs deduplicated by SHA-256,
+-- no-ops that say so, gold-panel versions, and nothing written on bad input.
+local H = require "tests.helper"
+
+local function sql(db, query)
+  local p = io.popen("sqlite3 " .. H.q(db) .. " " .. H.q(query))
+  local out = p:read("a")
+  p:close()
+  return out
+end
+
+-- SHA-256 by coreutils, independent of annovet's libsodium.
+local function sha256sum(path)
+  local p = io.popen("sha256sum " .. H.q(path))
+  local out = p:read("a")
+  p:close()
+  return out:match("^(%x+)")
+end
+
+local function ingest(args)
+  local out, err, code = H.run("ingest " .. args)
+  return code == 0 and H.decode(out) or out, err, code
+end
+
+local function fixtures()
+  local a = H.fixture("formats/coco/instances_val.json")
+  local b = H.fixture("formats/label_studio/polygons.json")
+  local c = H.fixture("formats/coco/instances_train.json")
+  return a, b, c
+end
+
+describe("annovet ingest", function()
+  after_each(H.cleanup)
+
+  it("records deliveries with their bytes, SHA-256, format and counts in one batch", function()
+    local a, b = fixtures()
+    if not a then return pending("../shared not found") end
+    local db = H.tmpdir() .. "/p.db"
+    local res, err, code = ingest("--store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(a) .. " " .. H.q(b))
+    assert.are.equal(0, code, err)
+    assert.are.equal(2, res.ingested)
+    assert.is_true(res.vendor_created and res.batch_created)
+    assert.are.equal("coco", res.files[1].format)
+    assert.are.equal("labelstudio", res.files[2].format)
+    assert.are.equal(sha256sum(a), res.files[1].sha256)
+    assert.are.equal(1613, res.files[1].size)
+    assert.are.equal(2, res.files[1].annotations)
+    assert.are.equal(sha256sum(a) .. "|1613|coco|1|2\n" .. sha256sum(b) .. "|3371|labelstudio|1|1\n",
+      sql(db, "SELECT sha256, size, format, items, annotations FROM deliveries ORDER BY id"))
+    -- the stored bytes are the file's
+    local dump = H.tmpdir() .. "/blob"
+    sql(db, "SELECT writefile('" .. dump .. "', data) FROM blobs WHERE sha256 = '" .. sha256sum(a) .. "'")
+    assert.are.equal(H.slurp(a), H.slurp(dump))
+    assert.are.equal("acme|b1\n", sql(db, "SELECT v.name, b.name FROM batches b JOIN vendors v ON v.id = b.vendor_id"))
+  end)
+
+  it("makes identical bytes in the same batch a no-op that says so, and dedups blobs across batches", function()
+    local a, b = fixtures()
+    if not a then return pending("../shared not found") end
+    local db = H.tmpdir() .. "/p.db"
+    ingest("--store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(a))
+    local copy = H.write(H.tmpdir() .. "/renamed.json", H.slurp(a))
+    local res, err, code = ingest("--store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(copy))
+    assert.are.equal(0, code, err)
+    assert.are.equal(0, res.ingested)
+    assert.are.equal("already ingested", res.files[1].status)
+    assert.are.equal("annovet: " .. copy .. ": identical bytes are already in batch 'b1' of vendor 'acme' (" .. a ..
+      "); nothing written\n", err)
+    assert.are.equal("1\n", sql(db, "SELECT count(*) FROM deliveries"))
+    -- the same bytes in another batch: a new delivery, the same single blob
+    res = ingest("--store " .. H.q(db) .. " --vendor acme --batch b2 " .. H.q(a) .. " " .. H.q(a))
+    assert.are.equal(1, res.ingested)
+    assert.are.equal(1, res.unchanged)
+    assert.is_false(res.vendor_created)
+    assert.are.equal("2|1\n", sql(db, "SELECT (SELECT count(*) FROM deliveries), (SELECT count(*) FROM blobs)"))
+  end)
+
+  it("versions gold panels: new bytes make version n+1, the same bytes say which version they are", function()
+    local a, _, c = fixtures()
+    if not a then return pending("../shared not found") end
+    local db = H.tmpdir() .. "/p.db"
+    local r1 = ingest("--store " .. H.q(db) .. " --gold " .. H.q(a))
+    assert.are.equal(1, r1.files[1].version)
+    assert.are.equal("gold", r1.gold)
+    local r2 = ingest("--store " .. H.q(db) .. " --gold " .. H.q(c))
+    assert.are.equal(2, r2.files[1].version)
+    local r3, err = ingest("--store " .. H.q(db) .. " --gold " .. H.q(a))
+    assert.are.equal("already ingested", r3.files[1].status)
+    assert.are.equal(1, r3.files[1].version)
+    assert.truthy(err:find("identical bytes are already version 1 of gold panel 'gold'", 1, true), err)
+    -- another panel name starts at version 1
+    local r4 = ingest("--store " .. H.q(db) .. " --gold --name panel-b " .. H.q(c))
+    assert.are.equal(1, r4.files[1].version)
+    assert.are.equal("gold|1|" .. sha256sum(a) .. "\ngold|2|" .. sha256sum(c) .. "\npanel-b|1|" .. sha256sum(c) .. "\n",
+      sql(db, "SELECT name, version, sha256 FROM gold_panels ORDER BY name, version"))
+    assert.are.equal("2\n", sql(db, "SELECT count(*) FROM blobs"))
+  end)
+
+  it("writes nothing, and creates no store, when any file is bad", function()
+    local a = fixtures()
+    if not a then return pending("../shared not found") end
+    local dir = H.tmpdir()
+    local db = dir .. "/p.db"
+    local bad = H.write(dir .. "/bad.json", '{"images":[{"id":1}],"categories":[],"annotations":[{"id":1,"image_id":1,' ..
+      '"category_id":1,"bbox":[1,2]}]}')
+    local out, err, code = ingest("--store " .. H.q(db) .. " --vendor v --batch b " .. H.q(a) .. " " .. H.q(bad))
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.are.equal("annovet: " .. bad .. ": annotations[0].category_id: no category with id 1 in \"categories\"\n", err)
+    assert.is_nil(io.open(db))
+    -- with a store already there: unchanged
+    ingest("--store " .. H.q(db) .. " --vendor v --batch b " .. H.q(a))
+    local before = sql(db, "SELECT count(*) FROM deliveries; SELECT count(*) FROM blobs; SELECT count(*) FROM vendors")
+    _, _, code = ingest("--store " .. H.q(db) .. " --vendor w --batch c " .. H.q(a) .. " " .. H.q(bad))
+    assert.are.equal(2, code)
+    assert.are.equal(before, sql(db, "SELECT count(*) FROM deliveries; SELECT count(*) FROM blobs; SELECT count(*) FROM vendors"))
+    -- a file over the size limit, and a missing one
+    local huge = dir .. "/huge.json"
+    os.execute("truncate -s 3G " .. H.q(huge))
+    local db2 = dir .. "/q.db"
+    _, err, code = ingest("--store " .. H.q(db2) .. " --vendor v --batch b " .. H.q(huge))
+    assert.are.equal(2, code)
+    assert.truthy(err:find("over annovet's limit of 2147483648 bytes", 1, true), err)
+    _, err, code = ingest("--store " .. H.q(db2) .. " --vendor v --batch b " .. H.q(dir .. "/none.json"))
+    assert.are.equal(2, code)
+    assert.truthy(err:find("none.json: No such file or directory", 1, true), err)
+    -- a folder (formats such as VOC or YOLO come as folders): refused, with the reason
+    local folder = dir .. "/folder"
+    os.execute("mkdir " .. H.q(folder))
+    _, err, code = ingest("--store " .. H.q(db2) .. " --vendor v --batch b --from coco " .. H.q(folder))
+    assert.are.equal(2, code)
+    assert.truthy(err:find("folder: is a directory", 1, true), err)
+    assert.is_nil(io.open(db2))
+  end)
+
+  it("refuses bad usage", function()
+    local a = fixtures()
+    if not a then return pending("../shared not found") end
+    local db = H.tmpdir() .. "/p.db"
+    for _, args in ipairs {
+      "--store " .. H.q(db) .. " " .. H.q(a),
+      "--store " .. H.q(db) .. " --vendor v " .. H.q(a),
+      "--store " .. H.q(db) .. " --vendor v --batch b",
+      "--store " .. H.q(db) .. " --gold --vendor v " .. H.q(a),
+      "--store " .. H.q(db) .. " --gold " .. H.q(a) .. " " .. H.q(a),
+      "--store " .. H.q(db) .. " --vendor v --batch b --from nope " .. H.q(a),
+    } do
+      local _, err, code = ingest(args)
+      assert.are.equal(2, code, args)
+      assert.truthy(err:find("usage: annovet ingest", 1, true), err)
+    end
+    assert.is_nil(io.open(db))
+  end)
+end)
