@@ -106,6 +106,27 @@ describe("annovet cocoeval", function()
       assert.is_nil(got.per_class)
     end)
 
+    it("runs from a user script as annovet.cocoeval", function()
+      local script = H.script([[
+        local annovet = require "annovet"
+        local gt = assert(annovet.load(arg[1]))
+        local dt = assert(annovet.load(arg[2]))
+        local r = assert(annovet.cocoeval(gt, dt, {iou_type = "segm"}))
+        print(annovet.json.encode({stats = r.stats, per_class = r.per_class}))
+        print(annovet.cocoeval(gt, dt, {iou_type = "keypoints"}))]])
+      local out, err, code = H.run(string.format("run %s %s %s", H.q(script), H.q(dir .. "/g11/gt.json"),
+        H.q(dir .. "/g11/dt_segm.json")))
+      assert(code == 0, err)
+      local first, second = out:match("^([^\n]*)\n([^\n]*)")
+      local got = H.decode(first)
+      for name, c in pairs(got.per_class) do
+        for _, k in ipairs {"ap", "ap50", "ap75"} do c[k] = c[k] or H.json.null end
+        got.per_class[name] = c
+      end
+      check(got, GENERATED.segm, "script")
+      assert.truthy(second:find("annotations[0]: no keypoints", 1, true), second)
+    end)
+
     it("prints pycocotools' summary lines with --format table", function()
       local out, _, code = H.run(string.format("cocoeval --gt %s --dt %s --iou-type bbox --format table",
         H.q(dir .. "/g11/gt.json"), H.q(dir .. "/g11/dt_bbox.json")))
