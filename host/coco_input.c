@@ -276,6 +276,8 @@ static void fix_pool(CocoData *c, CocoObj *obj, const size_t *off, size_t n) {
     if (off[j] != SIZE_MAX) obj[j].rle.cnts = c->pool + off[j];
 }
 
+/* Images and categories in id order, then the gold objects and the results
+ * (by loadRes' branch) of those, with masks pooled and pointed at last. */
 int coco_input_build(const Dataset *gt, const Dataset *dt, const CocoOpts *opts, CocoData *c, Err *e) {
   memset(c, 0, sizeof *c);
   CocoOpts oo = *opts, *o = &oo;

@@ -27,6 +27,7 @@ static size_t obj_key(const CocoInput *in, const CocoObj *o) {
   return in->use_cats ? (size_t)o->cat * in->nimg + o->img : (size_t)o->img * in->ncat + o->cat;
 }
 
+/* Counting sort of obj by obj_key into g. */
 static int groups_build(const CocoInput *in, const CocoObj *obj, size_t n, Groups *g, Err *e) {
   size_t nkeys = (size_t)in->nimg * in->ncat;
   g->ord = err_malloc(e, (n + 1) * sizeof *g->ord);
@@ -104,7 +105,8 @@ typedef struct Work {
   uint64_t *npig;               /* [K][A] gold not ignored */
   /* per group */
   double *ious;  size_t ious_cap;
-  uint32_t *gsel, *dsel, *gs;  uint8_t *gig, *gtm;  size_t sel_cap;
+  uint32_t *gsel, *dsel, *gs;  uint8_t *gig, *gtm;  size_t sel_cap;   /* dsel, gs and gtm
+                                                                            live in the blocks of gsel and gig */
   Ranked *rk;  size_t rk_cap;
   double *pr;  size_t pr_cap;
 } Work;
@@ -135,17 +137,17 @@ static int group_select(Work *w, uint32_t k, uint32_t i, size_t *ng, size_t *nd,
   }
   size_t g0 = w->gg.start[k0], g1 = w->gg.start[k1], d0 = w->dg.start[k0], d1 = w->dg.start[k1];
   size_t need = (g1 - g0) > (d1 - d0) ? g1 - g0 : d1 - d0;
-  if (need > w->sel_cap) {
-    size_t cap = w->sel_cap;
-    if (reserve((void **)&w->gsel, &cap, need, sizeof *w->gsel, e) != 0) return -1;
-    cap = w->sel_cap;
-    if (reserve((void **)&w->dsel, &cap, need, sizeof *w->dsel, e) != 0) return -1;
-    cap = w->sel_cap;
-    if (reserve((void **)&w->gs, &cap, need, sizeof *w->gs, e) != 0) return -1;
-    cap = w->sel_cap;
-    if (reserve((void **)&w->gig, &cap, need, 1, e) != 0) return -1;
-    cap = w->sel_cap;
-    if (reserve((void **)&w->gtm, &cap, need, 1, e) != 0) return -1;
+  if (need > w->sel_cap) {   /* gsel, dsel, gs share one block; gig, gtm another */
+    size_t cap = need + need / 2 + 16;
+    uint32_t *sel = err_realloc(e, w->gsel, 3 * cap, sizeof *sel);
+    if (!sel) return -1;
+    w->gsel = sel;
+    uint8_t *b = err_realloc(e, w->gig, 2 * cap, 1);
+    if (!b) return -1;
+    w->gig = b;
+    w->dsel = sel + cap;
+    w->gs = sel + 2 * cap;
+    w->gtm = b + cap;
     w->sel_cap = cap;
   }
   if (reserve((void **)&w->rk, &w->rk_cap, d1 - d0 + 1, sizeof *w->rk, e) != 0) return -1;
@@ -322,8 +324,8 @@ static int accumulate(Work *w, Err *e) {
           uint32_t f = w->flags[pos * ev->A + a];
           for (int t = 0; t < COCO_T; t++) {
             if (f & IGNORE(t)) continue;
-            if (f & MATCH(t)) {
-              tp[t]++;
+            if (f & MATCH(t)) {   /* a true positive matched unignored gold: at most npig */
+              if (++tp[t] > npig) return err_set(e, "cocoeval: more matches than gold objects");
               w->pr[(size_t)t * npig + tp[t] - 1] = (double)tp[t] / ((double)fp[t] + (double)tp[t] + eps);
             } else {
               fp[t]++;
@@ -413,6 +415,7 @@ static int summarize(CocoEval *ev, Err *e) {
   return 0;
 }
 
+/* The per-class mean of summarize, over t (or every threshold) and recall. */
 double coco_class_ap(const CocoEval *ev, uint32_t k, int t) {
   if (!ev->precision || k >= ev->K || t >= COCO_T) return -1;
   double buf[COCO_T * COCO_R];
@@ -465,10 +468,7 @@ static void work_free(Work *w) {
   free(w->npig);
   free(w->ious);
   free(w->gsel);
-  free(w->dsel);
-  free(w->gs);
   free(w->gig);
-  free(w->gtm);
   free(w->rk);
   free(w->pr);
 }
@@ -495,6 +495,7 @@ static int mask_areas(const CocoObj *o, size_t n, const char *what, double **bb,
   return 0;
 }
 
+/* Groups, evaluates every (category, image) group, accumulates, summarizes. */
 int coco_evaluate(const CocoInput *in, CocoEval *ev, Err *e) {
   memset(ev, 0, sizeof *ev);
   eval_params(ev, in->type);

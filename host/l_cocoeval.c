@@ -151,6 +151,7 @@ static int l_evaluate(lua_State *L) {
   return 1;
 }
 
+/* The module table {evaluate}. [-0, +1, m] */
 int luaopen_annovet_c_cocoeval(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"evaluate", l_evaluate},

@@ -379,6 +379,7 @@ static int l_semantic_iou(lua_State *L) {
   return 1;
 }
 
+/* The module table: geometry, the mask API and coco_sigmas. [-0, +1, m] */
 int luaopen_annovet_c_geom(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"box_iou", l_box_iou},

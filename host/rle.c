@@ -77,6 +77,7 @@ void rle_free(Rle *r) {
   r->m = 0;
 }
 
+/* Sums the runs; h * w must fit 32-bit runs and equal the sum. */
 int rle_check(const Rle *r, Err *e) {
   uint64_t px = (uint64_t)r->h * r->w, sum = 0;
   if (px > RLE_MAX_PIXELS)
@@ -103,6 +104,7 @@ static int rle_init(Rle *r, uint32_t h, uint32_t w, size_t m, const uint32_t *cn
   return 0;
 }
 
+/* rleEncode: counts the runs first, so the counts are allocated once. */
 int rle_encode(const uint8_t *mask, uint32_t h, uint32_t w, Rle *r, Err *e) {
   uint64_t a = (uint64_t)h * w;
   if (a > RLE_MAX_PIXELS) return err_set(e, "mask of %u x %u pixels is too large", h, w);
@@ -129,6 +131,7 @@ int rle_encode(const uint8_t *mask, uint32_t h, uint32_t w, Rle *r, Err *e) {
   return 0;
 }
 
+/* rleDecode, refusing runs that overrun the mask instead of writing past it. */
 int rle_decode(const Rle *r, uint8_t *mask, Err *e) {
   uint64_t s = (uint64_t)r->h * r->w, c = 0;
   uint8_t v = 0;
@@ -172,13 +175,10 @@ static long merge_two(const uint32_t *ac, size_t am, const uint32_t *bc, size_t 
   return (long)m;
 }
 
+/* rleMerge: folds the masks in one by one between two buffers sized for the
+ * worst case (the sum of the run counts), not h * w as maskApi.c. */
 int rle_merge(const Rle *rs, size_t n, int intersect, Rle *out, Err *e) {
-  if (n == 0) {
-    out->h = out->w = 0;
-    out->m = 0;
-    out->cnts = NULL;
-    return rle_init(out, 0, 0, 0, NULL, e);
-  }
+  if (n == 0) return rle_init(out, 0, 0, 0, NULL, e);
   uint32_t h = rs[0].h, w = rs[0].w;
   if (n == 1) return rle_init(out, h, w, rs[0].m, rs[0].cnts, e);
   size_t cap = rs[0].m, m = rs[0].m;
@@ -310,6 +310,7 @@ static int64_t rle_inter(const Rle *A, const Rle *B) {
   return (int64_t)i;
 }
 
+/* The walk of rleIou, for masks of the same size. */
 int rle_intersection(const Rle *a, const Rle *b, uint64_t *n, Err *e) {
   int64_t i = a->h == b->h && a->w == b->w ? rle_inter(a, b) : -1;
   if (i < 0) return err_set(e, "intersection: the two masks do not cover the same pixels");
@@ -534,6 +535,7 @@ done:
   return rc;
 }
 
+/* rleFrBbox: the box's corners in maskApi.c's order, through rle_fr_poly. */
 int rle_fr_bbox(const double bb[4], uint32_t h, uint32_t w, Rle *r, Err *e) {
   double xs = bb[0], xe = xs + bb[2], ys = bb[1], ye = ys + bb[3];
   double xy[8] = {xs, ys, xs, ye, xe, ye, xe, ys};
