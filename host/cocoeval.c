@@ -13,35 +13,59 @@
 #define MATCH(t) (1u << (t))
 #define IGNORE(t) (1u << (16 + (t)))
 
-/* Objects grouped by (category, image) with a counting sort that keeps file
- * order inside a group: ord[start[key] .. start[key + 1]) are the objects of key. */
+/* Objects in group order, file order kept inside a group: by (category, image)
+ * with categories, by (image, category) without (pycocotools concatenates an
+ * image's categories in id order). Two stable counting sorts, so memory stays
+ * linear in the objects; cur walks the groups, which are asked for in order. */
 typedef struct Groups {
   uint32_t *ord;
-  size_t *start;
+  size_t n, cur;
 } Groups;
 
-/* The sort key of o: category-major with categories, image-major without (then
- * a group is an image's run of keys, categories in id order, as pycocotools
- * concatenates them). */
-static size_t obj_key(const CocoInput *in, const CocoObj *o) {
-  return in->use_cats ? (size_t)o->cat * in->nimg + o->img : (size_t)o->img * in->ncat + o->cat;
+/* Stable counting sort of the n indices in src by key(obj) (< nkeys) into dst. */
+static int count_sort(const uint32_t *src, uint32_t *dst, size_t n, const CocoObj *obj, int by_cat,
+                      size_t nkeys, Err *e) {
+  size_t *start = err_calloc(e, nkeys + 1, sizeof *start);
+  if (!start) return -1;
+  for (size_t j = 0; j < n; j++) start[(by_cat ? obj[src[j]].cat : obj[src[j]].img) + 1]++;
+  for (size_t k = 1; k <= nkeys; k++) start[k] += start[k - 1];
+  for (size_t j = 0; j < n; j++) dst[start[by_cat ? obj[src[j]].cat : obj[src[j]].img]++] = src[j];
+  free(start);
+  return 0;
 }
 
-/* Counting sort of obj by obj_key into g. */
+/* Sorts obj into g: the minor key first, then the major one. */
 static int groups_build(const CocoInput *in, const CocoObj *obj, size_t n, Groups *g, Err *e) {
-  size_t nkeys = (size_t)in->nimg * in->ncat;
+  uint32_t *tmp = err_malloc(e, (n + 1) * sizeof *tmp);
   g->ord = err_malloc(e, (n + 1) * sizeof *g->ord);
-  g->start = err_calloc(e, nkeys + 2, sizeof *g->start);
-  if (!g->ord || !g->start) return -1;
-  for (size_t i = 0; i < n; i++) g->start[obj_key(in, &obj[i]) + 2]++;
-  for (size_t k = 2; k < nkeys + 2; k++) g->start[k] += g->start[k - 1];
-  for (size_t i = 0; i < n; i++) g->ord[g->start[obj_key(in, &obj[i]) + 1]++] = (uint32_t)i;
-  return 0;
+  g->n = n;
+  g->cur = 0;
+  int rc = -1;
+  if (tmp && g->ord) {
+    for (size_t j = 0; j < n; j++) g->ord[j] = (uint32_t)j;
+    int major_cat = in->use_cats != 0;
+    rc = count_sort(g->ord, tmp, n, obj, !major_cat, major_cat ? in->nimg : in->ncat, e);
+    if (rc == 0) rc = count_sort(tmp, g->ord, n, obj, major_cat, major_cat ? in->ncat : in->nimg, e);
+  }
+  free(tmp);
+  return rc;
+}
+
+/* The objects [*lo, *hi) of g in group (k, i) (image i alone without
+ * categories), moving g->cur past them. */
+static void group_range(const CocoInput *in, const CocoObj *obj, Groups *g, uint32_t k, uint32_t i,
+                        size_t *lo, size_t *hi) {
+  size_t c = g->cur;
+  if (in->use_cats)
+    while (c < g->n && obj[g->ord[c]].cat == k && obj[g->ord[c]].img == i) c++;
+  else
+    while (c < g->n && obj[g->ord[c]].img == i) c++;
+  *lo = g->cur;
+  *hi = g->cur = c;
 }
 
 static void groups_free(Groups *g) {
   free(g->ord);
-  free(g->start);
 }
 
 /* np.argsort(-score, kind='mergesort'): descending, stable, NaN last. */
@@ -123,19 +147,13 @@ static int reserve(void **p, size_t *cap, size_t n, size_t size, Err *e) {
   return 0;
 }
 
-/* The gold and detections (score order, cut at maxDets[-1]) of group (k, i) into
- * w->gsel / w->dsel; returns their counts through ng, nd. */
+/* The gold and detections (score order, cut at maxDets[-1]) of group (k, i),
+ * the next in order, into w->gsel / w->dsel; their counts into ng, nd. */
 static int group_select(Work *w, uint32_t k, uint32_t i, size_t *ng, size_t *nd, Err *e) {
   const CocoInput *in = w->in;
-  size_t k0, k1;
-  if (in->use_cats) {
-    k0 = (size_t)k * in->nimg + i;
-    k1 = k0 + 1;
-  } else {
-    k0 = (size_t)i * in->ncat;
-    k1 = k0 + in->ncat;
-  }
-  size_t g0 = w->gg.start[k0], g1 = w->gg.start[k1], d0 = w->dg.start[k0], d1 = w->dg.start[k1];
+  size_t g0, g1, d0, d1;
+  group_range(in, in->gt, &w->gg, k, i, &g0, &g1);
+  group_range(in, in->dt, &w->dg, k, i, &d0, &d1);
   size_t need = (g1 - g0) > (d1 - d0) ? g1 - g0 : d1 - d0;
   if (need > w->sel_cap) {   /* gsel, dsel, gs share one block; gig, gtm another */
     size_t cap = need + need / 2 + 16;
@@ -256,11 +274,11 @@ static int eval_groups(Work *w, Err *e) {
   size_t npos = 0;
   for (uint32_t k = 0; k < ev->K; k++)
     for (uint32_t i = 0; i < in->nimg; i++) {
-      size_t k0 = in->use_cats ? (size_t)k * in->nimg + i : (size_t)i * in->ncat;
-      size_t k1 = in->use_cats ? k0 + 1 : k0 + in->ncat;
-      size_t n = w->dg.start[k1] - w->dg.start[k0];
-      npos += n < maxdet ? n : maxdet;
+      size_t d0, d1;
+      group_range(in, in->dt, &w->dg, k, i, &d0, &d1);
+      npos += d1 - d0 < maxdet ? d1 - d0 : maxdet;
     }
+  w->dg.cur = 0;
   w->npos = npos;
   w->score = err_malloc(e, (npos + 1) * sizeof *w->score);
   w->rank = err_malloc(e, (npos + 1) * sizeof *w->rank);
