@@ -479,21 +479,25 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
   x = err_malloc(e, (k + 1) * sizeof *x);
   y = err_malloc(e, (k + 1) * sizeof *y);
   if (!x || !y) goto done;
-  double xd, yd, wmax = (double)((uint64_t)w - 1);
-  for (size_t j = 1; j < k; j++)
-    if (u[j] != u[j - 1]) {
-      xd = (double)(u[j] < u[j - 1] ? u[j] : u[j] - 1);
-      xd = (xd + .5) / scale - .5;
-      if (floor(xd) != xd || xd < 0 || xd > wmax) continue;
-      yd = (double)(v[j] < v[j - 1] ? v[j] : v[j - 1]);
-      yd = (yd + .5) / scale - .5;
-      if (yd < 0) yd = 0;
-      else if (yd > h) yd = h;
-      yd = ceil(yd);
-      x[m] = (int)xd;
-      y[m] = (int)yd;
-      m++;
-    }
+  /* maskApi.c keeps a point where x changes and xd = (x' + .5) / 5 - .5 is whole
+   * and inside the image (x' the smaller x, less one when x grew). In doubles that
+   * is exactly x' = 5q + 2, giving xd = q (other residues leave a fraction of at
+   * least .2), so the test is done on integers and without branches. */
+  const int64_t wlast = (int64_t)w - 1;   /* w == 0: maskApi.c's unsigned w - 1 bounds nothing */
+  for (size_t j = 1; j < k; j++) {
+    int a0 = u[j - 1], a1 = u[j];
+    int up = a1 < a0 ? a1 : a1 - 1;
+    int res = up % 5;
+    res += res < 0 ? 5 : 0;
+    int q = (up - res) / 5;
+    int keep = (a1 != a0) & (res == 2) & (q >= 0) & (w == 0 || q <= wlast);
+    double yd = (double)(v[j] < v[j - 1] ? v[j] : v[j - 1]);
+    yd = (yd + .5) / scale - .5;
+    yd = ceil(yd < 0 ? 0 : yd > h ? (double)h : yd);
+    x[m] = q;
+    y[m] = (int)yd;
+    m += (size_t)keep;
+  }
   /* run-length encoding from the y-boundary points */
   k = m;
   a = err_malloc(e, (k + 1) * sizeof *a);
@@ -501,7 +505,12 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
   if (!a || !b) goto done;
   for (size_t j = 0; j < k; j++) a[j] = (uint32_t)((int64_t)x[j] * (int64_t)h + y[j]);
   if (sort_keys(a, x, k, b, e) != 0) goto done;
-  a[k++] = (uint32_t)((uint64_t)h * w);   /* the largest key: it sorts last */
+  uint32_t last = (uint32_t)((uint64_t)h * w);   /* sorted in too: the largest key unless w is 0 */
+  size_t at = k;
+  while (at > 0 && a[at - 1] > last) at--;
+  memmove(a + at + 1, a + at, (k - at) * sizeof *a);
+  a[at] = last;
+  k++;
   uint32_t p = 0;
   for (size_t j = 0; j < k; j++) {
     uint32_t t = a[j];
