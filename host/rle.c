@@ -406,8 +406,40 @@ static int sort_keys(uint32_t *a, const int *x, size_t m, uint32_t *tmp, Err *e)
 /* Boundary points rleFrPoly may walk (4 bytes x 2 each): 1 GiB of them at most. */
 #define POLY_POINTS_MAX ((size_t)1 << 27)
 
-/* rleFrPoly, line for line: upsample by 5, walk the boundary densely, keep the
- * points where x changes (the y-boundary), downsample, sort into runs. */
+/* The y-boundary: where is consecutive boundary points, what is kept. */
+typedef struct Boundary {
+  int *x, *y;          /* downsampled points kept */
+  size_t m;
+  uint32_t h, w;
+} Boundary;
+
+/* One pair of consecutive upsampled boundary points (u0, v0) -> (u1, v1), as the
+ * second loop of rleFrPoly sees it: kept where x changes and xd = (x' + .5) / 5
+ * - .5 is whole and inside the image (x' the smaller x, less one when x grew).
+ * In doubles that is exactly x' = 5q + 2, giving xd = q (other residues leave a
+ * fraction of at least .2), so the test is done on integers. The same for
+ * either order of the two points. */
+static inline void boundary_pair(Boundary *bd, int u0, int v0, int u1, int v1) {
+  if (u1 == u0) return;
+  int up = u1 < u0 ? u1 : u1 - 1;
+  int res = up % 5;
+  res += res < 0 ? 5 : 0;
+  int q = (up - res) / 5;
+  /* w == 0: maskApi.c's unsigned w - 1 bounds nothing */
+  if (res != 2 || q < 0 || (bd->w != 0 && (int64_t)q > (int64_t)bd->w - 1)) return;
+  double yd = (double)(v1 < v0 ? v1 : v0);
+  yd = (yd + .5) / 5 - .5;
+  yd = ceil(yd < 0 ? 0 : yd > bd->h ? (double)bd->h : yd);
+  bd->x[bd->m] = q;
+  bd->y[bd->m] = (int)yd;
+  bd->m++;
+}
+
+/* rleFrPoly, with the same arithmetic: upsample by 5, walk the boundary densely,
+ * keep the points where x changes (the y-boundary), downsample, sort into runs.
+ * The walk is not stored: each pair of consecutive points is judged as it comes,
+ * and along an edge that is mostly horizontal, where x changes at every step,
+ * only the steps with x' = 5q + 2 are visited. */
 int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err *e) {
   const double scale = 5;
   if (k == 0) return err_set(e, "polygon with no points");
@@ -415,7 +447,7 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
     if (!(fabs(xy[j]) <= POLY_COORD_MAX))
       return err_set(e, "polygon coordinate %g is not a number within +-%g", xy[j], POLY_COORD_MAX);
   int *x = err_malloc(e, (k + 1) * sizeof *x), *y = err_malloc(e, (k + 1) * sizeof *y);
-  int *u = NULL, *v = NULL;
+  Boundary bd = {NULL, NULL, 0, h, w};
   uint32_t *a = NULL, *b = NULL;
   int rc = -1;
   if (!x || !y) goto done;
@@ -432,10 +464,10 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
     err_set(e, "polygon boundary too long to rasterise (%zu upsampled points)", m);
     goto done;
   }
-  u = err_malloc(e, m * sizeof *u);
-  v = err_malloc(e, m * sizeof *v);
-  if (!u || !v) goto done;
-  m = 0;
+  bd.x = err_malloc(e, (m + 1) * sizeof *bd.x);
+  bd.y = err_malloc(e, (m + 1) * sizeof *bd.y);
+  if (!bd.x || !bd.y) goto done;
+  int have = 0, pu = 0, pv = 0;   /* the previous point of the walk */
   for (size_t j = 0; j < k; j++) {
     int xs = x[j], xe = x[j + 1], ys = y[j], ye = y[j + 1], dx, dy, t, d;
     int flip;
@@ -450,61 +482,46 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
     if (dx == 0 && dy == 0) {
       /* maskApi.c divides 0 by 0 here; the point's y is never read (its x equals
        * its neighbours'), so any value does */
-      u[m] = xs;
-      v[m] = ys;
-      m++;
+      if (have) boundary_pair(&bd, pu, pv, xs, ys);
+      pu = xs;
+      pv = ys;
+      have = 1;
       continue;
     }
     s = dx >= dy ? (double)(ye - ys) / dx : (double)(xe - xs) / dy;
-    if (dx >= dy)
-      for (d = 0; d <= dx; d++) {
-        t = flip ? dx - d : d;
-        u[m] = t + xs;
-        v[m] = (int)(ys + s * t + .5);
-        m++;
-      }
-    else
+    if (dx >= dy) {
+      /* points (t + xs, (int)(ys + s t + .5)), t from 0 to dx (from dx to 0 when
+       * flipped): the first pairs with the previous edge's last, then every step
+       * changes x, with x' = xs + the smaller t */
+      int t0 = flip ? dx : 0, t1 = flip ? 0 : dx;
+      int u0 = t0 + xs, v0 = (int)(ys + s * t0 + .5);
+      if (have) boundary_pair(&bd, pu, pv, u0, v0);
+      int r0 = xs % 5;
+      r0 += r0 < 0 ? 5 : 0;
+      for (t = (7 - r0) % 5; t < dx; t += 5)
+        boundary_pair(&bd, t + xs, (int)(ys + s * t + .5), t + 1 + xs, (int)(ys + s * (t + 1) + .5));
+      pu = t1 + xs;
+      pv = (int)(ys + s * t1 + .5);
+    } else {
       for (d = 0; d <= dy; d++) {
         t = flip ? dy - d : d;
-        v[m] = t + ys;
-        u[m] = (int)(xs + s * t + .5);
-        m++;
+        int cu = (int)(xs + s * t + .5), cv = t + ys;
+        if (have) boundary_pair(&bd, pu, pv, cu, cv);
+        pu = cu;
+        pv = cv;
+        have = 1;
       }
+    }
+    have = 1;
   }
-  /* points along the y-boundary, downsampled (x and y reused, as maskApi.c) */
-  free(x);
-  free(y);
-  k = m;
-  m = 0;
-  x = err_malloc(e, (k + 1) * sizeof *x);
-  y = err_malloc(e, (k + 1) * sizeof *y);
-  if (!x || !y) goto done;
-  /* maskApi.c keeps a point where x changes and xd = (x' + .5) / 5 - .5 is whole
-   * and inside the image (x' the smaller x, less one when x grew). In doubles that
-   * is exactly x' = 5q + 2, giving xd = q (other residues leave a fraction of at
-   * least .2), so the test is done on integers and without branches. */
-  const int64_t wlast = (int64_t)w - 1;   /* w == 0: maskApi.c's unsigned w - 1 bounds nothing */
-  for (size_t j = 1; j < k; j++) {
-    int a0 = u[j - 1], a1 = u[j];
-    int up = a1 < a0 ? a1 : a1 - 1;
-    int res = up % 5;
-    res += res < 0 ? 5 : 0;
-    int q = (up - res) / 5;
-    int keep = (a1 != a0) & (res == 2) & (q >= 0) & (w == 0 || q <= wlast);
-    double yd = (double)(v[j] < v[j - 1] ? v[j] : v[j - 1]);
-    yd = (yd + .5) / scale - .5;
-    yd = ceil(yd < 0 ? 0 : yd > h ? (double)h : yd);
-    x[m] = q;
-    y[m] = (int)yd;
-    m += (size_t)keep;
-  }
+  m = bd.m;
   /* run-length encoding from the y-boundary points */
   k = m;
   a = err_malloc(e, (k + 1) * sizeof *a);
   b = err_malloc(e, (k + 1) * sizeof *b);
   if (!a || !b) goto done;
-  for (size_t j = 0; j < k; j++) a[j] = (uint32_t)((int64_t)x[j] * (int64_t)h + y[j]);
-  if (sort_keys(a, x, k, b, e) != 0) goto done;
+  for (size_t j = 0; j < k; j++) a[j] = (uint32_t)((int64_t)bd.x[j] * (int64_t)h + bd.y[j]);
+  if (sort_keys(a, bd.x, k, b, e) != 0) goto done;
   uint32_t last = (uint32_t)((uint64_t)h * w);   /* sorted in too: the largest key unless w is 0 */
   size_t at = k;
   while (at > 0 && a[at - 1] > last) at--;
@@ -537,8 +554,8 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
 done:
   free(x);
   free(y);
-  free(u);
-  free(v);
+  free(bd.x);
+  free(bd.y);
   free(a);
   free(b);
   return rc;
