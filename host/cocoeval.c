@@ -16,10 +16,11 @@
 /* Objects in group order, file order kept inside a group: by (category, image)
  * with categories, by (image, category) without (pycocotools concatenates an
  * image's categories in id order). Two stable counting sorts, so memory stays
- * linear in the objects; cur walks the groups, which are asked for in order. */
+ * linear in the objects; the groups present are walked in order. */
 typedef struct Groups {
   uint32_t *ord;
-  size_t n, cur;
+  uint64_t *key;     /* the group of ord[j]: category << 32 | image (image alone without) */
+  size_t n;
 } Groups;
 
 /* Stable counting sort of the n indices in src by key(obj) (< nkeys) into dst. */
@@ -39,7 +40,7 @@ static int groups_build(const CocoInput *in, const CocoObj *obj, size_t n, Group
   uint32_t *tmp = err_malloc(e, (n + 1) * sizeof *tmp);
   g->ord = err_malloc(e, (n + 1) * sizeof *g->ord);
   g->n = n;
-  g->cur = 0;
+  g->key = NULL;
   int rc = -1;
   if (tmp && g->ord) {
     for (size_t j = 0; j < n; j++) g->ord[j] = (uint32_t)j;
@@ -48,24 +49,25 @@ static int groups_build(const CocoInput *in, const CocoObj *obj, size_t n, Group
     if (rc == 0) rc = count_sort(tmp, g->ord, n, obj, major_cat, major_cat ? in->ncat : in->nimg, e);
   }
   free(tmp);
-  return rc;
+  g->key = rc == 0 ? err_malloc(e, (n + 1) * sizeof *g->key) : NULL;
+  if (!g->key) return -1;
+  for (size_t j = 0; j < n; j++) {
+    const CocoObj *o = &obj[g->ord[j]];
+    g->key[j] = in->use_cats ? (uint64_t)o->cat << 32 | o->img : o->img;
+  }
+  return 0;
 }
 
-/* The objects [*lo, *hi) of g in group (k, i) (image i alone without
- * categories), moving g->cur past them. */
-static void group_range(const CocoInput *in, const CocoObj *obj, Groups *g, uint32_t k, uint32_t i,
-                        size_t *lo, size_t *hi) {
-  size_t c = g->cur;
-  if (in->use_cats)
-    while (c < g->n && obj[g->ord[c]].cat == k && obj[g->ord[c]].img == i) c++;
-  else
-    while (c < g->n && obj[g->ord[c]].img == i) c++;
-  *lo = g->cur;
-  *hi = g->cur = c;
+/* The end of the run of g's objects from lo with the key of lo. */
+static size_t group_end(const Groups *g, size_t lo) {
+  size_t hi = lo;
+  while (hi < g->n && g->key[hi] == g->key[lo]) hi++;
+  return hi;
 }
 
 static void groups_free(Groups *g) {
   free(g->ord);
+  free(g->key);
 }
 
 /* np.argsort(-score, kind='mergesort'): descending, stable, NaN last. */
@@ -147,13 +149,11 @@ static int reserve(void **p, size_t *cap, size_t n, size_t size, Err *e) {
   return 0;
 }
 
-/* The gold and detections (score order, cut at maxDets[-1]) of group (k, i),
- * the next in order, into w->gsel / w->dsel; their counts into ng, nd. */
-static int group_select(Work *w, uint32_t k, uint32_t i, size_t *ng, size_t *nd, Err *e) {
+/* The gold (sorted positions g0..g1) and detections (d0..d1; score order, cut
+ * at maxDets[-1]) of one group into w->gsel / w->dsel; their counts into ng, nd. */
+static int group_select(Work *w, size_t g0, size_t g1, size_t d0, size_t d1, size_t *ng, size_t *nd,
+                        Err *e) {
   const CocoInput *in = w->in;
-  size_t g0, g1, d0, d1;
-  group_range(in, in->gt, &w->gg, k, i, &g0, &g1);
-  group_range(in, in->dt, &w->dg, k, i, &d0, &d1);
   size_t need = (g1 - g0) > (d1 - d0) ? g1 - g0 : d1 - d0;
   if (need > w->sel_cap) {   /* gsel, dsel, gs share one block; gig, gtm another */
     size_t cap = need + need / 2 + 16;
@@ -265,45 +265,41 @@ static void group_match(Work *w, size_t ng, size_t nd, uint32_t a, uint32_t *fla
   }
 }
 
-/* evaluate: every (category, image) group, every area range. */
+/* evaluate: every (category, image) group that has gold or detections, in
+ * order, every area range. */
 static int eval_groups(Work *w, Err *e) {
   const CocoInput *in = w->in;
   CocoEval *ev = w->ev;
-  size_t maxdet = ev->max_dets[ev->M - 1];
-  /* positions: the kept detections of every group, category-major */
-  size_t npos = 0;
-  for (uint32_t k = 0; k < ev->K; k++)
-    for (uint32_t i = 0; i < in->nimg; i++) {
-      size_t d0, d1;
-      group_range(in, in->dt, &w->dg, k, i, &d0, &d1);
-      npos += d1 - d0 < maxdet ? d1 - d0 : maxdet;
-    }
-  w->dg.cur = 0;
-  w->npos = npos;
-  w->score = err_malloc(e, (npos + 1) * sizeof *w->score);
-  w->rank = err_malloc(e, (npos + 1) * sizeof *w->rank);
-  w->flags = err_malloc(e, (npos * ev->A + 1) * sizeof *w->flags);
+  /* positions: the kept detections of every group, category-major (at most
+   * every detection) */
+  w->score = err_malloc(e, (in->ndt + 1) * sizeof *w->score);
+  w->rank = err_malloc(e, (in->ndt + 1) * sizeof *w->rank);
+  w->flags = err_malloc(e, (in->ndt * ev->A + 1) * sizeof *w->flags);
   w->kstart = err_malloc(e, ((size_t)ev->K + 1) * sizeof *w->kstart);
   w->npig = err_calloc(e, (size_t)ev->K * ev->A, sizeof *w->npig);
   if (!w->score || !w->rank || !w->flags || !w->kstart || !w->npig) return -1;
-  size_t p = 0;
-  for (uint32_t k = 0; k < ev->K; k++) {
-    w->kstart[k] = p;
-    for (uint32_t i = 0; i < in->nimg; i++) {
-      size_t ng, nd;
-      if (group_select(w, k, i, &ng, &nd, e) != 0) return -1;
-      if (ng == 0 && nd == 0) continue;
-      if (group_ious(w, ng, nd, e) != 0) return -1;
-      for (size_t d = 0; d < nd; d++) {
-        w->score[p + d] = in->dt[w->dsel[d]].score;
-        w->rank[p + d] = (uint16_t)d;
-      }
-      for (uint32_t a = 0; a < ev->A; a++)
-        group_match(w, ng, nd, a, w->flags + p * ev->A + a, ev->A, &w->npig[(size_t)k * ev->A + a]);
-      p += nd;
+  size_t p = 0, gc = 0, dc = 0;
+  uint32_t knext = 0;           /* categories before knext have their kstart */
+  while (gc < w->gg.n || dc < w->dg.n) {
+    uint64_t gk = gc < w->gg.n ? w->gg.key[gc] : UINT64_MAX, dk = dc < w->dg.n ? w->dg.key[dc] : UINT64_MAX;
+    uint64_t key = gk < dk ? gk : dk;
+    size_t g1 = gk == key ? group_end(&w->gg, gc) : gc, d1 = dk == key ? group_end(&w->dg, dc) : dc;
+    uint32_t k = in->use_cats ? (uint32_t)(key >> 32) : 0;
+    while (knext <= k) w->kstart[knext++] = p;
+    size_t ng, nd;
+    if (group_select(w, gc, g1, dc, d1, &ng, &nd, e) != 0 || group_ious(w, ng, nd, e) != 0) return -1;
+    for (size_t d = 0; d < nd; d++) {
+      w->score[p + d] = in->dt[w->dsel[d]].score;
+      w->rank[p + d] = (uint16_t)d;
     }
+    for (uint32_t a = 0; a < ev->A; a++)
+      group_match(w, ng, nd, a, w->flags + p * ev->A + a, ev->A, &w->npig[(size_t)k * ev->A + a]);
+    p += nd;
+    gc = g1;
+    dc = d1;
   }
-  w->kstart[ev->K] = p;
+  while (knext <= ev->K) w->kstart[knext++] = p;
+  w->npos = p;
   return 0;
 }
 
