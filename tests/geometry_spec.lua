@@ -111,6 +111,7 @@ describe("geometry", function()
           area_a = g.area(g.polyline_mask(l.a, {width = l.width, h = 240, w = 200})),
           chamfer = g.chamfer(l.a, l.b),
           chamfer5 = g.chamfer(l.a, l.b, 5),
+          near = select(2, g.chamfer(l.a, l.b, 0, 6)),
         }
       end
       emit(out)]], LANES)
@@ -120,6 +121,7 @@ describe("geometry", function()
       near(got[i].iou_free, l.iou_free, "lane iou " .. i)
       near(got[i].chamfer, l.chamfer, "chamfer " .. i)
       near(got[i].chamfer5, l.chamfer5, "chamfer every 5 " .. i)
+      assert.are.equal(l.chamfer <= 6, got[i].near, "chamfer threshold " .. i)
     end
   end)
 
