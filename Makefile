@@ -21,6 +21,9 @@ SRC := \
 	host/l_store.c \
 	host/l_model.c \
 	host/l_util.c \
+	host/l_geom.c \
+	host/l_geom_mask.c \
+	host/l_cocoeval.c \
 	host/err.c \
 	host/numfmt.c \
 	host/hash.c \
@@ -35,6 +38,10 @@ SRC := \
 	host/agree_data.c \
 	host/agree_csv.c \
 	host/l_agree.c \
+	host/geometry.c \
+	host/geometry_ext.c \
+	host/cocoeval.c \
+	host/coco_input.c \
 	host/model_ops.c \
 	host/jread.c \
 	host/jwrite.c \

@@ -12,6 +12,8 @@
 
 static const luaL_Reg cmodules[] = {
   {"annovet.c.agree", luaopen_annovet_c_agree},
+  {"annovet.c.cocoeval", luaopen_annovet_c_cocoeval},
+  {"annovet.c.geom", luaopen_annovet_c_geom},
   {"annovet.c.json", luaopen_annovet_c_json},
   {"annovet.c.match", luaopen_annovet_c_match},
   {"annovet.c.model", luaopen_annovet_c_model},

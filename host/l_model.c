@@ -22,6 +22,10 @@ static LDataset *ldataset_check(lua_State *L, int idx) {
   return ld;
 }
 
+const struct Dataset *l_dataset_check(lua_State *L, int idx) {
+  return ldataset_check(L, idx)->d;
+}
+
 /* A new, empty Dataset userdata (its dataset still NULL). [-0, +1, m] */
 static LDataset *ldataset_push(lua_State *L) {
   LDataset *ld = lua_newuserdatauv(L, sizeof *ld, 0);

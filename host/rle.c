@@ -1,7 +1,11 @@
-/* COCO run-length masks. */
+/* COCO run-length masks: the compressed-string codec and pycocotools' mask API. */
 #include "rle.h"
 
+#include "geometry.h"
+
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* pycocotools' quirk, kept for byte-equal strings: a count is stored as the
  * difference to the count two before it only from index 3 on (i > 2). */
@@ -10,30 +14,28 @@ int rle_from_string(const char *s, size_t len, uint32_t **cnts, size_t *m, Err *
   *m = 0;
   uint32_t *out = err_malloc(e, (len ? len : 1) * sizeof *out);
   if (!out) return -1;
-  size_t n = 0, p = 0;
-  while (p < len) {
-    int64_t x = 0;
-    int k = 0, more = 1;
-    while (more) {
-      if (p >= len) {
+  const unsigned char *q = (const unsigned char *)s, *end = q + len;
+  size_t n = 0;
+  while (q < end) {
+    uint32_t c = (uint32_t)*q++ - 48u;
+    if (c > 63) goto bad_char;
+    int64_t x = c & 0x1f;
+    int sh = 5;
+    while (c & 0x20) {
+      if (q >= end) {
         free(out);
-        return err_set(e, "RLE counts string ends in the middle of a number (at %zu)", p);
+        return err_set(e, "RLE counts string ends in the middle of a number (at %zu)", len);
       }
-      int c = (unsigned char)s[p] - 48;
-      if (c < 0 || c > 63) {
+      c = (uint32_t)*q++ - 48u;
+      if (c > 63) goto bad_char;
+      if (sh > 30) {
         free(out);
-        return err_set(e, "RLE counts string: character %zu is not in '0'..'o'", p);
+        return err_set(e, "RLE counts string: number too long at %zu", (size_t)(q - 1 - (const unsigned char *)s));
       }
-      if (k > 6) {
-        free(out);
-        return err_set(e, "RLE counts string: number too long at %zu", p);
-      }
-      x |= (int64_t)(c & 0x1f) << (5 * k);
-      more = c & 0x20;
-      p++;
-      k++;
-      if (!more && (c & 0x10)) x |= (int64_t)-1 * ((int64_t)1 << (5 * k));
+      x |= (int64_t)(c & 0x1f) << sh;
+      sh += 5;
     }
+    if (c & 0x10) x |= (int64_t)-1 * ((int64_t)1 << sh);
     if (n > 2) x += out[n - 2];
     if (x < 0 || x > UINT32_MAX) {
       free(out);
@@ -44,6 +46,9 @@ int rle_from_string(const char *s, size_t len, uint32_t **cnts, size_t *m, Err *
   *cnts = out;
   *m = n;
   return 0;
+bad_char:
+  free(out);
+  return err_set(e, "RLE counts string: character %zu is not in '0'..'o'", (size_t)(q - 1 - (const unsigned char *)s));
 }
 
 char *rle_to_string(const uint32_t *cnts, size_t m, Err *e) {
@@ -64,4 +69,519 @@ char *rle_to_string(const uint32_t *cnts, size_t m, Err *e) {
   }
   s[p] = '\0';
   return s;
+}
+
+void rle_free(Rle *r) {
+  free(r->cnts);
+  r->cnts = NULL;
+  r->m = 0;
+}
+
+/* Sums the runs; h * w must fit 32-bit runs and equal the sum. */
+int rle_check(const Rle *r, Err *e) {
+  uint64_t px = (uint64_t)r->h * r->w, sum = 0;
+  if (px > RLE_MAX_PIXELS)
+    return err_set(e, "mask of %u x %u pixels is over the limit of 2^32 - 1", r->h, r->w);
+  for (size_t j = 0; j < r->m; j++) sum += r->cnts[j];
+  if (sum != px)
+    return err_set(e, "mask runs sum to %llu, not h * w = %u * %u = %llu",
+                   (unsigned long long)sum, r->h, r->w, (unsigned long long)px);
+  return 0;
+}
+
+/* Sets r to h x w with m counts copied from cnts (or left for the caller when
+ * cnts is NULL). */
+static int rle_init(Rle *r, uint32_t h, uint32_t w, size_t m, const uint32_t *cnts, Err *e) {
+  r->h = h;
+  r->w = w;
+  r->m = m;
+  r->cnts = err_malloc(e, (m ? m : 1) * sizeof *r->cnts);
+  if (!r->cnts) {
+    r->m = 0;
+    return -1;
+  }
+  if (cnts && m) memcpy(r->cnts, cnts, m * sizeof *cnts);
+  return 0;
+}
+
+/* rleEncode: counts the runs first, so the counts are allocated once. */
+int rle_encode(const uint8_t *mask, uint32_t h, uint32_t w, Rle *r, Err *e) {
+  uint64_t a = (uint64_t)h * w;
+  if (a > RLE_MAX_PIXELS) return err_set(e, "mask of %u x %u pixels is too large", h, w);
+  size_t k = 0;
+  uint8_t p = 0;
+  for (uint64_t j = 0; j < a; j++)
+    if (mask[j] != p) {
+      k++;
+      p = mask[j];
+    }
+  if (rle_init(r, h, w, k + 1, NULL, e) != 0) return -1;
+  uint32_t c = 0;
+  k = 0;
+  p = 0;
+  for (uint64_t j = 0; j < a; j++) {
+    if (mask[j] != p) {
+      r->cnts[k++] = c;
+      c = 0;
+      p = mask[j];
+    }
+    c++;
+  }
+  r->cnts[k] = c;
+  return 0;
+}
+
+/* rleDecode, refusing runs that overrun the mask instead of writing past it. */
+int rle_decode(const Rle *r, uint8_t *mask, Err *e) {
+  uint64_t s = (uint64_t)r->h * r->w, c = 0;
+  uint8_t v = 0;
+  for (size_t j = 0; j < r->m; j++) {
+    if (r->cnts[j] > s - c) return err_set(e, "invalid RLE: the runs overrun the %u x %u mask", r->h, r->w);
+    memset(mask + c, v, r->cnts[j]);
+    c += r->cnts[j];
+    v = !v;
+  }
+  memset(mask + c, 0, s - c);
+  return 0;
+}
+
+/* Merges a (m runs in ac) with b into out (room for a.m + b.m runs), as the
+ * inner loop of rleMerge. Returns the merged run count, or -1 when the runs do
+ * not cover the same pixels. */
+static long merge_two(const uint32_t *ac, size_t am, const uint32_t *bc, size_t bm, int intersect,
+                      uint32_t *out) {
+  uint32_t ca = ac[0], cb = bc[0], cc = 0, c;
+  int v = 0, va = 0, vb = 0, vp;
+  size_t a = 1, b = 1, m = 0;
+  uint64_t ct = 1;
+  while (ct > 0) {
+    if ((ca == 0 && a >= am) != (cb == 0 && b >= bm)) return -1;
+    c = ca < cb ? ca : cb;
+    cc += c;
+    ct = 0;
+    ca -= c;
+    if (!ca && a < am) { ca = ac[a++]; va = !va; }
+    ct += ca;
+    cb -= c;
+    if (!cb && b < bm) { cb = bc[b++]; vb = !vb; }
+    ct += cb;
+    vp = v;
+    v = intersect ? (va && vb) : (va || vb);
+    if (v != vp || ct == 0) {
+      out[m++] = cc;
+      cc = 0;
+    }
+  }
+  return (long)m;
+}
+
+/* rleMerge: folds the masks in one by one between two buffers sized for the
+ * worst case (the sum of the run counts), not h * w as maskApi.c. */
+int rle_merge(const Rle *rs, size_t n, int intersect, Rle *out, Err *e) {
+  if (n == 0) return rle_init(out, 0, 0, 0, NULL, e);
+  uint32_t h = rs[0].h, w = rs[0].w;
+  if (n == 1) return rle_init(out, h, w, rs[0].m, rs[0].cnts, e);
+  size_t cap = rs[0].m, m = rs[0].m;
+  for (size_t i = 1; i < n; i++) cap += rs[i].m;
+  uint32_t *cur = err_malloc(e, (cap + 1) * sizeof *cur), *nxt = err_malloc(e, (cap + 1) * sizeof *nxt);
+  if (!cur || !nxt) {
+    free(cur);
+    free(nxt);
+    return -1;
+  }
+  if (m) memcpy(cur, rs[0].cnts, m * sizeof *cur);
+  for (size_t i = 1; i < n; i++) {
+    if (rs[i].h != h || rs[i].w != w) {
+      h = w = 0;
+      m = 0;
+      break;
+    }
+    if (m == 0 || rs[i].m == 0) {
+      free(cur);
+      free(nxt);
+      return err_set(e, "merge: mask %zu has no runs", m == 0 ? (size_t)0 : i);
+    }
+    long k = merge_two(cur, m, rs[i].cnts, rs[i].m, intersect, nxt);
+    if (k < 0) {
+      free(cur);
+      free(nxt);
+      return err_set(e, "merge: the runs of mask %zu do not cover the same pixels as the others", i);
+    }
+    m = (size_t)k;
+    uint32_t *t = cur;
+    cur = nxt;
+    nxt = t;
+  }
+  free(nxt);
+  out->h = h;
+  out->w = w;
+  out->m = m;
+  out->cnts = cur;
+  return 0;
+}
+
+uint64_t rle_area(const Rle *r) {
+  uint64_t a = 0;
+  for (size_t j = 1; j < r->m; j += 2) a += r->cnts[j];
+  return a;
+}
+
+/* Carries row t (may be past h) into columns: a few subtractions for the usual
+ * short runs, one division for long ones. */
+static inline uint32_t carry_row(uint64_t t, uint32_t h, uint32_t *col) {
+  if (t >= 4 * (uint64_t)h) {
+    *col += (uint32_t)(t / h);
+    return (uint32_t)(t % h);
+  }
+  while (t >= h) {
+    t -= h;
+    (*col)++;
+  }
+  return (uint32_t)t;
+}
+
+uint64_t rle_area_sum(const Rle *r, uint64_t *sum) {
+  uint64_t a = 0, b = 0;
+  size_t j = 0;
+  for (; j + 1 < r->m; j += 2) {
+    b += r->cnts[j];
+    a += r->cnts[j + 1];
+  }
+  if (j < r->m) b += r->cnts[j];
+  *sum = a + b;
+  return a;
+}
+
+/* rleToBbox, unsigned arithmetic and all, without its two divisions per run:
+ * the column and row of the current position are carried along instead. */
+void rle_to_bbox(const Rle *r, double bb[4]) {
+  uint32_t h = r->h, w = r->w, xs = w, ys = h, xe = 0, ye = 0;
+  size_t m = (r->m / 2) * 2;
+  if (m == 0 || h == 0) {
+    bb[0] = bb[1] = bb[2] = bb[3] = 0;
+    return;
+  }
+  uint32_t col = 0, row = 0;     /* where the next run starts */
+  for (size_t j = 0; j < m; j++) {
+    uint32_t c = r->cnts[j];
+    if (j % 2 == 0 || c == 0) {
+      row = carry_row((uint64_t)row + c, h, &col);
+      continue;
+    }
+    uint32_t x_start = col, y_start = row;
+    uint32_t y_end = carry_row((uint64_t)row + c - 1, h, &col), x_end = col;   /* its last pixel */
+    row = carry_row((uint64_t)y_end + 1, h, &col);
+    if (x_start < xs) xs = x_start;
+    if (x_end > xe) xe = x_end;
+    if (x_start < x_end) {
+      ys = 0;
+      ye = h - 1;
+    } else {
+      if (y_start < ys) ys = y_start;
+      if (y_end > ye) ye = y_end;
+    }
+  }
+  bb[0] = xs;
+  bb[2] = (uint32_t)(xe - xs + 1);
+  bb[1] = ys;
+  bb[3] = (uint32_t)(ye - ys + 1);
+}
+
+/* Pixels in both masks (same size, runs covering the same pixels): the walk of
+ * rleIou. -1 on mismatched runs. */
+static int64_t rle_inter(const Rle *A, const Rle *B) {
+  if (A->m == 0 || B->m == 0) return A->m == B->m ? 0 : -1;
+  uint32_t ca = A->cnts[0], cb = B->cnts[0], c;
+  size_t a = 1, b = 1, ka = A->m, kb = B->m;
+  int va = 0, vb = 0;
+  uint64_t i = 0, ct = 1;
+  while (ct > 0) {
+    if ((ca == 0 && a >= ka) != (cb == 0 && b >= kb)) return -1;
+    c = ca < cb ? ca : cb;
+    if (va && vb) i += c;
+    ct = 0;
+    ca -= c;
+    if (!ca && a < ka) { ca = A->cnts[a++]; va = !va; }
+    ct += ca;
+    cb -= c;
+    if (!cb && b < kb) { cb = B->cnts[b++]; vb = !vb; }
+    ct += cb;
+  }
+  return (int64_t)i;
+}
+
+/* The walk of rleIou, for masks of the same size. */
+int rle_intersection(const Rle *a, const Rle *b, uint64_t *n, Err *e) {
+  int64_t i = a->h == b->h && a->w == b->w ? rle_inter(a, b) : -1;
+  if (i < 0) return err_set(e, "intersection: the two masks do not cover the same pixels");
+  *n = (uint64_t)i;
+  return 0;
+}
+
+int rle_iou_pair(const Rle *dt, const double dbb[4], uint64_t darea, const Rle *gt,
+                 const double gbb[4], uint64_t garea, int crowd, double *iou, Err *e) {
+  *iou = geom_box_iou(dbb, gbb, crowd);
+  if (!(*iou > 0)) return 0;
+  if (dt->h != gt->h || dt->w != gt->w) {
+    *iou = -1;
+    return 0;
+  }
+  int64_t i = rle_inter(dt, gt);
+  if (i < 0) return err_set(e, "IoU: the two masks' runs do not cover the same pixels");
+  /* rleIou's u is the union count; with runs covering h * w it is darea + garea - i */
+  uint64_t u = i == 0 ? 1 : crowd ? darea : darea + garea - (uint64_t)i;
+  *iou = (double)(uint32_t)i / (double)(uint32_t)u;
+  return 0;
+}
+
+int rle_iou(const Rle *dt, size_t nd, const Rle *gt, size_t ng, const uint8_t *crowd,
+            double *o, Err *e) {
+  double *db = err_malloc(e, (nd * 4 + 1) * sizeof *db), *gb = err_malloc(e, (ng * 4 + 1) * sizeof *gb);
+  uint64_t *da = err_malloc(e, (nd + 1) * sizeof *da), *ga = err_malloc(e, (ng + 1) * sizeof *ga);
+  int rc = -1;
+  if (!db || !gb || !da || !ga) goto done;
+  for (size_t d = 0; d < nd; d++) {
+    rle_to_bbox(&dt[d], db + 4 * d);
+    da[d] = rle_area(&dt[d]);
+  }
+  for (size_t g = 0; g < ng; g++) {
+    rle_to_bbox(&gt[g], gb + 4 * g);
+    ga[g] = rle_area(&gt[g]);
+  }
+  for (size_t d = 0; d < nd; d++)
+    for (size_t g = 0; g < ng; g++)
+      if (rle_iou_pair(&dt[d], db + 4 * d, da[d], &gt[g], gb + 4 * g, ga[g], crowd && crowd[g],
+                       &o[d * ng + g], e) != 0)
+        goto done;
+  rc = 0;
+done:
+  free(db);
+  free(gb);
+  free(da);
+  free(ga);
+  return rc;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t c = *(const uint32_t *)a, d = *(const uint32_t *)b;
+  return c > d ? 1 : c < d ? -1 : 0;
+}
+
+/* Sorts the m keys a[j] = x[j] * h + y[j] ascending (what maskApi.c's qsort
+ * does): a counting sort by column x, then by key within each column, which
+ * holds few points. tmp has room for m keys. */
+static int sort_keys(uint32_t *a, const int *x, size_t m, uint32_t *tmp, Err *e) {
+  if (m < 2) return 0;
+  int xmin = x[0], xmax = x[0];
+  for (size_t j = 1; j < m; j++) {
+    if (x[j] < xmin) xmin = x[j];
+    if (x[j] > xmax) xmax = x[j];
+  }
+  size_t range = (size_t)(xmax - xmin) + 1;
+  size_t *start = err_calloc(e, range + 1, sizeof *start);
+  if (!start) return -1;
+  for (size_t j = 0; j < m; j++) start[x[j] - xmin + 1]++;
+  for (size_t c = 1; c <= range; c++) start[c] += start[c - 1];
+  for (size_t j = 0; j < m; j++) tmp[start[x[j] - xmin]++] = a[j];
+  for (size_t c = 0, lo = 0; c < range; lo = start[c++]) {
+    size_t hi = start[c];
+    if (hi - lo > 32) {
+      qsort(tmp + lo, hi - lo, sizeof *tmp, cmp_u32);
+      continue;
+    }
+    for (size_t i = lo + 1; i < hi; i++) {
+      uint32_t v = tmp[i];
+      size_t j = i;
+      for (; j > lo && tmp[j - 1] > v; j--) tmp[j] = tmp[j - 1];
+      tmp[j] = v;
+    }
+  }
+  memcpy(a, tmp, m * sizeof *a);
+  free(start);
+  return 0;
+}
+
+/* Upsampled coordinates are ints in maskApi.c: |5x + .5| must fit. */
+#define POLY_COORD_MAX 1e8
+/* Boundary points rleFrPoly may walk (4 bytes x 2 each): 1 GiB of them at most. */
+#define POLY_POINTS_MAX ((size_t)1 << 27)
+
+/* The y-boundary: where is consecutive boundary points, what is kept. */
+typedef struct Boundary {
+  int *x, *y;          /* downsampled points kept */
+  size_t m;
+  uint32_t h, w;
+} Boundary;
+
+/* One pair of consecutive upsampled boundary points (u0, v0) -> (u1, v1), as the
+ * second loop of rleFrPoly sees it: kept where x changes and xd = (x' + .5) / 5
+ * - .5 is whole and inside the image (x' the smaller x, less one when x grew).
+ * In doubles that is exactly x' = 5q + 2, giving xd = q (other residues leave a
+ * fraction of at least .2), so the test is done on integers. The same for
+ * either order of the two points. */
+static inline void boundary_pair(Boundary *bd, int u0, int v0, int u1, int v1) {
+  if (u1 == u0) return;
+  int up = u1 < u0 ? u1 : u1 - 1;
+  int res = up % 5;
+  res += res < 0 ? 5 : 0;
+  int q = (up - res) / 5;
+  /* w == 0: maskApi.c's unsigned w - 1 bounds nothing */
+  if (res != 2 || q < 0 || (bd->w != 0 && (int64_t)q > (int64_t)bd->w - 1)) return;
+  double yd = (double)(v1 < v0 ? v1 : v0);
+  yd = (yd + .5) / 5 - .5;
+  yd = ceil(yd < 0 ? 0 : yd > bd->h ? (double)bd->h : yd);
+  bd->x[bd->m] = q;
+  bd->y[bd->m] = (int)yd;
+  bd->m++;
+}
+
+/* rleFrPoly, with the same arithmetic: upsample by 5, walk the boundary densely,
+ * keep the points where x changes (the y-boundary), downsample, sort into runs.
+ * The walk is not stored: each pair of consecutive points is judged as it comes,
+ * and along an edge that is mostly horizontal, where x changes at every step,
+ * only the steps with x' = 5q + 2 are visited. */
+int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err *e) {
+  const double scale = 5;
+  if (k == 0) return err_set(e, "polygon with no points");
+  for (size_t j = 0; j < 2 * k; j++)
+    if (!(fabs(xy[j]) <= POLY_COORD_MAX))
+      return err_set(e, "polygon coordinate %g is not a number within +-%g", xy[j], POLY_COORD_MAX);
+  int *x = err_malloc(e, (k + 1) * sizeof *x), *y = err_malloc(e, (k + 1) * sizeof *y);
+  Boundary bd = {NULL, NULL, 0, h, w};
+  uint32_t *a = NULL, *b = NULL;
+  int rc = -1;
+  if (!x || !y) goto done;
+  for (size_t j = 0; j < k; j++) x[j] = (int)(scale * xy[j * 2 + 0] + .5);
+  x[k] = x[0];
+  for (size_t j = 0; j < k; j++) y[j] = (int)(scale * xy[j * 2 + 1] + .5);
+  y[k] = y[0];
+  size_t m = 0;
+  for (size_t j = 0; j < k; j++) {
+    unsigned dx = (unsigned)abs(x[j] - x[j + 1]), dy = (unsigned)abs(y[j] - y[j + 1]);
+    m += (dx > dy ? dx : dy) + 1;
+  }
+  if (m > POLY_POINTS_MAX) {
+    err_set(e, "polygon boundary too long to rasterise (%zu upsampled points)", m);
+    goto done;
+  }
+  bd.x = err_malloc(e, (m + 1) * sizeof *bd.x);
+  bd.y = err_malloc(e, (m + 1) * sizeof *bd.y);
+  if (!bd.x || !bd.y) goto done;
+  int have = 0, pu = 0, pv = 0;   /* the previous point of the walk */
+  for (size_t j = 0; j < k; j++) {
+    int xs = x[j], xe = x[j + 1], ys = y[j], ye = y[j + 1], dx, dy, t, d;
+    int flip;
+    double s;
+    dx = abs(xe - xs);
+    dy = abs(ys - ye);
+    flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
+    if (flip) {
+      t = xs; xs = xe; xe = t;
+      t = ys; ys = ye; ye = t;
+    }
+    if (dx == 0 && dy == 0) {
+      /* maskApi.c divides 0 by 0 here; the point's y is never read (its x equals
+       * its neighbours'), so any value does */
+      if (have) boundary_pair(&bd, pu, pv, xs, ys);
+      pu = xs;
+      pv = ys;
+      have = 1;
+      continue;
+    }
+    s = dx >= dy ? (double)(ye - ys) / dx : (double)(xe - xs) / dy;
+    if (dx >= dy) {
+      /* points (t + xs, (int)(ys + s t + .5)), t from 0 to dx (from dx to 0 when
+       * flipped): the first pairs with the previous edge's last, then every step
+       * changes x, with x' = xs + the smaller t */
+      int t0 = flip ? dx : 0, t1 = flip ? 0 : dx;
+      int u0 = t0 + xs, v0 = (int)(ys + s * t0 + .5);
+      if (have) boundary_pair(&bd, pu, pv, u0, v0);
+      int r0 = xs % 5;
+      r0 += r0 < 0 ? 5 : 0;
+      for (t = (7 - r0) % 5; t < dx; t += 5)
+        boundary_pair(&bd, t + xs, (int)(ys + s * t + .5), t + 1 + xs, (int)(ys + s * (t + 1) + .5));
+      pu = t1 + xs;
+      pv = (int)(ys + s * t1 + .5);
+    } else {
+      for (d = 0; d <= dy; d++) {
+        t = flip ? dy - d : d;
+        int cu = (int)(xs + s * t + .5), cv = t + ys;
+        if (have) boundary_pair(&bd, pu, pv, cu, cv);
+        pu = cu;
+        pv = cv;
+        have = 1;
+      }
+    }
+    have = 1;
+  }
+  m = bd.m;
+  /* run-length encoding from the y-boundary points */
+  k = m;
+  a = err_malloc(e, (k + 1) * sizeof *a);
+  b = err_malloc(e, (k + 1) * sizeof *b);
+  if (!a || !b) goto done;
+  for (size_t j = 0; j < k; j++) a[j] = (uint32_t)((int64_t)bd.x[j] * (int64_t)h + bd.y[j]);
+  if (sort_keys(a, bd.x, k, b, e) != 0) goto done;
+  uint32_t last = (uint32_t)((uint64_t)h * w);   /* sorted in too: the largest key unless w is 0 */
+  size_t at = k;
+  while (at > 0 && a[at - 1] > last) at--;
+  memmove(a + at + 1, a + at, (k - at) * sizeof *a);
+  a[at] = last;
+  k++;
+  uint32_t p = 0;
+  for (size_t j = 0; j < k; j++) {
+    uint32_t t = a[j];
+    a[j] -= p;
+    p = t;
+  }
+  size_t j = 0;
+  m = 0;
+  b[m++] = a[j++];
+  while (j < k) {
+    if (a[j] > 0) {
+      b[m++] = a[j++];
+    } else {
+      j++;
+      if (j < k) b[m - 1] += a[j++];
+    }
+  }
+  r->h = h;
+  r->w = w;
+  r->m = m;
+  r->cnts = b;
+  b = NULL;
+  rc = 0;
+done:
+  free(x);
+  free(y);
+  free(bd.x);
+  free(bd.y);
+  free(a);
+  free(b);
+  return rc;
+}
+
+/* rleFrBbox: the box's corners in maskApi.c's order, through rle_fr_poly. */
+int rle_fr_bbox(const double bb[4], uint32_t h, uint32_t w, Rle *r, Err *e) {
+  double xs = bb[0], xe = xs + bb[2], ys = bb[1], ye = ys + bb[3];
+  double xy[8] = {xs, ys, xs, ye, xe, ye, xe, ys};
+  return rle_fr_poly(xy, 4, h, w, r, e);
+}
+
+int rle_fr_polygons(const double *xy, const uint32_t *npts, size_t nparts, uint32_t h,
+                    uint32_t w, Rle *r, Err *e) {
+  if (nparts == 0) return err_set(e, "polygon with no parts");
+  if (nparts == 1) return rle_fr_poly(xy, npts[0], h, w, r, e);
+  Rle *parts = err_calloc(e, nparts, sizeof *parts);
+  if (!parts) return -1;
+  int rc = 0;
+  size_t off = 0;
+  for (size_t i = 0; i < nparts && rc == 0; i++) {
+    rc = rle_fr_poly(xy + 2 * off, npts[i], h, w, &parts[i], e);
+    off += npts[i];
+  }
+  if (rc == 0) rc = rle_merge(parts, nparts, 0, r, e);
+  for (size_t i = 0; i < nparts; i++) rle_free(&parts[i]);
+  free(parts);
+  return rc;
 }
