@@ -1,7 +1,7 @@
 # annovet: one binary, a C host embedding Lua 5.4 with its Lua library inside.
 # Targets: all (./annovet), deps, demo, test, bench, clean.  `make SAN=1` adds ASan/UBSan.
 
-PKGS    := lua5.4 sqlite3 libcjson expat libpng libsodium
+PKGS    := lua5.4 sqlite3 libcjson expat libpng libsodium yaml-0.1
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith
@@ -59,6 +59,20 @@ SRC := \
 	host/csvout.c \
 	host/l_csv.c \
 	host/parallel.c \
+	host/fio.c \
+	host/xmlio.c \
+	host/imgsize.c \
+	host/labelmap.c \
+	host/pngmask.c \
+	host/labelimg.c \
+	host/fmt_voc.c \
+	host/voc_write.c \
+	host/fmt_cvat.c \
+	host/cvat_write.c \
+	host/cvat_util.c \
+	host/fmt_yolo.c \
+	host/yolo_write.c \
+	host/fmt_pngmask.c \
 	build/embed.c \
 	build/version.c
 
@@ -67,7 +81,7 @@ LUA := $(shell find lua scorecards pricing reports -name '*.lua' -o -name '*.htm
 
 # Debian packages the build, tests, demo and benchmarks need.
 DEBS := build-essential pkg-config lua5.4 liblua5.4-dev libcjson-dev libsqlite3-dev \
-	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev sqlite3 time
+	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev libyaml-dev sqlite3 time
 
 .PHONY: all deps demo test bench memcheck clean FORCE
 all: annovet

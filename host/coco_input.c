@@ -111,12 +111,9 @@ static int pool_polygons(CocoData *c, const double *xy, const int32_t *parts, ui
   return rc;
 }
 
-/* The mask of annotation i for segm (COCO.annToRLE): a mask as stored, or
- * polygons rasterised at the item's size; for results of the box branch without
- * a segmentation, the polygon of the box (loadRes). *off is where pooled runs
- * start (SIZE_MAX when r points into the dataset). */
-static int ann_mask(CocoData *c, const Dataset *d, uint32_t i, int box_poly, Rle *r, size_t *off, Err *e) {
-  const Item *it = &d->items[d->item[i]];
+/* The runs of annotation i's mask (see ann_mask). */
+static int ann_runs(CocoData *c, const Dataset *d, uint32_t i, const Item *it, int box_poly, Rle *r,
+                    size_t *off, Err *e) {
   const double *co = d->coords.v + d->g_off[i];
   uint8_t t = d->type[i];
   *off = SIZE_MAX;
@@ -159,6 +156,24 @@ static int ann_mask(CocoData *c, const Dataset *d, uint32_t i, int box_poly, Rle
   return rc;
 }
 
+/* The mask of annotation i for segm (COCO.annToRLE) into o->rle, with its box,
+ * area and a check of its runs (mask_stats): a mask as stored, or polygons
+ * rasterised at the item's size; for results of the box branch without a
+ * segmentation, the polygon of the box (loadRes). *off is where pooled runs
+ * start (SIZE_MAX when the runs are the dataset's). */
+static int ann_mask(CocoData *c, const Dataset *d, uint32_t i, const Item *it, int box_poly, CocoObj *o,
+                    size_t *off, Err *e) {
+  if (ann_runs(c, d, i, it, box_poly, &o->rle, off, e) != 0) return -1;
+  Rle view = o->rle;
+  if (*off != SIZE_MAX) view.cnts = c->pool + *off;
+  uint64_t sum;
+  o->marea = rle_area_sum(&view, &sum);
+  if (sum != (uint64_t)view.h * view.w || sum > RLE_MAX_PIXELS)
+    return fail_at(d, i, e, "segmentation runs do not cover its size");
+  o->mstats = 1;
+  return 0;
+}
+
 /* Checks that annotation i carries nsig keypoints; points o->kp at them. */
 static int ann_keypoints(const Dataset *d, uint32_t i, uint32_t nsig, CocoObj *o, Err *e) {
   if (d->type[i] != ANN_KEYPOINTS) return fail_at(d, i, e, "no keypoints (keypoints evaluation needs them)");
@@ -192,7 +207,7 @@ static int gold_obj(CocoData *c, const Dataset *d, uint32_t i, const CocoOpts *o
   memcpy(g->bbox, d->bbox + 4 * (size_t)i, sizeof g->bbox);
   *off = SIZE_MAX;
   if (o->type != COCO_SEGM && isnan(g->bbox[0])) return fail_at(d, i, e, "no bbox");
-  if (o->type == COCO_SEGM) return ann_mask(c, d, i, 0, &g->rle, off, e);
+  if (o->type == COCO_SEGM) return ann_mask(c, d, i, &d->items[d->item[i]], 0, g, off, e);
   if (o->type == COCO_KEYPOINTS) {
     if (ann_keypoints(d, i, o->nsigmas, g, e) != 0) return -1;
     uint32_t labelled = 0;
@@ -202,9 +217,10 @@ static int gold_obj(CocoData *c, const Dataset *d, uint32_t i, const CocoOpts *o
   return 0;
 }
 
-/* One detection, by loadRes' branch for the file (chosen by its first result). */
-static int result_obj(CocoData *c, const Dataset *d, uint32_t i, const CocoOpts *o, ResBranch br,
-                      CocoObj *r, size_t *off, Err *e) {
+/* One detection, by loadRes' branch for the file (chosen by its first result);
+ * img is its image in the ground truth (polygons are rasterised at its size). */
+static int result_obj(CocoData *c, const Dataset *d, uint32_t i, const Item *img, const CocoOpts *o,
+                      ResBranch br, CocoObj *r, size_t *off, Err *e) {
   r->score = d->score[i];
   if (isnan(r->score)) return fail_at(d, i, e, "no score");
   const double *bb = d->bbox + 4 * (size_t)i;
@@ -215,13 +231,15 @@ static int result_obj(CocoData *c, const Dataset *d, uint32_t i, const CocoOpts 
     r->area = bb[2] * bb[3];
   } else if (br == RES_SEGM) {
     if (!has_seg(d, i)) return fail_at(d, i, e, "no segmentation (the first result has one, so every result needs one)");
-    if (ann_mask(c, d, i, 0, &r->rle, off, e) != 0) return -1;
-    const Rle view = {r->rle.h, r->rle.w, r->rle.m, *off == SIZE_MAX ? r->rle.cnts : c->pool + *off};
-    Err sub = {{0}};
-    if (rle_check(&view, &sub) != 0) return fail_at(d, i, e, sub.msg);
-    r->area = (double)rle_area(&view);
-    if (isnan(bb[0])) rle_to_bbox(&view, r->bbox);
-    else memcpy(r->bbox, bb, sizeof r->bbox);
+    if (ann_mask(c, d, i, img, 0, r, off, e) != 0) return -1;
+    r->area = (double)r->marea;
+    if (!isnan(bb[0])) {
+      memcpy(r->bbox, bb, sizeof r->bbox);
+    } else if (o->type == COCO_BBOX) {   /* toBbox; no other evaluation reads a result's box */
+      Rle view = r->rle;
+      if (*off != SIZE_MAX) view.cnts = c->pool + *off;
+      rle_to_bbox(&view, r->bbox);
+    }
   } else {
     if (d->type[i] != ANN_KEYPOINTS || d->g_n[i] < 3) return fail_at(d, i, e, "no keypoints (the first result has them, so every result needs them)");
     const double *kp = d->coords.v + d->g_off[i];
@@ -238,7 +256,7 @@ static int result_obj(CocoData *c, const Dataset *d, uint32_t i, const CocoOpts 
     r->bbox[2] = x1 - x0;
     r->bbox[3] = y1 - y0;
   }
-  if (o->type == COCO_SEGM && br != RES_SEGM) return ann_mask(c, d, i, br == RES_BBOX, &r->rle, off, e);
+  if (o->type == COCO_SEGM && br != RES_SEGM) return ann_mask(c, d, i, img, br == RES_BBOX, r, off, e);
   if (o->type == COCO_KEYPOINTS) return ann_keypoints(d, i, o->nsigmas, r, e);
   return 0;
 }
@@ -258,6 +276,8 @@ static void fix_pool(CocoData *c, CocoObj *obj, const size_t *off, size_t n) {
     if (off[j] != SIZE_MAX) obj[j].rle.cnts = c->pool + off[j];
 }
 
+/* Images and categories in id order, then the gold objects and the results
+ * (by loadRes' branch) of those, with masks pooled and pointed at last. */
 int coco_input_build(const Dataset *gt, const Dataset *dt, const CocoOpts *opts, CocoData *c, Err *e) {
   memset(c, 0, sizeof *c);
   CocoOpts oo = *opts, *o = &oo;
@@ -278,11 +298,11 @@ int coco_input_build(const Dataset *gt, const Dataset *dt, const CocoOpts *opts,
                                         o->cat_ids, o->ncat_ids, dataset_find_category, gt, cat_map,
                                         &c->cat_of, &c->unknown_cats, e);
   if (nc < 0) goto done;
-  /* results items are gt items (read against it); map by id in case the order differs */
+  /* results items by id (the same indices when dt was read against gt) */
   for (uint32_t j = 0; j < dt->nitems; j++) {
     int64_t x = j < gt->nitems && gt->items[j].id == dt->items[j].id ? (int64_t)j
                                                                        : dataset_find_item(gt, dt->items[j].id);
-    dt_item[j] = x < 0 ? NONE : img_map[x];
+    dt_item[j] = x < 0 ? NONE : (uint32_t)x;
   }
   c->gt = err_calloc(e, (size_t)gt->nann + 1, sizeof *c->gt);
   c->dt = err_calloc(e, (size_t)dt->nann + 1, sizeof *c->dt);
@@ -309,18 +329,28 @@ int coco_input_build(const Dataset *gt, const Dataset *dt, const CocoOpts *opts,
       goto done;
     }
     for (uint32_t i = 0; i < dt->nann; i++) {
-      uint32_t img = dt_item[dt->item[i]];
+      uint32_t gi = dt_item[dt->item[i]];
+      if (gi == NONE) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "image_id %lld is not an image of the ground truth",
+                 (long long)dt->items[dt->item[i]].id);
+        fail_at(dt, i, e, msg);
+        goto done;
+      }
       if (dt->cat[i] < 0) {
         fail_at(dt, i, e, "no category_id");
         goto done;
       }
-      int64_t gc = dataset_find_category(gt, dt->cats[dt->cat[i]].id);
-      uint32_t k = gc < 0 ? NONE : cat_map[gc];
+      /* like pycocotools, results of categories the ground truth lacks are left out */
+      int64_t gc = dt->cat[i] < (int32_t)gt->ncats && gt->cats[dt->cat[i]].id == dt->cats[dt->cat[i]].id
+                     ? dt->cat[i] : dataset_find_category(gt, dt->cats[dt->cat[i]].id);
+      if (gc < 0) c->unknown_dt_cats++;
+      uint32_t img = img_map[gi], k = gc < 0 ? NONE : cat_map[gc];
       if (img == NONE || k == NONE) continue;
       CocoObj *r = &c->dt[nd];
       r->img = img;
       r->cat = k;
-      if (result_obj(c, dt, i, o, br, r, &doff[nd], e) != 0) goto done;
+      if (result_obj(c, dt, i, &gt->items[gi], o, br, r, &doff[nd], e) != 0) goto done;
       nd++;
     }
   }

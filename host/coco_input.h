@@ -26,11 +26,13 @@ typedef struct CocoData {
   uint32_t *gt_ann;           /* gt object -> annotation index in the gt dataset */
   uint32_t *pool;  size_t npool, cappool;   /* runs of masks rasterised here */
   size_t unknown_imgs, unknown_cats;        /* ids asked for that the gt does not have */
+  size_t unknown_dt_cats;                   /* results of categories the gt does not have */
 } CocoData;
 
-/* Fills out from gt and dt (dt read against gt, so they share item and
- * category indices; the results rules of loadRes are applied to dt). Errors
- * name the file and annotation, e.g. "dt.json: annotations[3]: no score". */
+/* Fills out from gt and dt (a results file; its images and categories are
+ * matched to gt's by id, and loadRes' rules applied to it). As pycocotools,
+ * results of an image the gt lacks are an error, of a category it lacks left out
+ * (counted). Errors name the file and annotation, e.g. "dt.json: [3]: no score". */
 int coco_input_build(const Dataset *gt, const Dataset *dt, const CocoOpts *o, CocoData *out,
                      Err *e);
 

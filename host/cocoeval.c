@@ -13,34 +13,61 @@
 #define MATCH(t) (1u << (t))
 #define IGNORE(t) (1u << (16 + (t)))
 
-/* Objects grouped by (category, image) with a counting sort that keeps file
- * order inside a group: ord[start[key] .. start[key + 1]) are the objects of key. */
+/* Objects in group order, file order kept inside a group: by (category, image)
+ * with categories, by (image, category) without (pycocotools concatenates an
+ * image's categories in id order). Two stable counting sorts, so memory stays
+ * linear in the objects; the groups present are walked in order. */
 typedef struct Groups {
   uint32_t *ord;
-  size_t *start;
+  uint64_t *key;     /* the group of ord[j]: category << 32 | image (image alone without) */
+  size_t n;
 } Groups;
 
-/* The sort key of o: category-major with categories, image-major without (then
- * a group is an image's run of keys, categories in id order, as pycocotools
- * concatenates them). */
-static size_t obj_key(const CocoInput *in, const CocoObj *o) {
-  return in->use_cats ? (size_t)o->cat * in->nimg + o->img : (size_t)o->img * in->ncat + o->cat;
+/* Stable counting sort of the n indices in src by key(obj) (< nkeys) into dst. */
+static int count_sort(const uint32_t *src, uint32_t *dst, size_t n, const CocoObj *obj, int by_cat,
+                      size_t nkeys, Err *e) {
+  size_t *start = err_calloc(e, nkeys + 1, sizeof *start);
+  if (!start) return -1;
+  for (size_t j = 0; j < n; j++) start[(by_cat ? obj[src[j]].cat : obj[src[j]].img) + 1]++;
+  for (size_t k = 1; k <= nkeys; k++) start[k] += start[k - 1];
+  for (size_t j = 0; j < n; j++) dst[start[by_cat ? obj[src[j]].cat : obj[src[j]].img]++] = src[j];
+  free(start);
+  return 0;
 }
 
+/* Sorts obj into g: the minor key first, then the major one. */
 static int groups_build(const CocoInput *in, const CocoObj *obj, size_t n, Groups *g, Err *e) {
-  size_t nkeys = (size_t)in->nimg * in->ncat;
+  uint32_t *tmp = err_malloc(e, (n + 1) * sizeof *tmp);
   g->ord = err_malloc(e, (n + 1) * sizeof *g->ord);
-  g->start = err_calloc(e, nkeys + 2, sizeof *g->start);
-  if (!g->ord || !g->start) return -1;
-  for (size_t i = 0; i < n; i++) g->start[obj_key(in, &obj[i]) + 2]++;
-  for (size_t k = 2; k < nkeys + 2; k++) g->start[k] += g->start[k - 1];
-  for (size_t i = 0; i < n; i++) g->ord[g->start[obj_key(in, &obj[i]) + 1]++] = (uint32_t)i;
+  g->n = n;
+  g->key = NULL;
+  int rc = -1;
+  if (tmp && g->ord) {
+    for (size_t j = 0; j < n; j++) g->ord[j] = (uint32_t)j;
+    int major_cat = in->use_cats != 0;
+    rc = count_sort(g->ord, tmp, n, obj, !major_cat, major_cat ? in->nimg : in->ncat, e);
+    if (rc == 0) rc = count_sort(tmp, g->ord, n, obj, major_cat, major_cat ? in->ncat : in->nimg, e);
+  }
+  free(tmp);
+  g->key = rc == 0 ? err_malloc(e, (n + 1) * sizeof *g->key) : NULL;
+  if (!g->key) return -1;
+  for (size_t j = 0; j < n; j++) {
+    const CocoObj *o = &obj[g->ord[j]];
+    g->key[j] = in->use_cats ? (uint64_t)o->cat << 32 | o->img : o->img;
+  }
   return 0;
+}
+
+/* The end of the run of g's objects from lo with the key of lo. */
+static size_t group_end(const Groups *g, size_t lo) {
+  size_t hi = lo;
+  while (hi < g->n && g->key[hi] == g->key[lo]) hi++;
+  return hi;
 }
 
 static void groups_free(Groups *g) {
   free(g->ord);
-  free(g->start);
+  free(g->key);
 }
 
 /* np.argsort(-score, kind='mergesort'): descending, stable, NaN last. */
@@ -92,7 +119,8 @@ typedef struct Work {
   const CocoInput *in;
   CocoEval *ev;
   Groups gg, dg;
-  double *gbb, *dbb;            /* segm: boxes of the masks (rleToBbox) */
+  double *gbb, *dbb;            /* segm: boxes of the masks (rleToBbox), made when needed */
+  uint8_t *gbb_ok, *dbb_ok;
   uint64_t *garea, *darea;      /* segm: areas of the masks */
   /* detections kept per group (at most maxDets[-1]), category by category */
   size_t npos;
@@ -103,7 +131,8 @@ typedef struct Work {
   uint64_t *npig;               /* [K][A] gold not ignored */
   /* per group */
   double *ious;  size_t ious_cap;
-  uint32_t *gsel, *dsel, *gs;  uint8_t *gig, *gtm;  size_t sel_cap;
+  uint32_t *gsel, *dsel, *gs;  uint8_t *gig, *gtm;  size_t sel_cap;   /* dsel, gs and gtm
+                                                                            live in the blocks of gsel and gig */
   Ranked *rk;  size_t rk_cap;
   double *pr;  size_t pr_cap;
 } Work;
@@ -120,31 +149,23 @@ static int reserve(void **p, size_t *cap, size_t n, size_t size, Err *e) {
   return 0;
 }
 
-/* The gold and detections (score order, cut at maxDets[-1]) of group (k, i) into
- * w->gsel / w->dsel; returns their counts through ng, nd. */
-static int group_select(Work *w, uint32_t k, uint32_t i, size_t *ng, size_t *nd, Err *e) {
+/* The gold (sorted positions g0..g1) and detections (d0..d1; score order, cut
+ * at maxDets[-1]) of one group into w->gsel / w->dsel; their counts into ng, nd. */
+static int group_select(Work *w, size_t g0, size_t g1, size_t d0, size_t d1, size_t *ng, size_t *nd,
+                        Err *e) {
   const CocoInput *in = w->in;
-  size_t k0, k1;
-  if (in->use_cats) {
-    k0 = (size_t)k * in->nimg + i;
-    k1 = k0 + 1;
-  } else {
-    k0 = (size_t)i * in->ncat;
-    k1 = k0 + in->ncat;
-  }
-  size_t g0 = w->gg.start[k0], g1 = w->gg.start[k1], d0 = w->dg.start[k0], d1 = w->dg.start[k1];
   size_t need = (g1 - g0) > (d1 - d0) ? g1 - g0 : d1 - d0;
-  if (need > w->sel_cap) {
-    size_t cap = w->sel_cap;
-    if (reserve((void **)&w->gsel, &cap, need, sizeof *w->gsel, e) != 0) return -1;
-    cap = w->sel_cap;
-    if (reserve((void **)&w->dsel, &cap, need, sizeof *w->dsel, e) != 0) return -1;
-    cap = w->sel_cap;
-    if (reserve((void **)&w->gs, &cap, need, sizeof *w->gs, e) != 0) return -1;
-    cap = w->sel_cap;
-    if (reserve((void **)&w->gig, &cap, need, 1, e) != 0) return -1;
-    cap = w->sel_cap;
-    if (reserve((void **)&w->gtm, &cap, need, 1, e) != 0) return -1;
+  if (need > w->sel_cap) {   /* gsel, dsel, gs share one block; gig, gtm another */
+    size_t cap = need + need / 2 + 16;
+    uint32_t *sel = err_realloc(e, w->gsel, 3 * cap, sizeof *sel);
+    if (!sel) return -1;
+    w->gsel = sel;
+    uint8_t *b = err_realloc(e, w->gig, 2 * cap, 1);
+    if (!b) return -1;
+    w->gig = b;
+    w->dsel = sel + cap;
+    w->gs = sel + 2 * cap;
+    w->gtm = b + cap;
     w->sel_cap = cap;
   }
   if (reserve((void **)&w->rk, &w->rk_cap, d1 - d0 + 1, sizeof *w->rk, e) != 0) return -1;
@@ -159,6 +180,15 @@ static int group_select(Work *w, uint32_t k, uint32_t i, size_t *ng, size_t *nd,
   for (size_t j = 0; j < *nd; j++) w->dsel[j] = w->rk[j].pos;
   *ng = g1 - g0;
   return 0;
+}
+
+/* The rleToBbox box of mask i, made on first use. */
+static const double *mask_box(double *bb, uint8_t *ok, const CocoObj *o, uint32_t i) {
+  if (!ok[i]) {
+    rle_to_bbox(&o[i].rle, bb + 4 * (size_t)i);
+    ok[i] = 1;
+  }
+  return bb + 4 * (size_t)i;
 }
 
 /* computeIoU / computeOks of the selected gold and detections into w->ious
@@ -176,8 +206,8 @@ static int group_ious(Work *w, size_t ng, size_t nd, Err *e) {
         *o = geom_box_iou(D->bbox, G->bbox, G->crowd);
       } else if (in->type == COCO_SEGM) {
         uint32_t di = w->dsel[d];
-        if (rle_iou_pair(&D->rle, w->dbb + 4 * (size_t)di, w->darea[di], &G->rle,
-                         w->gbb + 4 * (size_t)gi, w->garea[gi], G->crowd, o, e) != 0)
+        if (rle_iou_pair(&D->rle, mask_box(w->dbb, w->dbb_ok, in->dt, di), w->darea[di], &G->rle,
+                         mask_box(w->gbb, w->gbb_ok, in->gt, gi), w->garea[gi], G->crowd, o, e) != 0)
           return -1;
       } else {
         *o = geom_oks(D->kp, G->kp, in->nsigmas, in->sigmas, G->area, G->bbox);
@@ -235,45 +265,41 @@ static void group_match(Work *w, size_t ng, size_t nd, uint32_t a, uint32_t *fla
   }
 }
 
-/* evaluate: every (category, image) group, every area range. */
+/* evaluate: every (category, image) group that has gold or detections, in
+ * order, every area range. */
 static int eval_groups(Work *w, Err *e) {
   const CocoInput *in = w->in;
   CocoEval *ev = w->ev;
-  size_t maxdet = ev->max_dets[ev->M - 1];
-  /* positions: the kept detections of every group, category-major */
-  size_t npos = 0;
-  for (uint32_t k = 0; k < ev->K; k++)
-    for (uint32_t i = 0; i < in->nimg; i++) {
-      size_t k0 = in->use_cats ? (size_t)k * in->nimg + i : (size_t)i * in->ncat;
-      size_t k1 = in->use_cats ? k0 + 1 : k0 + in->ncat;
-      size_t n = w->dg.start[k1] - w->dg.start[k0];
-      npos += n < maxdet ? n : maxdet;
-    }
-  w->npos = npos;
-  w->score = err_malloc(e, (npos + 1) * sizeof *w->score);
-  w->rank = err_malloc(e, (npos + 1) * sizeof *w->rank);
-  w->flags = err_malloc(e, (npos * ev->A + 1) * sizeof *w->flags);
+  /* positions: the kept detections of every group, category-major (at most
+   * every detection) */
+  w->score = err_malloc(e, (in->ndt + 1) * sizeof *w->score);
+  w->rank = err_malloc(e, (in->ndt + 1) * sizeof *w->rank);
+  w->flags = err_malloc(e, (in->ndt * ev->A + 1) * sizeof *w->flags);
   w->kstart = err_malloc(e, ((size_t)ev->K + 1) * sizeof *w->kstart);
   w->npig = err_calloc(e, (size_t)ev->K * ev->A, sizeof *w->npig);
   if (!w->score || !w->rank || !w->flags || !w->kstart || !w->npig) return -1;
-  size_t p = 0;
-  for (uint32_t k = 0; k < ev->K; k++) {
-    w->kstart[k] = p;
-    for (uint32_t i = 0; i < in->nimg; i++) {
-      size_t ng, nd;
-      if (group_select(w, k, i, &ng, &nd, e) != 0) return -1;
-      if (ng == 0 && nd == 0) continue;
-      if (group_ious(w, ng, nd, e) != 0) return -1;
-      for (size_t d = 0; d < nd; d++) {
-        w->score[p + d] = in->dt[w->dsel[d]].score;
-        w->rank[p + d] = (uint16_t)d;
-      }
-      for (uint32_t a = 0; a < ev->A; a++)
-        group_match(w, ng, nd, a, w->flags + p * ev->A + a, ev->A, &w->npig[(size_t)k * ev->A + a]);
-      p += nd;
+  size_t p = 0, gc = 0, dc = 0;
+  uint32_t knext = 0;           /* categories before knext have their kstart */
+  while (gc < w->gg.n || dc < w->dg.n) {
+    uint64_t gk = gc < w->gg.n ? w->gg.key[gc] : UINT64_MAX, dk = dc < w->dg.n ? w->dg.key[dc] : UINT64_MAX;
+    uint64_t key = gk < dk ? gk : dk;
+    size_t g1 = gk == key ? group_end(&w->gg, gc) : gc, d1 = dk == key ? group_end(&w->dg, dc) : dc;
+    uint32_t k = in->use_cats ? (uint32_t)(key >> 32) : 0;
+    while (knext <= k) w->kstart[knext++] = p;
+    size_t ng, nd;
+    if (group_select(w, gc, g1, dc, d1, &ng, &nd, e) != 0 || group_ious(w, ng, nd, e) != 0) return -1;
+    for (size_t d = 0; d < nd; d++) {
+      w->score[p + d] = in->dt[w->dsel[d]].score;
+      w->rank[p + d] = (uint16_t)d;
     }
+    for (uint32_t a = 0; a < ev->A; a++)
+      group_match(w, ng, nd, a, w->flags + p * ev->A + a, ev->A, &w->npig[(size_t)k * ev->A + a]);
+    p += nd;
+    gc = g1;
+    dc = d1;
   }
-  w->kstart[ev->K] = p;
+  while (knext <= ev->K) w->kstart[knext++] = p;
+  w->npos = p;
   return 0;
 }
 
@@ -312,8 +338,8 @@ static int accumulate(Work *w, Err *e) {
           uint32_t f = w->flags[pos * ev->A + a];
           for (int t = 0; t < COCO_T; t++) {
             if (f & IGNORE(t)) continue;
-            if (f & MATCH(t)) {
-              tp[t]++;
+            if (f & MATCH(t)) {   /* a true positive matched unignored gold: at most npig */
+              if (++tp[t] > npig) return err_set(e, "cocoeval: more matches than gold objects");
               w->pr[(size_t)t * npig + tp[t] - 1] = (double)tp[t] / ((double)fp[t] + (double)tp[t] + eps);
             } else {
               fp[t]++;
@@ -403,6 +429,7 @@ static int summarize(CocoEval *ev, Err *e) {
   return 0;
 }
 
+/* The per-class mean of summarize, over t (or every threshold) and recall. */
 double coco_class_ap(const CocoEval *ev, uint32_t k, int t) {
   if (!ev->precision || k >= ev->K || t >= COCO_T) return -1;
   double buf[COCO_T * COCO_R];
@@ -432,10 +459,6 @@ static int check_input(const CocoInput *in, Err *e) {
         return err_set(e, "%s %zu: image or category index out of range", what, i);
       if (in->type == COCO_KEYPOINTS && !o[i].kp)
         return err_set(e, "%s %zu: no keypoints", what, i);
-      if (in->type == COCO_SEGM && rle_check(&o[i].rle, e) != 0) {
-        Err inner = *e;
-        return err_set(e, "%s %zu: %s", what, i, inner.msg);
-      }
     }
   }
   if (in->type == COCO_KEYPOINTS && (in->nsigmas == 0 || in->nsigmas > GEOM_KP_MAX || !in->sigmas))
@@ -448,6 +471,8 @@ static void work_free(Work *w) {
   groups_free(&w->dg);
   free(w->gbb);
   free(w->dbb);
+  free(w->gbb_ok);
+  free(w->dbb_ok);
   free(w->garea);
   free(w->darea);
   free(w->score);
@@ -457,26 +482,34 @@ static void work_free(Work *w) {
   free(w->npig);
   free(w->ious);
   free(w->gsel);
-  free(w->dsel);
-  free(w->gs);
   free(w->gig);
-  free(w->gtm);
   free(w->rk);
   free(w->pr);
 }
 
-/* Boxes and areas of every mask, once (rleIou recomputes them per call). */
-static int mask_boxes(const CocoObj *o, size_t n, double **bb, uint64_t **area, Err *e) {
+/* Areas of every mask, from the caller when it has them (else computed, with a
+ * check that the runs cover the mask); boxes are made when first needed. */
+static int mask_areas(const CocoObj *o, size_t n, const char *what, double **bb, uint8_t **bb_ok,
+                      uint64_t **area, Err *e) {
   *bb = err_malloc(e, (4 * n + 1) * sizeof **bb);
+  *bb_ok = err_calloc(e, n + 1, 1);
   *area = err_malloc(e, (n + 1) * sizeof **area);
-  if (!*bb || !*area) return -1;
+  if (!*bb || !*bb_ok || !*area) return -1;
   for (size_t i = 0; i < n; i++) {
-    rle_to_bbox(&o[i].rle, *bb + 4 * i);
-    (*area)[i] = rle_area(&o[i].rle);
+    if (o[i].mstats) {
+      (*area)[i] = o[i].marea;
+      continue;
+    }
+    uint64_t sum;
+    (*area)[i] = rle_area_sum(&o[i].rle, &sum);
+    if (sum != (uint64_t)o[i].rle.h * o[i].rle.w || sum > RLE_MAX_PIXELS)
+      return err_set(e, "%s %zu: mask runs sum to %llu, not h * w = %u * %u", what, i,
+                     (unsigned long long)sum, o[i].rle.h, o[i].rle.w);
   }
   return 0;
 }
 
+/* Groups, evaluates every (category, image) group, accumulates, summarizes. */
 int coco_evaluate(const CocoInput *in, CocoEval *ev, Err *e) {
   memset(ev, 0, sizeof *ev);
   eval_params(ev, in->type);
@@ -490,8 +523,9 @@ int coco_evaluate(const CocoInput *in, CocoEval *ev, Err *e) {
   int rc = -1;
   if (groups_build(in, in->gt, in->ngt, &w.gg, e) != 0 || groups_build(in, in->dt, in->ndt, &w.dg, e) != 0)
     goto done;
-  if (in->type == COCO_SEGM && (mask_boxes(in->gt, in->ngt, &w.gbb, &w.garea, e) != 0 ||
-                                mask_boxes(in->dt, in->ndt, &w.dbb, &w.darea, e) != 0))
+  if (in->type == COCO_SEGM &&
+      (mask_areas(in->gt, in->ngt, "gold object", &w.gbb, &w.gbb_ok, &w.garea, e) != 0 ||
+       mask_areas(in->dt, in->ndt, "detection", &w.dbb, &w.dbb_ok, &w.darea, e) != 0))
     goto done;
   if (eval_groups(&w, e) != 0 || accumulate(&w, e) != 0 || summarize(ev, e) != 0) goto done;
   rc = 0;

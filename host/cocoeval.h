@@ -23,6 +23,9 @@ typedef struct CocoObj {
   double area;           /* 'area' (area ranges) */
   double bbox[4];        /* bbox: the box compared; keypoints: the gold box */
   Rle rle;               /* segm: the mask (a view; the caller owns the counts) */
+  uint8_t mstats;        /* segm: marea holds the mask's area and the caller checked its
+                            runs cover it; else the core does both */
+  uint64_t marea;
   const double *kp;      /* keypoints: x y v for each of nsigmas keypoints */
 } CocoObj;
 

@@ -318,35 +318,35 @@ static int read_attributes(Coco *k, JCtx *c, const cJSON *v, uint32_t *nattrs) {
   return 0;
 }
 
-/* Who made the annotation: "annotator" (a string, or a number written as the
- * number), else "attributes.annotator"; -1 when neither is there. */
-static int read_annotator(Coco *k, JCtx *c, const cJSON *el, const cJSON *attrs, int32_t *out) {
+/* "annotator" (an extension some exports carry, e.g. annovet's own), else
+ * "attributes.annotator" (where other tools put it): a name or a numeric id. */
+static int read_annotator(Coco *k, JCtx *c, const cJSON *el, AnnInit *a) {
   const char *field = "annotator";
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(el, "annotator");
-  if ((!v || cJSON_IsNull(v)) && cJSON_IsObject(attrs)) {
-    v = cJSON_GetObjectItemCaseSensitive(attrs, "annotator");
+  if (!v || cJSON_IsNull(v)) {
+    const cJSON *at = cJSON_GetObjectItemCaseSensitive(el, "attributes");
+    v = cJSON_IsObject(at) ? cJSON_GetObjectItemCaseSensitive(at, "annotator") : NULL;
     field = "attributes.annotator";
   }
-  *out = -1;
-  if (!v || cJSON_IsNull(v)) return 0;
-  char num[NUMFMT_MAX];
+  char num[32];
   const char *name;
+  if (!v || cJSON_IsNull(v)) return 0;
   if (cJSON_IsString(v)) {
     if (jr_utf8(c, v->valuestring, field) != 0) return -1;
     name = v->valuestring;
   } else if (cJSON_IsNumber(v)) {
-    double x;
-    if (jr_num_value(c, v, field, &x) < 0) return -1;
-    num_fmt(num, x, 0);
+    int64_t id;
+    if (jr_int_value(c, v, field, ID_MIN, ID_MAX, &id) < 0) return -1;
+    snprintf(num, sizeof num, "%lld", (long long)id);
     name = num;
   } else {
-    return jr_fail(c, field, "expected a string or a number, got %s", jr_kind(v));
+    return jr_fail(c, field, "expected a name or an id, got %s", jr_kind(v));
   }
-  StrId id = intern(k, name, c->e);
-  if (id == (StrId)-1) return -1;
-  int64_t ix = dataset_annotator(k->d, id, c->e);
-  if (ix < 0) return -1;
-  *out = (int32_t)ix;
+  StrId s = intern(k, name, c->e);
+  int64_t ai = s == (StrId)-1 ? -1 : dataset_annotator(k->d, s, c->e);
+  if (ai < 0) return -1;
+  a->annotator = (int32_t)ai;
+  a->stage = STAGE_ANNOTATOR;
   return 0;
 }
 
@@ -512,12 +512,11 @@ static int add_annotation(JCtx *c, const cJSON *el, uint32_t i, void *arg) {
     a.nrle = (uint32_t)nr;
     a.flags = compressed ? ANN_FLAG_RLE_COMPRESSED : 0;
   }
+  if (read_annotator(k, c, el, &a) != 0) return -1;
   uint32_t na;
-  const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(el, "attributes");
-  if (read_attributes(k, c, attrs, &na) != 0) return -1;
+  if (read_attributes(k, c, cJSON_GetObjectItemCaseSensitive(el, "attributes"), &na) != 0) return -1;
   a.attrs = k->at;
   a.nattrs = na;
-  if (read_annotator(k, c, el, attrs, &a.annotator) != 0) return -1;
   check_inside(k, c, &a, &k->d->items[it]);
   return dataset_add_annotation(k->d, &a, c->e) < 0 ? -1 : 0;
 }

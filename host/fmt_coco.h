@@ -16,7 +16,8 @@ int coco_read(const char *path, Dataset *d, Diag *g, Err *e);
 int coco_read_text(const char *path, const char *text, size_t len, Dataset *d, Diag *g, Err *e);
 
 /* Writes d as a COCO dataset file (images, categories, annotations), or as a
- * results array when results is set. Numbers are printed shortest-exact. */
+ * results array when results is set. Numbers are printed shortest-exact. The
+ * annotator's name goes in an "annotator" field (an extension, read back too). */
 int coco_write(const Dataset *d, const char *path, int results, Diag *g, Err *e);
 
 #endif

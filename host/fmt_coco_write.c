@@ -288,7 +288,7 @@ static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
     dataset_source(d, i, where, sizeof where);
     diag_warn(o->g, "result without a score", "%s: written without \"score\"", where);
   }
-  if (d->annotator[i] >= 0 && !attrs_have(d, i, "annotator")) {
+  if (d->annotator[i] >= 0 && !attrs_have(d, i, "annotator")) {   /* not in COCO proper; pycocotools ignores it */
     jw_key(f, 1, "annotator");
     jw_str(f, strpool_get(&d->str, d->annotators[d->annotator[i]]));
   }

@@ -14,11 +14,17 @@
 #include "fmt_labelstudio.h"
 
 /* Each format's table lives in its own fmt_<name>.c. */
+extern const Format format_voc, format_cvat, format_yolo, format_pngmask;
+
 const Format *const formats[] = {
   &fmt_coco,
   &fmt_coco_results,
   &fmt_labelstudio,
   &fmt_csv,
+  &format_voc,
+  &format_cvat,
+  &format_yolo,
+  &format_pngmask,
   NULL
 };
 

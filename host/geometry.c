@@ -44,6 +44,7 @@ static int cmp_point(const void *a, const void *b) {
   return p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : p[1] < q[1] ? -1 : p[1] > q[1];
 }
 
+/* Andrew's monotone chain: lower hull left to right, upper hull back. */
 size_t geom_convex_hull(double *xy, size_t n, double *hull) {
   if (n < 3) {
     memmove(hull, xy, 2 * n * sizeof *xy);
@@ -88,6 +89,7 @@ static size_t clip_edge(const double *in, size_t n, const double *a, const doubl
   return k;
 }
 
+/* Clips p by each edge of q (turned counter-clockwise) in turn. */
 double geom_convex_intersection(const double *p, size_t np, const double *q, size_t nq) {
   if (np < 3 || nq < 3 || np > GEOM_CLIP_MAX || nq > GEOM_CLIP_MAX) return 0;
   double sp = signed_area2(p, np), sq = signed_area2(q, nq);
@@ -128,6 +130,7 @@ void geom_rbox_corners(const double rb[5], double xy[8]) {
   }
 }
 
+/* Intersection by clipping the corner polygons; union from w * h. */
 double geom_rbox_iou(const double a[5], const double b[5]) {
   double pa[8], pb[8];
   geom_rbox_corners(a, pa);
@@ -158,6 +161,7 @@ static void footprint(const double c[7], double xy[8]) {
   }
 }
 
+/* Footprint intersection times the overlap of the z spans, over the union. */
 double geom_cuboid_iou3d(const double a[7], const double b[7]) {
   double fa[8], fb[8];
   footprint(a, fa);
@@ -178,7 +182,8 @@ const double geom_coco_sigmas[17] = {
   .87 / 10.0, .89 / 10.0, .89 / 10.0,
 };
 
-double geom_sum(const double *a, size_t n) {
+/* numpy's pairwise_sum over one buffer. */
+static double pairwise(const double *a, size_t n) {
   if (n < 8) {
     double res = -0.0;
     for (size_t i = 0; i < n; i++) res += a[i];
@@ -196,7 +201,15 @@ double geom_sum(const double *a, size_t n) {
   }
   size_t n2 = n / 2;
   n2 -= n2 % 8;
-  return geom_sum(a, n2) + geom_sum(a + n2, n - n2);
+  return pairwise(a, n2) + pairwise(a + n2, n - n2);
+}
+
+/* np.add.reduce hands its inner loop 8192 elements at a time (the iterator's
+ * buffer size) and adds the pairwise sum of each to the running total. */
+double geom_sum(const double *a, size_t n) {
+  double res = 0;
+  for (size_t i = 0; i < n; i += 8192) res += pairwise(a + i, n - i < 8192 ? n - i : 8192);
+  return res;
 }
 
 /* COCOeval.computeOks, element by element in numpy's order of operations:

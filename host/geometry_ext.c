@@ -214,6 +214,7 @@ static double mean_dist(const double *a, size_t na, const double *b, size_t nb, 
   return sum / (double)cnt;
 }
 
+/* Both directions of mean_dist, averaged; infinite when a line is empty. */
 double geom_chamfer(const double *a, size_t na, const double *b, size_t nb, double step) {
   if (na == 0 || nb == 0) return INFINITY;
   return (mean_dist(a, na, b, nb, step) + mean_dist(b, nb, a, na, step)) / 2;

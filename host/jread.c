@@ -63,6 +63,13 @@ int jr_syntax(JCtx *c, size_t pos) {
   return err_set(c->e, "%s:%lu:%lu: invalid JSON near '%s'", c->file, line, col, near);
 }
 
+/* Bytes that end a number or literal (a lookup: this loop sees every byte of the
+ * annotations while they are located). */
+static const unsigned char structural[256] = {
+  [' '] = 1, ['\n'] = 1, ['\r'] = 1, ['\t'] = 1, [','] = 1, [':'] = 1,
+  [']'] = 1, ['}'] = 1, ['['] = 1, ['{'] = 1, ['"'] = 1,
+};
+
 int jr_skip(JCtx *c, size_t pos, size_t *end) {
   const char *t = c->text;
   size_t n = c->len, p = jr_ws(t, n, pos);
@@ -92,8 +99,8 @@ int jr_skip(JCtx *c, size_t pos, size_t *end) {
     } else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == ',' || ch == ':') {
       if (depth == 0) return jr_syntax(c, p);
       p++;
-    } else {
-      while (p < n && !strchr(" \n\r\t,:]}[{\"", t[p])) p++;
+    } else {   /* a number or literal: up to the next structural byte */
+      while (p < n && !structural[(unsigned char)t[p]]) p++;
     }
   } while (depth > 0);
   *end = p;

@@ -10,8 +10,6 @@
 void annovet_openlibs(lua_State *L, const char *lua_dir);
 
 int luaopen_annovet_c_agree(lua_State *L);
-int luaopen_annovet_c_json(lua_State *L);
-int luaopen_annovet_c_match(lua_State *L);
 /* The dataset of the "annovet.Dataset" userdata at idx, for bindings other than
  * l_model.c (cocoeval); raises when it is not one or is closed. [-0, +0, v] */
 struct Dataset;
@@ -26,6 +24,8 @@ int luaopen_annovet_c_cocoeval(lua_State *L);
 int luaopen_annovet_c_compare(lua_State *L);
 int luaopen_annovet_c_csv(lua_State *L);
 int luaopen_annovet_c_geom(lua_State *L);
+int luaopen_annovet_c_json(lua_State *L);
+int luaopen_annovet_c_match(lua_State *L);
 int luaopen_annovet_c_model(lua_State *L);
 int luaopen_annovet_c_store(lua_State *L);
 int luaopen_annovet_c_util(lua_State *L);

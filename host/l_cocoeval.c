@@ -78,7 +78,7 @@ static void push_per_class(lua_State *L, const Dataset *gt, const EvalBox *b) {
 /* cocoeval.evaluate(gt, dt, {iou_type = "bbox"|"segm"|"keypoints", img_ids =,
  * cat_ids =, sigmas =, use_cats = true}) -> {iou_type, stats = {12 or 10},
  * per_class = {...}, images, categories, gt, dt, unknown_img_ids,
- * unknown_cat_ids} | nil, message (bad input). [-3, +1|2, e] */
+ * unknown_cat_ids, unknown_dt_categories} | nil, message (bad input). [-3, +1|2, e] */
 static int l_evaluate(lua_State *L) {
   static const char *const types[] = {"bbox", "segm", "keypoints", NULL};
   const Dataset *gt = l_dataset_check(L, 1), *dt = l_dataset_check(L, 2);
@@ -142,7 +142,7 @@ static int l_evaluate(lua_State *L) {
   const struct { const char *k; size_t v; } counts[] = {
     {"images", b->data.in.nimg}, {"categories", b->data.in.ncat}, {"gt", b->data.in.ngt},
     {"dt", b->data.in.ndt}, {"unknown_img_ids", b->data.unknown_imgs},
-    {"unknown_cat_ids", b->data.unknown_cats},
+    {"unknown_cat_ids", b->data.unknown_cats}, {"unknown_dt_categories", b->data.unknown_dt_cats},
   };
   for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
     lua_pushinteger(L, (lua_Integer)counts[i].v);
@@ -151,6 +151,7 @@ static int l_evaluate(lua_State *L) {
   return 1;
 }
 
+/* The module table {evaluate}. [-0, +1, m] */
 int luaopen_annovet_c_cocoeval(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"evaluate", l_evaluate},

@@ -170,14 +170,21 @@ static int l_polyline_iou(lua_State *L) {
   return 1;
 }
 
-/* geom.chamfer(a, b [, step]) -> symmetric Chamfer distance of two polylines. [-3, +1, e] */
+/* geom.chamfer(a, b [, step [, threshold]]) -> symmetric Chamfer distance of two
+ * polylines, and with a threshold whether they match (distance <= threshold).
+ * [-4, +1|2, e] */
 static int l_chamfer(lua_State *L) {
-  lua_settop(L, 3);
+  lua_settop(L, 4);
+  double step = luaL_optnumber(L, 3, 0);
+  int with_thr = !lua_isnil(L, 4);
+  double thr = with_thr ? luaL_checknumber(L, 4) : 0;
   size_t na, nb;
   double *a = check_points(L, 1, &na, 1, "a"), *b = check_points(L, 2, &nb, 1, "b");
-  double step = luaL_optnumber(L, 3, 0);
-  lua_pushnumber(L, geom_chamfer(a, na, b, nb, step));
-  return 1;
+  double d = geom_chamfer(a, na, b, nb, step);
+  lua_pushnumber(L, d);
+  if (!with_thr) return 1;
+  lua_pushboolean(L, d <= thr);
+  return 2;
 }
 
 /* geom.cuboid_iou(a, b) -> IoU of the hulls of two cuboids' 8 projected corners. [-2, +1, e] */
@@ -379,6 +386,7 @@ static int l_semantic_iou(lua_State *L) {
   return 1;
 }
 
+/* The module table: geometry, the mask API and coco_sigmas. [-0, +1, m] */
 int luaopen_annovet_c_geom(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"box_iou", l_box_iou},

@@ -122,10 +122,10 @@ static int l_encode(lua_State *L) {
   uint32_t h = check_dim(L, 2), w = check_dim(L, 3);
   uint64_t n = (uint64_t)h * w;
   luaL_argcheck(L, n <= RLE_MAX_PIXELS, 2, "mask too large");
-  Scratch *s = geom_scratch(L, 2);
+  Scratch *s = geom_scratch(L, 3);
   uint8_t *m = malloc(n ? n : 1);
   if (!m) return luaL_error(L, "out of memory");
-  s->p[0] = m;
+  s->p[2] = m;
   if (lua_type(L, 1) == LUA_TSTRING) {
     size_t len;
     const char *str = lua_tolstring(L, 1, &len);

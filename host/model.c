@@ -115,7 +115,8 @@ static uint32_t map_slot(const uint32_t *slots, uint32_t nslots, int64_t id,
   return h;
 }
 
-/* Keeps the map at most half full; rebuilt from base[0..n). */
+/* Makes room for entry n + 1 (the map stays at most half full), rebuilding it
+ * from the n entries already in base[0..n). */
 static int map_reserve(uint32_t **slots, uint32_t *nslots, uint32_t n, const void *base,
                        size_t stride, Err *e) {
   if ((size_t)(n + 1) * 2 <= *nslots) return 0;
@@ -324,6 +325,8 @@ void dataset_source(const Dataset *d, uint32_t i, char *buf, size_t n) {
     snprintf(buf, n, "%s: annotations[%u]", file, d->src_pos[i]);
   else if (d->src_kind == SRC_ELEMENT)
     snprintf(buf, n, "%s: [%u]", file, d->src_pos[i]);
+  else if (d->src_pos[i] == 0)   /* a whole file (a label image): no line */
+    snprintf(buf, n, "%s", file);
   else
     snprintf(buf, n, "%s:%u", file, d->src_pos[i]);
 }

@@ -165,7 +165,8 @@ int64_t dataset_category_by_name(const Dataset *d, const char *name);
 /* An AnnInit with every optional field absent (NaN, -1, ANN_NO_ID). */
 AnnInit ann_init(uint32_t item, int32_t cat, AnnType type);
 
-/* "file:line" or "file: annotations[i]" for annotation i, into buf. */
+/* "file:line" or "file: annotations[i]" for annotation i, into buf ("file" alone
+ * when the line is 0: a whole-file source such as a label image). */
 void dataset_source(const Dataset *d, uint32_t i, char *buf, size_t n);
 
 /* ---- whole-dataset operations (model_ops.c) ---- */

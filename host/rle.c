@@ -14,30 +14,28 @@ int rle_from_string(const char *s, size_t len, uint32_t **cnts, size_t *m, Err *
   *m = 0;
   uint32_t *out = err_malloc(e, (len ? len : 1) * sizeof *out);
   if (!out) return -1;
-  size_t n = 0, p = 0;
-  while (p < len) {
-    int64_t x = 0;
-    int k = 0, more = 1;
-    while (more) {
-      if (p >= len) {
+  const unsigned char *q = (const unsigned char *)s, *end = q + len;
+  size_t n = 0;
+  while (q < end) {
+    uint32_t c = (uint32_t)*q++ - 48u;
+    if (c > 63) goto bad_char;
+    int64_t x = c & 0x1f;
+    int sh = 5;
+    while (c & 0x20) {
+      if (q >= end) {
         free(out);
-        return err_set(e, "RLE counts string ends in the middle of a number (at %zu)", p);
+        return err_set(e, "RLE counts string ends in the middle of a number (at %zu)", len);
       }
-      int c = (unsigned char)s[p] - 48;
-      if (c < 0 || c > 63) {
+      c = (uint32_t)*q++ - 48u;
+      if (c > 63) goto bad_char;
+      if (sh > 30) {
         free(out);
-        return err_set(e, "RLE counts string: character %zu is not in '0'..'o'", p);
+        return err_set(e, "RLE counts string: number too long at %zu", (size_t)(q - 1 - (const unsigned char *)s));
       }
-      if (k > 6) {
-        free(out);
-        return err_set(e, "RLE counts string: number too long at %zu", p);
-      }
-      x |= (int64_t)(c & 0x1f) << (5 * k);
-      more = c & 0x20;
-      p++;
-      k++;
-      if (!more && (c & 0x10)) x |= (int64_t)-1 * ((int64_t)1 << (5 * k));
+      x |= (int64_t)(c & 0x1f) << sh;
+      sh += 5;
     }
+    if (c & 0x10) x |= (int64_t)-1 * ((int64_t)1 << sh);
     if (n > 2) x += out[n - 2];
     if (x < 0 || x > UINT32_MAX) {
       free(out);
@@ -48,6 +46,9 @@ int rle_from_string(const char *s, size_t len, uint32_t **cnts, size_t *m, Err *
   *cnts = out;
   *m = n;
   return 0;
+bad_char:
+  free(out);
+  return err_set(e, "RLE counts string: character %zu is not in '0'..'o'", (size_t)(q - 1 - (const unsigned char *)s));
 }
 
 char *rle_to_string(const uint32_t *cnts, size_t m, Err *e) {
@@ -76,6 +77,7 @@ void rle_free(Rle *r) {
   r->m = 0;
 }
 
+/* Sums the runs; h * w must fit 32-bit runs and equal the sum. */
 int rle_check(const Rle *r, Err *e) {
   uint64_t px = (uint64_t)r->h * r->w, sum = 0;
   if (px > RLE_MAX_PIXELS)
@@ -102,6 +104,7 @@ static int rle_init(Rle *r, uint32_t h, uint32_t w, size_t m, const uint32_t *cn
   return 0;
 }
 
+/* rleEncode: counts the runs first, so the counts are allocated once. */
 int rle_encode(const uint8_t *mask, uint32_t h, uint32_t w, Rle *r, Err *e) {
   uint64_t a = (uint64_t)h * w;
   if (a > RLE_MAX_PIXELS) return err_set(e, "mask of %u x %u pixels is too large", h, w);
@@ -128,6 +131,7 @@ int rle_encode(const uint8_t *mask, uint32_t h, uint32_t w, Rle *r, Err *e) {
   return 0;
 }
 
+/* rleDecode, refusing runs that overrun the mask instead of writing past it. */
 int rle_decode(const Rle *r, uint8_t *mask, Err *e) {
   uint64_t s = (uint64_t)r->h * r->w, c = 0;
   uint8_t v = 0;
@@ -171,13 +175,10 @@ static long merge_two(const uint32_t *ac, size_t am, const uint32_t *bc, size_t 
   return (long)m;
 }
 
+/* rleMerge: folds the masks in one by one between two buffers sized for the
+ * worst case (the sum of the run counts), not h * w as maskApi.c. */
 int rle_merge(const Rle *rs, size_t n, int intersect, Rle *out, Err *e) {
-  if (n == 0) {
-    out->h = out->w = 0;
-    out->m = 0;
-    out->cnts = NULL;
-    return rle_init(out, 0, 0, 0, NULL, e);
-  }
+  if (n == 0) return rle_init(out, 0, 0, 0, NULL, e);
   uint32_t h = rs[0].h, w = rs[0].w;
   if (n == 1) return rle_init(out, h, w, rs[0].m, rs[0].cnts, e);
   size_t cap = rs[0].m, m = rs[0].m;
@@ -225,20 +226,51 @@ uint64_t rle_area(const Rle *r) {
   return a;
 }
 
-/* rleToBbox, unsigned arithmetic and all. */
+/* Carries row t (may be past h) into columns: a few subtractions for the usual
+ * short runs, one division for long ones. */
+static inline uint32_t carry_row(uint64_t t, uint32_t h, uint32_t *col) {
+  if (t >= 4 * (uint64_t)h) {
+    *col += (uint32_t)(t / h);
+    return (uint32_t)(t % h);
+  }
+  while (t >= h) {
+    t -= h;
+    (*col)++;
+  }
+  return (uint32_t)t;
+}
+
+uint64_t rle_area_sum(const Rle *r, uint64_t *sum) {
+  uint64_t a = 0, b = 0;
+  size_t j = 0;
+  for (; j + 1 < r->m; j += 2) {
+    b += r->cnts[j];
+    a += r->cnts[j + 1];
+  }
+  if (j < r->m) b += r->cnts[j];
+  *sum = a + b;
+  return a;
+}
+
+/* rleToBbox, unsigned arithmetic and all, without its two divisions per run:
+ * the column and row of the current position are carried along instead. */
 void rle_to_bbox(const Rle *r, double bb[4]) {
-  uint32_t h = r->h, w = r->w, xs = w, ys = h, xe = 0, ye = 0, cc = 0;
+  uint32_t h = r->h, w = r->w, xs = w, ys = h, xe = 0, ye = 0;
   size_t m = (r->m / 2) * 2;
   if (m == 0 || h == 0) {
     bb[0] = bb[1] = bb[2] = bb[3] = 0;
     return;
   }
+  uint32_t col = 0, row = 0;     /* where the next run starts */
   for (size_t j = 0; j < m; j++) {
-    uint32_t start = cc;
-    cc += r->cnts[j];
-    if (j % 2 == 0 || r->cnts[j] == 0) continue;
-    uint32_t y_start = start % h, x_start = (start - y_start) / h;
-    uint32_t y_end = (cc - 1) % h, x_end = (cc - 1 - y_end) / h;
+    uint32_t c = r->cnts[j];
+    if (j % 2 == 0 || c == 0) {
+      row = carry_row((uint64_t)row + c, h, &col);
+      continue;
+    }
+    uint32_t x_start = col, y_start = row;
+    uint32_t y_end = carry_row((uint64_t)row + c - 1, h, &col), x_end = col;   /* its last pixel */
+    row = carry_row((uint64_t)y_end + 1, h, &col);
     if (x_start < xs) xs = x_start;
     if (x_end > xe) xe = x_end;
     if (x_start < x_end) {
@@ -278,6 +310,7 @@ static int64_t rle_inter(const Rle *A, const Rle *B) {
   return (int64_t)i;
 }
 
+/* The walk of rleIou, for masks of the same size. */
 int rle_intersection(const Rle *a, const Rle *b, uint64_t *n, Err *e) {
   int64_t i = a->h == b->h && a->w == b->w ? rle_inter(a, b) : -1;
   if (i < 0) return err_set(e, "intersection: the two masks do not cover the same pixels");
@@ -329,61 +362,95 @@ done:
   return rc;
 }
 
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t c = *(const uint32_t *)a, d = *(const uint32_t *)b;
+  return c > d ? 1 : c < d ? -1 : 0;
+}
+
+/* Sorts the m keys a[j] = x[j] * h + y[j] ascending (what maskApi.c's qsort
+ * does): a counting sort by column x, then by key within each column, which
+ * holds few points. tmp has room for m keys. */
+static int sort_keys(uint32_t *a, const int *x, size_t m, uint32_t *tmp, Err *e) {
+  if (m < 2) return 0;
+  int xmin = x[0], xmax = x[0];
+  for (size_t j = 1; j < m; j++) {
+    if (x[j] < xmin) xmin = x[j];
+    if (x[j] > xmax) xmax = x[j];
+  }
+  size_t range = (size_t)(xmax - xmin) + 1;
+  size_t *start = err_calloc(e, range + 1, sizeof *start);
+  if (!start) return -1;
+  for (size_t j = 0; j < m; j++) start[x[j] - xmin + 1]++;
+  for (size_t c = 1; c <= range; c++) start[c] += start[c - 1];
+  for (size_t j = 0; j < m; j++) tmp[start[x[j] - xmin]++] = a[j];
+  for (size_t c = 0, lo = 0; c < range; lo = start[c++]) {
+    size_t hi = start[c];
+    if (hi - lo > 32) {
+      qsort(tmp + lo, hi - lo, sizeof *tmp, cmp_u32);
+      continue;
+    }
+    for (size_t i = lo + 1; i < hi; i++) {
+      uint32_t v = tmp[i];
+      size_t j = i;
+      for (; j > lo && tmp[j - 1] > v; j--) tmp[j] = tmp[j - 1];
+      tmp[j] = v;
+    }
+  }
+  memcpy(a, tmp, m * sizeof *a);
+  free(start);
+  return 0;
+}
+
 /* Upsampled coordinates are ints in maskApi.c: |5x + .5| must fit. */
 #define POLY_COORD_MAX 1e8
 /* Boundary points rleFrPoly may walk (4 bytes x 2 each): 1 GiB of them at most. */
 #define POLY_POINTS_MAX ((size_t)1 << 27)
 
-/* The y-boundary of a polygon: the points of rleFrPoly's walk that are kept. */
-typedef struct PolyOut {
-  int *x, *y;
-  size_t n, cap;
-  int xmin, xmax;
-} PolyOut;
+/* The y-boundary: where is consecutive boundary points, what is kept. */
+typedef struct Boundary {
+  int *x, *y;          /* downsampled points kept */
+  size_t m;
+  uint32_t h, w;
+} Boundary;
 
-/* Keeps the crossing at upsampled column xu (maskApi.c: x = (xu + .5) / 5 - .5,
- * kept when a whole number inside the image, that is when xu is 2 modulo 5)
- * with upsampled row vmin. */
-static inline void keep_crossing(int xu, int vmin, uint32_t h, uint32_t w, PolyOut *o) {
-  int m5 = xu % 5;
-  if (m5 != 2 && m5 != -3) return;
-  int64_t xi = ((int64_t)xu - 2) / 5;
-  if (xi < 0 || xi > (int64_t)w - 1 || o->n >= o->cap) return;
-  double yd = ((double)vmin + .5) / 5 - .5;
-  if (yd < 0) yd = 0;
-  else if (yd > h) yd = h;
-  yd = ceil(yd);
-  o->x[o->n] = (int)xi;
-  o->y[o->n] = (int)yd;
-  o->n++;
-  if (xi < o->xmin) o->xmin = (int)xi;
-  if (xi > o->xmax) o->xmax = (int)xi;
+/* One pair of consecutive upsampled boundary points (u0, v0) -> (u1, v1), as the
+ * second loop of rleFrPoly sees it: kept where x changes and xd = (x' + .5) / 5
+ * - .5 is whole and inside the image (x' the smaller x, less one when x grew).
+ * In doubles that is exactly x' = 5q + 2, giving xd = q (other residues leave a
+ * fraction of at least .2), so the test is done on integers. The same for
+ * either order of the two points. */
+static inline void boundary_pair(Boundary *bd, int u0, int v0, int u1, int v1) {
+  if (u1 == u0) return;
+  int up = u1 < u0 ? u1 : u1 - 1;
+  int res = up % 5;
+  res += res < 0 ? 5 : 0;
+  int q = (up - res) / 5;
+  /* w == 0: maskApi.c's unsigned w - 1 bounds nothing */
+  if (res != 2 || q < 0 || (bd->w != 0 && (int64_t)q > (int64_t)bd->w - 1)) return;
+  double yd = (double)(v1 < v0 ? v1 : v0);
+  yd = (yd + .5) / 5 - .5;
+  yd = ceil(yd < 0 ? 0 : yd > bd->h ? (double)bd->h : yd);
+  bd->x[bd->m] = q;
+  bd->y[bd->m] = (int)yd;
+  bd->m++;
 }
 
-/* One point of rleFrPoly's boundary walk (upsampled u, v) after the point
- * (*pu, *pv): where u changes, the crossing is checked as its second loop does. */
-static inline void walk_point(int u, int v, int *pu, int *pv, int *have, uint32_t h, uint32_t w, PolyOut *o) {
-  if (*have && u != *pu) keep_crossing(u < *pu ? u : u - 1, v < *pv ? v : *pv, h, w, o);
-  *pu = u;
-  *pv = v;
-  *have = 1;
-}
-
-/* rleFrPoly: upsample by 5, walk the boundary densely, keep the points where x
- * changes (the y-boundary), downsample, sort into runs. The same points as
- * maskApi.c in the same order, but checked as they are walked (no array of the
- * whole walk), and sorted by column with a counting sort. */
+/* rleFrPoly, with the same arithmetic: upsample by 5, walk the boundary densely,
+ * keep the points where x changes (the y-boundary), downsample, sort into runs.
+ * The walk is not stored: each pair of consecutive points is judged as it comes,
+ * and along an edge that is mostly horizontal, where x changes at every step,
+ * only the steps with x' = 5q + 2 are visited. */
 int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err *e) {
   const double scale = 5;
   if (k == 0) return err_set(e, "polygon with no points");
   for (size_t j = 0; j < 2 * k; j++)
     if (!(fabs(xy[j]) <= POLY_COORD_MAX))
       return err_set(e, "polygon coordinate %g is not a number within +-%g", xy[j], POLY_COORD_MAX);
-  int *x = err_malloc(e, (k + 1) * 2 * sizeof *x), *y = x ? x + k + 1 : NULL;
-  PolyOut o = {NULL, NULL, 0, 0, INT32_MAX, INT32_MIN};
-  uint32_t *a = NULL, *b = NULL, *cnt = NULL;
+  int *x = err_malloc(e, (k + 1) * sizeof *x), *y = err_malloc(e, (k + 1) * sizeof *y);
+  Boundary bd = {NULL, NULL, 0, h, w};
+  uint32_t *a = NULL, *b = NULL;
   int rc = -1;
-  if (!x) goto done;
+  if (!x || !y) goto done;
   for (size_t j = 0; j < k; j++) x[j] = (int)(scale * xy[j * 2 + 0] + .5);
   x[k] = x[0];
   for (size_t j = 0; j < k; j++) y[j] = (int)(scale * xy[j * 2 + 1] + .5);
@@ -397,14 +464,10 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
     err_set(e, "polygon boundary too long to rasterise (%zu upsampled points)", m);
     goto done;
   }
-  /* kept points: along an edge u moves by at most one a step and one value in
-   * five is a column centre; each edge adds at most three more (its first step
-   * and the ends of its run) */
-  o.cap = m / 5 + 3 * k + 4;
-  o.x = err_malloc(e, o.cap * 2 * sizeof *o.x);
-  if (!o.x) goto done;
-  o.y = o.x + o.cap;
-  int pu = 0, pv = 0, have = 0;
+  bd.x = err_malloc(e, (m + 1) * sizeof *bd.x);
+  bd.y = err_malloc(e, (m + 1) * sizeof *bd.y);
+  if (!bd.x || !bd.y) goto done;
+  int have = 0, pu = 0, pv = 0;   /* the previous point of the walk */
   for (size_t j = 0; j < k; j++) {
     int xs = x[j], xe = x[j + 1], ys = y[j], ye = y[j + 1], dx, dy, t, d;
     int flip;
@@ -419,86 +482,52 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
     if (dx == 0 && dy == 0) {
       /* maskApi.c divides 0 by 0 here; the point's y is never read (its x equals
        * its neighbours'), so any value does */
-      walk_point(xs, ys, &pu, &pv, &have, h, w, &o);
+      if (have) boundary_pair(&bd, pu, pv, xs, ys);
+      pu = xs;
+      pv = ys;
+      have = 1;
       continue;
     }
     s = dx >= dy ? (double)(ye - ys) / dx : (double)(xe - xs) / dy;
     if (dx >= dy) {
-      /* u moves one column a step: only every fifth step can be kept, where u
-       * (rising) or u itself (falling) lands on 2 modulo 5 */
-      t = flip ? dx : 0;
-      walk_point(t + xs, (int)(ys + s * t + .5), &pu, &pv, &have, h, w, &o);
-      int dir = flip ? -1 : 1, u0 = pu, want = flip ? 2 : 3;
-      int first = ((want - u0) * dir) % 5;
-      if (first <= 0) first += 5;
-      for (d = first; d <= dx; d += 5) {
-        int tc = flip ? dx - d : d, tp = flip ? tc + 1 : tc - 1;
-        int vc = (int)(ys + s * tc + .5), vp = (int)(ys + s * tp + .5);
-        keep_crossing(flip ? tc + xs : tc + xs - 1, vc < vp ? vc : vp, h, w, &o);
-      }
-      t = flip ? 0 : dx;
-      pu = t + xs;
-      pv = (int)(ys + s * t + .5);
+      /* points (t + xs, (int)(ys + s t + .5)), t from 0 to dx (from dx to 0 when
+       * flipped): the first pairs with the previous edge's last, then every step
+       * changes x, with x' = xs + the smaller t */
+      int t0 = flip ? dx : 0, t1 = flip ? 0 : dx;
+      int u0 = t0 + xs, v0 = (int)(ys + s * t0 + .5);
+      if (have) boundary_pair(&bd, pu, pv, u0, v0);
+      int r0 = xs % 5;
+      r0 += r0 < 0 ? 5 : 0;
+      for (t = (7 - r0) % 5; t < dx; t += 5)
+        boundary_pair(&bd, t + xs, (int)(ys + s * t + .5), t + 1 + xs, (int)(ys + s * (t + 1) + .5));
+      pu = t1 + xs;
+      pv = (int)(ys + s * t1 + .5);
     } else {
-      /* v moves one row a step and u at most one column: only the steps where u
-       * changes count, and of those every fifth value of u; each is found from
-       * an estimate, then checked with the walk's own expression */
-      t = flip ? dy : 0;
-      walk_point((int)(xs + s * t + .5), t + ys, &pu, &pv, &have, h, w, &o);
-      int u0 = pu, uend = (int)(xs + s * (flip ? 0 : dy) + .5);
-      if (u0 != uend) {
-        int dir = uend > u0 ? 1 : -1, want = dir > 0 ? 3 : 2;
-        int step = ((want - u0) * dir) % 5;
-        if (step <= 0) step += 5;
-        for (int64_t us = (int64_t)u0 + dir * step; dir > 0 ? us <= uend : us >= uend; us += 5 * dir) {
-          double te = ((double)us - .5 - xs) / s;
-          double de = flip ? dy - te : te;
-          d = de < 1 ? 1 : de > dy ? dy : (int)de;
-#define U_AT(dd) ((int)(xs + s * (flip ? dy - (dd) : (dd)) + .5))
-#define REACHED(uu) (dir > 0 ? (uu) >= us : (uu) <= us)
-          while (d > 1 && REACHED(U_AT(d - 1))) d--;
-          while (d < dy && !REACHED(U_AT(d))) d++;
-          int uc = U_AT(d), up = U_AT(d - 1);
-#undef U_AT
-#undef REACHED
-          if (uc == up) continue;
-          int vc = (flip ? dy - d : d) + ys, vp = (flip ? dy - d + 1 : d - 1) + ys;
-          keep_crossing(uc < up ? uc : uc - 1, vc < vp ? vc : vp, h, w, &o);
-        }
+      for (d = 0; d <= dy; d++) {
+        t = flip ? dy - d : d;
+        int cu = (int)(xs + s * t + .5), cv = t + ys;
+        if (have) boundary_pair(&bd, pu, pv, cu, cv);
+        pu = cu;
+        pv = cv;
+        have = 1;
       }
-      t = flip ? 0 : dy;
-      pu = (int)(xs + s * t + .5);
-      pv = t + ys;
     }
+    have = 1;
   }
-  if (o.n == o.cap) {
-    err_set(e, "polygon rasterisation: more boundary crossings than expected");
-    goto done;
-  }
-  /* run-length encoding: positions x * h + y sorted (by column, then row), h * w last */
-  size_t n = o.n;
-  a = err_malloc(e, (n + 1) * sizeof *a);
-  b = err_malloc(e, (n + 1) * sizeof *b);
-  size_t ncol = n ? (size_t)(o.xmax - o.xmin) + 2 : 1;
-  cnt = err_calloc(e, ncol + 1, sizeof *cnt);
-  if (!a || !b || !cnt) goto done;
-  for (size_t j = 0; j < n; j++) cnt[o.x[j] - o.xmin + 1]++;
-  for (size_t c = 1; c <= ncol; c++) cnt[c] += cnt[c - 1];
-  for (size_t j = 0; j < n; j++)
-    a[cnt[o.x[j] - o.xmin]++] = (uint32_t)((int64_t)o.x[j] * (int64_t)h + o.y[j]);
-  /* rows within a column, by insertion (a column holds few crossings; an
-   * element never passes into the column before: its positions are lower) */
-  for (size_t i = 1; i < n; i++) {
-    uint32_t v = a[i];
-    size_t q = i;
-    while (q > 0 && a[q - 1] > v) {
-      a[q] = a[q - 1];
-      q--;
-    }
-    a[q] = v;
-  }
-  a[n] = (uint32_t)((uint64_t)h * w);
-  k = n + 1;
+  m = bd.m;
+  /* run-length encoding from the y-boundary points */
+  k = m;
+  a = err_malloc(e, (k + 1) * sizeof *a);
+  b = err_malloc(e, (k + 1) * sizeof *b);
+  if (!a || !b) goto done;
+  for (size_t j = 0; j < k; j++) a[j] = (uint32_t)((int64_t)bd.x[j] * (int64_t)h + bd.y[j]);
+  if (sort_keys(a, bd.x, k, b, e) != 0) goto done;
+  uint32_t last = (uint32_t)((uint64_t)h * w);   /* sorted in too: the largest key unless w is 0 */
+  size_t at = k;
+  while (at > 0 && a[at - 1] > last) at--;
+  memmove(a + at + 1, a + at, (k - at) * sizeof *a);
+  a[at] = last;
+  k++;
   uint32_t p = 0;
   for (size_t j = 0; j < k; j++) {
     uint32_t t = a[j];
@@ -524,13 +553,15 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
   rc = 0;
 done:
   free(x);
-  free(o.x);
+  free(y);
+  free(bd.x);
+  free(bd.y);
   free(a);
   free(b);
-  free(cnt);
   return rc;
 }
 
+/* rleFrBbox: the box's corners in maskApi.c's order, through rle_fr_poly. */
 int rle_fr_bbox(const double bb[4], uint32_t h, uint32_t w, Rle *r, Err *e) {
   double xs = bb[0], xe = xs + bb[2], ys = bb[1], ye = ys + bb[3];
   double xy[8] = {xs, ys, xs, ye, xe, ye, xe, ys};

@@ -60,6 +60,9 @@ uint64_t rle_area(const Rle *r);
  * has more than one run gets its odd box too). */
 void rle_to_bbox(const Rle *r, double bb[4]);
 
+/* rle_area, with the sum of all runs (h * w when well formed) in *sum. */
+uint64_t rle_area_sum(const Rle *r, uint64_t *sum);
+
 /* Pixels set in both a and b (same size): -1 with e set when their runs do not
  * cover the same pixels. */
 int rle_intersection(const Rle *a, const Rle *b, uint64_t *n, Err *e);

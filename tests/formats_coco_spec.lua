@@ -150,6 +150,14 @@ describe("COCO", function()
     compare_coco(path, dst)
   end)
 
+  it("reads the top-level keys in any order (annotations before images and categories)", function()
+    local path = H.write(H.tmpdir() .. "/order.json", [=[{"annotations":[{"id":1,"image_id":7,"category_id":2,"bbox":[1,1,1,1]}],
+      "info":{"year":2017},"categories":[{"id":2,"name":"dog"}],"images":[{"id":7,"file_name":"d.jpg","width":4,"height":4}]}]=])
+    local s = inspect(path)
+    assert.are.equal(1, s.annotations)
+    assert.are.same({dog = 1}, s.by_class)
+  end)
+
   it("reads a 1-based (COCO proper) skeleton without a warning", function()
     local path = H.write(H.tmpdir() .. "/kp1.json", [=[{"images":[{"id":1,"file_name":"x.jpg","width":10,"height":10}],
       "categories":[{"id":1,"name":"p","keypoints":["a","b","c"],"skeleton":[[1,2],[2,3]]}],
@@ -233,6 +241,24 @@ describe("COCO", function()
     assert.truthy(text:find(",0.6666666666666666,1e+21,-0.5]", 1, true), text)
   end)
 
+  it("reads and writes the \"annotator\" extension (names or numeric ids)", function()
+    local path = H.write(H.tmpdir() .. "/a.json", [=[{"images":[{"id":1,"file_name":"x","width":9,"height":9}],
+      "categories":[{"id":1,"name":"c"}],
+      "annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[1,1,1,1],"annotator":"alice"},
+        {"id":2,"image_id":1,"category_id":1,"bbox":[2,2,1,1],"annotator":7},
+        {"id":3,"image_id":1,"category_id":1,"bbox":[3,3,1,1]}]}]=])
+    local s = inspect(path)
+    assert.are.same({alice = 1, ["7"] = 1, ["(none)"] = 1}, s.by_annotator)
+    local dst = H.tmpdir() .. "/o.json"
+    local _, err, code = H.run("convert " .. H.q(path) .. " " .. H.q(dst) .. " --to coco")
+    assert.are.equal(0, code, err)
+    assert.are.equal("", err)
+    local b = decode_file(dst).annotations
+    assert.are.equal("alice", b[1].annotator)
+    assert.are.equal("7", b[2].annotator)
+    assert.is_nil(b[3].annotator)
+  end)
+
   describe("results files", function()
     local RESULTS = [=[[
       {"image_id": 40, "category_id": 1, "bbox": [0.5, 0.5, 2, 3], "score": 0.9},
@@ -267,6 +293,19 @@ describe("COCO", function()
       ]], gt, res, H.write(dir .. "/bad.json", RESULTS))
       assert.are.equal("1\t3\t1\t1\t1\na\t0.9\tb.jpg\nc\t0.5\tb.jpg\nnil\t" .. dir ..
         "/bad.json: [2].image_id: no image with id 41 in the ground truth\n", out)
+    end)
+
+    it("takes the ground truth on the command line (--gt), naming classes and image sizes", function()
+      local gt = H.fixture("formats/coco/instances_val.json")
+      if not gt then return pending("../shared not found") end
+      local res = H.write(H.tmpdir() .. "/res.json", '[{"image_id":40,"category_id":4,"bbox":[4,9,2,2],"score":0.5}]')
+      local s = inspect(res, " --gt " .. H.q(gt))
+      assert.are.same({c = 1}, s.by_class)
+      -- the image is 5x10 in the ground truth, so the box leaves it
+      assert.are.equal("box outside image", s.warnings[1].kind)
+      local _, err, code = H.run("inspect " .. H.q(res) .. " --gt " .. H.q(H.write(H.tmpdir() .. "/g.json", "{")))
+      assert.are.equal(2, code)
+      assert.truthy(err:find("g.json:1:2: unexpected end of file", 1, true), err)
     end)
 
     it("round-trips a generated results file with scores", function()

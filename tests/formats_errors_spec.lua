@@ -72,6 +72,7 @@ describe("bad COCO input", function()
       {ann(1, '"segmentation":{"size":[2,2],"counts":[1,2]}'), "annotations[0].segmentation.counts: runs add up to 3 pixels, expected height x width = 4"},
       {ann(1, '"segmentation":{"size":[2,2],"counts":"~"}'), "annotations[0].segmentation.counts: RLE counts string: character 0 is not in '0'..'o'"},
       {'{"id":1,"image_id":1,"category_id":1}', "annotations[0]: no geometry: expected bbox, segmentation or keypoints"},
+      {ann(1, '"bbox":[1,1,2,2],"annotator":["a"]'), "annotations[0].annotator: expected a name or an id, got an array"},
       {'{"id":1,"image_id":1,"category_id":1,"keypoints":[1,2,2,3],"bbox":[1,1,1,1]}',
         "annotations[0].keypoints: expected x y v triplets, got 4 numbers"},
     }

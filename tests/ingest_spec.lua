@@ -124,6 +124,12 @@ describe("annovet ingest", function()
     _, err, code = ingest("--store " .. H.q(db2) .. " --vendor v --batch b " .. H.q(dir .. "/none.json"))
     assert.are.equal(2, code)
     assert.truthy(err:find("none.json: No such file or directory", 1, true), err)
+    -- a folder (formats such as VOC or YOLO come as folders): refused, with the reason
+    local folder = dir .. "/folder"
+    os.execute("mkdir " .. H.q(folder))
+    _, err, code = ingest("--store " .. H.q(db2) .. " --vendor v --batch b --from coco " .. H.q(folder))
+    assert.are.equal(2, code)
+    assert.truthy(err:find("folder: is a directory", 1, true), err)
     assert.is_nil(io.open(db2))
   end)
 
@@ -144,5 +150,56 @@ describe("annovet ingest", function()
       assert.truthy(err:find("usage: annovet ingest", 1, true), err)
     end
     assert.is_nil(io.open(db))
+  end)
+
+  it("records a folder delivery through its manifest of per-file hashes", function()
+    local src = H.fixture("formats/yolo/darknet/obj.data")
+    if not src then return pending("../shared not found") end
+    local dir = H.tmpdir() .. "/delivery"
+    os.execute("cp -r " .. H.q(src:match("^(.*)/[^/]*$")) .. " " .. H.q(dir))
+    local db = H.tmpdir() .. "/p.db"
+    local res, err, code = ingest("--store " .. H.q(db) .. " --vendor v --batch b " .. H.q(dir))
+    assert.are.equal(0, code, err)
+    local f = res.files[1]
+    assert.are.equal("yolo", f.format)
+    -- The manifest, rebuilt here with coreutils: "sha256  size  path" per file, sorted.
+    local p = io.popen("cd " .. H.q(dir) .. " && find . -type f | sed 's|^./||' | LC_ALL=C sort")
+    local lines, total = {}, 0
+    for rel in p:read("a"):gmatch("[^\n]+") do
+      local size = #H.slurp(dir .. "/" .. rel)
+      total = total + size
+      lines[#lines + 1] = string.format("%s  %d  %s\n", sha256sum(dir .. "/" .. rel), size, rel)
+      -- every file's bytes are in the store
+      assert.are.equal("1\n", sql(db, "SELECT count(*) FROM blobs WHERE sha256 = '" ..
+        sha256sum(dir .. "/" .. rel) .. "'"))
+    end
+    p:close()
+    assert.are.equal(5, #lines)
+    local manifest = H.write(H.tmpdir() .. "/manifest", table.concat(lines))
+    assert.are.equal(sha256sum(manifest), f.sha256)
+    assert.are.equal(total, f.size)
+    assert.are.equal(table.concat(lines), sql(db, "SELECT data FROM blobs WHERE sha256 = '" .. f.sha256 .. "'"):sub(1, -2))
+    -- the same folder again, named with a trailing slash: the same manifest, nothing written
+    local res2, err2, code2 = ingest("--store " .. H.q(db) .. " --vendor v --batch b " .. H.q(dir .. "/"))
+    assert.are.equal(0, code2, err2)
+    assert.are.equal("already ingested", res2.files[1].status)
+    -- a changed label file makes a new delivery
+    H.write(dir .. "/obj_train_data/1.txt", "2 0.1 0.3 0.2 0.2\n")
+    local res3 = ingest("--store " .. H.q(db) .. " --vendor v --batch b " .. H.q(dir))
+    assert.are.equal("ingested", res3.files[1].status)
+    assert.are_not.equal(f.sha256, res3.files[1].sha256)
+  end)
+
+  it("writes nothing when a folder delivery is bad", function()
+    local src = H.fixture("formats/yolo/darknet/obj.data")
+    if not src then return pending("../shared not found") end
+    local dir = H.tmpdir() .. "/delivery"
+    os.execute("cp -r " .. H.q(src:match("^(.*)/[^/]*$")) .. " " .. H.q(dir))
+    H.write(dir .. "/obj_train_data/1.txt", "2 0.1 zero 0.2 0.2\n")
+    local db = H.tmpdir() .. "/p.db"
+    local _, err, code = ingest("--store " .. H.q(db) .. " --vendor v --batch b " .. H.q(dir))
+    assert.are.equal(2, code)
+    assert.truthy(err:find("1.txt", 1, true), err)
+    assert.is_nil(io.open(db, "rb"))
   end)
 end)

@@ -19,6 +19,8 @@
 --   IOU_BOX = mask.iou(np.array(BD), np.array(BG), [0, 1, 0]);
 --   EMPTY_BBOX = mask.toBbox of '0d0n0' and of counts [50, 0] at 10 x 5 (an empty
 --     mask with a trailing empty run: pycocotools' unsigned arithmetic);
+--   DEGENERATE[i].counts = _mask.frPoly([xy], h, w)[0]['counts'] (w = 0, h = 0, 1- and
+--     2-point polygons, far-away vertices);
 --   FIXTURE_* = the two segmentations of ../shared/fixtures/formats/coco/instances_val.json
 --     through frPyObjects (crowd RLE) and merge(frPyObjects(polygons)).
 local H = require "tests.helper"
@@ -42,6 +44,7 @@ local EMPTY_BBOX = {{0.0, 0.0, 2.0, 10.0}, {5.0, 10.0, 4294967292.0, 4294967287.
 local EMPTY_COUNTS = "b10"
 local FIXTURE_CROWD = {size = {10, 5}, counts = "0d0n0"}
 local FIXTURE_POLY = {size = {10, 5}, counts = "02`1"}
+local DEGENERATE = {{xy = {1.2, 3.4, 7.9, 2.2, 5.5, 9.1}, h = 10, w = 0, counts = "0=1L1O1O2N1NN3N"}, {xy = {1.2, 3.4, 7.9, 2.2, 5.5, 9.1}, h = 0, w = 10, counts = "0"}, {xy = {-4.5, 2.5, 30.5, 8.5}, h = 12, w = 20, counts = "`7"}, {xy = {3.3, 3.3}, h = 8, w = 8, counts = "P2"}, {xy = {0, 0, 10000.0, 5, 9999.5, 7.5, -20, 6}, h = 16, w = 40, counts = "06:000000000000000000000000000000000000000000000000000000000000000000000000000000"}}
 
 describe("mask API (pycocotools parity)", function()
   it("rasterises polygons as rleFrPoly, with area and toBbox", function()
@@ -59,6 +62,14 @@ describe("mask API (pycocotools parity)", function()
       assert.are.same(p.bbox, got[i].bbox, "bbox " .. i)
       assert.are.same({p.h, p.w}, {got[i].h, got[i].w})
     end
+  end)
+
+  it("rasterises degenerate polygons and sizes as rleFrPoly does", function()
+    local got = S.run([[
+      local out = {}
+      for i, p in ipairs(DATA) do out[i] = annovet.geom.fr_poly(p.xy, p.h, p.w).counts end
+      emit(out)]], DEGENERATE)
+    for i, p in ipairs(DEGENERATE) do assert.are.equal(p.counts, got[i], "case " .. i) end
   end)
 
   it("merges the parts of a polygon segmentation (annToRLE) and rasterises boxes", function()

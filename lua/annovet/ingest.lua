@@ -8,8 +8,30 @@ local util = require "annovet.c.util"
 
 local M = {}
 
+-- A folder delivery (VOC, YOLO, PNG masks) is recorded through its manifest: one
+-- line "sha256  size  path" per file, sorted by path, whose SHA-256 is the
+-- delivery's. Every file's bytes and the manifest are stored as blobs.
+local function folder_manifest(dir)
+  local files, err = util.walk(dir)
+  if not files then return nil, err end
+  if #files == 0 then return nil, dir .. ": an empty folder" end
+  local lines, total = {}, 0
+  for _, f in ipairs(files) do
+    if f.path:find("[\n\r]") then
+      return nil, string.format("%s/%s: a file name with a line break cannot be recorded", dir, f.path)
+    end
+    local sha, size = util.sha256_file(dir .. "/" .. f.path)
+    if not sha then return nil, size end
+    f.sha256, f.size = sha, size
+    total = total + size
+    lines[#lines + 1] = string.format("%s  %d  %s\n", sha, size, f.path)
+  end
+  return table.concat(lines), files, total
+end
+
 -- Reads and parses each path. Returns a list of {path, format, size, sha256,
--- items, annotations, bytes, warnings}, or nil and the first file's message.
+-- items, annotations, bytes or (folders) manifest and files, warnings}, or nil
+-- and the first file's message.
 function M.prepare(paths, from)
   local plan = {}
   for _, path in ipairs(paths) do
@@ -17,15 +39,21 @@ function M.prepare(paths, from)
     if not ds then return nil, msg end
     local s = ds:summary()
     ds:close()
-    local f, err = io.open(path, "rb")
-    if not f then return nil, err end
-    local bytes = f:read("a")
-    f:close()
-    if not bytes then return nil, path .. ": cannot read" end
-    plan[#plan + 1] = {
-      path = path, format = s.format, size = #bytes, sha256 = util.sha256(bytes),
-      items = s.items, annotations = s.annotations, bytes = bytes, warnings = s.warnings,
-    }
+    local p = {path = path, format = s.format, items = s.items, annotations = s.annotations,
+      warnings = s.warnings}
+    if util.kind(path) == "dir" then
+      local manifest, files, total = folder_manifest(path)
+      if not manifest then return nil, files end
+      p.manifest, p.files, p.size, p.sha256 = manifest, files, total, util.sha256(manifest)
+    else
+      local f, err = io.open(path, "rb")
+      if not f then return nil, err end
+      local bytes, rerr = f:read("a")
+      f:close()
+      if not bytes then return nil, string.format("%s: %s", path, rerr or "cannot read") end
+      p.bytes, p.size, p.sha256 = bytes, #bytes, util.sha256(bytes)
+    end
+    plan[#plan + 1] = p
   end
   return plan
 end
@@ -38,9 +66,27 @@ local function ensure(db, sql_find, sql_insert, ...)
   return id, true
 end
 
-local function put_blob(db, p)
+local function put_bytes(db, sha256, bytes)
   assert(db:exec("INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, ?)",
-    p.sha256, p.size, {blob = p.bytes}))
+    sha256, #bytes, {blob = bytes}))
+end
+
+-- Stores the delivery's bytes: the file, or a folder's manifest and every file in
+-- it, each checked against the hash taken when it was parsed (a file that changed
+-- in between stops the transaction).
+local function put_blob(db, p)
+  if not p.manifest then return put_bytes(db, p.sha256, p.bytes) end
+  put_bytes(db, p.sha256, p.manifest)
+  for _, f in ipairs(p.files) do
+    local path = p.path .. "/" .. f.path
+    local fh = assert(io.open(path, "rb"))
+    local bytes = fh:read("a")
+    fh:close()
+    if not bytes or util.sha256(bytes) ~= f.sha256 then
+      error(path .. ": changed while it was being ingested; nothing written", 0)
+    end
+    put_bytes(db, f.sha256, bytes)
+  end
 end
 
 -- Records the deliveries of plan in batch of vendor; returns one result per file

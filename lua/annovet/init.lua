@@ -30,6 +30,11 @@ M.match = {optimal = match.optimal, greedy = match.greedy}
 -- decode, merge, area, iou, to_bbox, fr_bbox, fr_poly, fr_objects, to_rle...
 M.geom = require "annovet.c.geom"
 
+-- COCO evaluation as pycocotools: cocoeval(gt, results, {iou_type = "bbox"|"segm"|
+-- "keypoints", img_ids =, cat_ids =, sigmas =, use_cats =}) -> {stats, per_class,
+-- ...} | nil, msg, with gt a dataset and results one loaded from a results file.
+M.cocoeval = require("annovet.c.cocoeval").evaluate
+
 -- Datasets: load(path [, {format=, gt=}]) -> ds | nil, msg; ds:save(path, format);
 -- ds:counts(), ds:summary(), ds:items(), ds:categories(), ds:annotations{...},
 -- ds:filter{...}, ds:select(fn). See README, "Annotation datasets in Lua".

@@ -38,10 +38,13 @@ local function parse_list(values, flag, cli, number)
   return out
 end
 
--- Reports a dataset's read warnings on stderr, one line per kind.
-local function report_warnings(path, ds, cli)
+-- Reports a dataset's read warnings on stderr, one line per kind (but the kinds
+-- in skip, which say nothing about a results file read without its ground truth).
+local function report_warnings(path, ds, cli, skip)
   for _, w in ipairs(ds:warnings()) do
-    cli.warn(string.format("%s: %s (%d; first: %s)", path, w.kind, w.count, w.example))
+    if not (skip and skip[w.kind]) then
+      cli.warn(string.format("%s: %s (%d; first: %s)", path, w.kind, w.count, w.example))
+    end
   end
 end
 
@@ -113,14 +116,19 @@ per keypoint; a gold object's labelled keypoints stand in for num_keypoints.]],
     }
     local gt = cli.check(dataset.load(opts.gt, {format = "coco"}))
     report_warnings(opts.gt, gt, cli)
-    local dt = cli.check(dataset.load(opts.dt, {format = "coco", gt = gt}))
+    -- read on its own, so results of categories the ground truth lacks can be left
+    -- out as pycocotools does (ids are matched in C)
+    local dt = cli.check(dataset.load(opts.dt, {format = "coco"}))
     if dt:format() ~= "coco-results" then
       cli.fail(opts.dt .. ": expected a COCO results array [{image_id, category_id, score, ...}]")
     end
-    report_warnings(opts.dt, dt, cli)
+    report_warnings(opts.dt, dt, cli, {["categories named by id"] = true, ["image size unknown"] = true})
     local res = cli.check(cocoeval.evaluate(gt, dt, eval_opts))
     if res.unknown_img_ids > 0 then cli.warn(res.unknown_img_ids .. " --img-ids not in the ground truth (no effect)") end
     if res.unknown_cat_ids > 0 then cli.warn(res.unknown_cat_ids .. " --cat-ids not in the ground truth (no effect)") end
+    if res.unknown_dt_categories > 0 then
+      cli.warn(res.unknown_dt_categories .. " results of categories not in the ground truth (left out, as pycocotools does)")
+    end
     local out = {
       iou_type = res.iou_type,
       stats = json.array(res.stats),

@@ -2,7 +2,7 @@
 local dataset = require "annovet.dataset"
 local json = require "annovet.c.json"
 
-local USAGE = "annovet convert IN OUT --to FORMAT [--from FORMAT]"
+local USAGE = "annovet convert IN OUT --to FORMAT [--from FORMAT] [--gt FILE]"
 
 
 return {
@@ -18,6 +18,7 @@ written beside its final name and renamed when complete. Prints a JSON summary
   options = {
     {name = "--to", arg = "FORMAT", help = "format of OUT (required): " ..
       "coco, coco-results, labelstudio, csv, ..."},
+    {name = "--gt", arg = "FILE", help = "ground truth a COCO results file refers to (names its images and categories)"},
     {name = "--from", arg = "FORMAT", help = "read IN as this format instead of detecting it"},
   },
   run = function(opts, pos, cli)
@@ -31,7 +32,8 @@ written beside its final name and renamed when complete. Prints a JSON summary
       ok, msg = dataset.check_format(opts.from)
       if not ok then cli.usage_error("--from: " .. msg, {usage = USAGE}) end
     end
-    local ds = cli.check(dataset.load(inp, {format = opts.from}))
+    local gt = opts.gt and cli.check(dataset.load(opts.gt))
+    local ds = cli.check(dataset.load(inp, {format = opts.from, gt = gt}))
     local s = ds:summary()
     local _, written = cli.check(ds:save(out, opts.to))
     ds:close()

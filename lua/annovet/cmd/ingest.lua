@@ -18,6 +18,10 @@ SHA-256, items, annotations) in batch B of vendor V, creating the vendor and the
 batch when they are new. The same bytes ingested again into the same batch are
 a no-op that says so.
 
+FILE may be a folder delivery (VOC, YOLO, PNG label images): its SHA-256 is
+that of its manifest, one line "sha256  size  path" per file, sorted by path; the
+manifest and every file are stored.
+
 With --gold, FILE is a version of the gold panel PANEL (default "gold"): a file
 whose bytes differ from every earlier version becomes version n+1; bytes that
 are already a version are a no-op that says which. Earlier versions stay, so

@@ -2,7 +2,7 @@
 local dataset = require "annovet.dataset"
 local json = require "annovet.c.json"
 
-local USAGE = "annovet inspect FILE|DIR [--format json|table] [--from FORMAT]"
+local USAGE = "annovet inspect FILE|DIR [--format json|table] [--from FORMAT] [--gt FILE]"
 
 -- name -> count table as a list sorted by count (descending), then name.
 local function ranked(t)
@@ -51,6 +51,7 @@ image, 0-based skeletons, ...). Bad input stops with one line naming the file
 and the line:column or JSON path, and exit status 2.]],
   options = {
     {name = "--format", arg = "json|table", help = "output format (default json)"},
+    {name = "--gt", arg = "FILE", help = "ground truth a COCO results file refers to (names its images and categories)"},
     {name = "--from", arg = "FORMAT", help = "read as this format instead of detecting it"},
   },
   run = function(opts, pos, cli)
@@ -65,7 +66,8 @@ and the line:column or JSON path, and exit status 2.]],
       local ok, msg = dataset.check_format(opts.from)
       if not ok then cli.usage_error("--from: " .. msg, {usage = USAGE}) end
     end
-    local ds = cli.check(dataset.load(path, {format = opts.from}))
+    local gt = opts.gt and cli.check(dataset.load(opts.gt))
+    local ds = cli.check(dataset.load(path, {format = opts.from, gt = gt}))
     local s = ds:summary()
     ds:close()
     s.file = path

@@ -1,0 +1,205 @@
+-- YOLO TXT through the real binary: the Darknet and Ultralytics fixtures,
+-- generated detect/segment and pose folders, round trips, COCO, and bad input.
+local H = require "tests.helper"
+local F = require "tests.fmt_helper"
+
+local function sh(cmd)
+  assert(os.execute(cmd), cmd)
+end
+
+-- A YOLO folder from files {rel = text}.
+local function folder(files)
+  local dir = H.tmpdir()
+  for rel, text in pairs(files) do
+    local d = rel:match("^(.*)/[^/]*$")
+    if d then sh("mkdir -p " .. H.q(dir .. "/" .. d)) end
+    H.write(dir .. "/" .. rel, text)
+  end
+  return dir
+end
+
+-- Copies the generated images beside the labels a writer made (YOLO has no
+-- place for image sizes: the images are where they come from).
+local function copy_images(from, to)
+  sh("mkdir -p " .. H.q(to .. "/images") .. " && cp " .. H.q(from .. "/images") .. "/* " .. H.q(to .. "/images/"))
+end
+
+describe("YOLO", function()
+  after_each(H.cleanup)
+
+  -- datumaro's tests/unit/data_formats/test_yolo_strict_format.py reads this
+  -- folder (yolo_dataset/strict) with the 15x10 image 1.jpg as class 2 ->
+  -- Bbox(0, 2, 4, 2) and class 4 -> Bbox(3, 3, 2, 3); the file holds six
+  -- decimals (0.133333...), so the boxes agree to 1e-5 pixels.
+  it("reads the Darknet fixture as datumaro does", function()
+    local dir = H.fixture("formats/yolo/darknet/obj.data")
+    if not dir then return pending("../shared not found") end
+    dir = dir:gsub("/obj.data$", "")
+    local s = F.inspect(dir)
+    assert.are.equal("yolo", s.format)
+    assert.are.equal(1, s.items)
+    assert.are.same({box = 2}, s.by_type)
+    assert.are.equal(10, s.categories)
+    assert.are.same({}, s.warnings)
+    local d = F.dump(dir)
+    local it = d.items[1]
+    assert.are.same({"obj_train_data/1.jpg", 15, 10, "train"}, {it.file, it.width, it.height, it.subset})
+    assert.are.equal("label_2", it.anns[1].category)
+    assert.are.equal(2, it.anns[1].category_id)
+    F.near(it.anns[1].bbox, {0, 2, 4, 2}, 1e-5, "class 2")
+    assert.are.equal("label_4", it.anns[2].category)
+    F.near(it.anns[2].bbox, {3, 3, 2, 3}, 1e-5, "class 4")
+    -- the obj.data file itself names the delivery too
+    assert.are.equal("yolo", F.inspect(dir .. "/obj.data").format)
+  end)
+
+  -- datumaro's tests/unit/data_formats/test_roboflow.py (fxt_yolo_dataset) reads
+  -- roboflow_dataset/yolo/val_001 (10x5) as Bbox(0, 0, 1, 2) label_0 and
+  -- Bbox(0, 0, 9, 1) label_1; these values are exact in the file.
+  it("reads the Ultralytics fixture as datumaro does", function()
+    local y = H.fixture("formats/yolo/ultralytics/data.yaml")
+    if not y then return pending("../shared not found") end
+    local dir = y:gsub("/data.yaml$", "")
+    local d = F.dump(dir)
+    assert.are.equal(1, #d.items)
+    local it = d.items[1]
+    assert.are.same({"images/val_001.jpg", 10, 5}, {it.file, it.width, it.height})
+    assert.are.same({0, 0, 1, 2}, it.anns[1].bbox)
+    assert.are.equal("label_0", it.anns[1].category)
+    assert.are.same({0, 0, 9, 1}, it.anns[2].bbox)
+    assert.are.equal("label_1", it.anns[2].category)
+    assert.are.equal("yolo", F.inspect(y).format)
+  end)
+
+  it("reads generated detect/segment and pose folders as generated (six decimals)", function()
+    for _, g in ipairs {{1, ""}, {2, ""}, {3, "--pose"}} do
+      local dir, exp = F.generate("yolo", g[1], 30, g[2])
+      local d = F.dump(dir)
+      -- normalised to six decimals: within 1e-6 of the image size (64 px here)
+      F.check_expected(d, exp, 1e-4)
+      if g[2] == "--pose" then
+        for _, c in ipairs(d.categories) do
+          if c.keypoints then assert.are.equal(4, #c.keypoints) end
+        end
+      end
+    end
+  end)
+
+  it("round-trips generated folders and the fixtures with no change beyond rounding", function()
+    for _, extra in ipairs {"", "--pose"} do
+      local src = F.generate("yolo", 8, 25, extra)
+      local out = H.tmpdir() .. "/y"
+      F.convert(src, out, "yolo")
+      copy_images(src, out)
+      -- the writer prints shortest-exact normalised values: x / w * w is x to an ulp
+      F.compare(F.dump(src), F.dump(out), 1e-12)
+    end
+    local dark = H.fixture("formats/yolo/darknet/obj.data")
+    if dark then
+      dark = dark:gsub("/obj.data$", "")
+      local out = H.tmpdir() .. "/y"
+      F.convert(dark, out, "yolo")
+      -- Ultralytics layout: labels/train/1.txt, the image expected at images/train/1.jpg
+      assert.is_not_nil(H.slurp(out .. "/labels/train/1.txt"))
+      sh("mkdir -p " .. H.q(out .. "/images/train") .. " && cp " .. H.q(dark .. "/obj_train_data/1.jpg") .. " " ..
+        H.q(out .. "/images/train/"))
+      F.compare(F.dump(dark), F.dump(out), 1e-12, {file = function() return "images/train/1.jpg" end})
+    end
+  end)
+
+  it("reads names as a map from class index (with gaps) and as a block list", function()
+    local dir = folder {["data.yaml"] = "names:\n  0: person\n  2: 'traffic light'\nnc: 3\n",
+      ["labels/x.txt"] = "2 0.5 0.5 0.2 0.2\n0 0.5 0.5 0.2 0.2\n"}
+    local d = F.dump(dir)
+    assert.are.same({"traffic light", "person"}, {d.items[1].anns[1].category, d.items[1].anns[2].category})
+    assert.are.same({2, 0}, {d.items[1].anns[1].category_id, d.items[1].anns[2].category_id})
+    H.write(dir .. "/labels/x.txt", "1 0.5 0.5 0.2 0.2\n")
+    assert.matches("x.txt:1: class 1 has no name in the class list (data.yaml)", F.fails("inspect " .. H.q(dir)), 1, true)
+    dir = folder {["data.yaml"] = "names:\n  - cat\n  - dog\n", ["labels/x.txt"] = "1 0.5 0.5 0.2 0.2\n"}
+    assert.are.equal("dog", F.dump(dir).items[1].anns[1].category)
+  end)
+
+  it("keeps coordinates normalised, with a warning, when the images are not there", function()
+    local dir = folder {["classes.txt"] = "a\nb\n", ["x.txt"] = "1 0.5 0.5 0.25 0.5\n"}
+    local d = F.dump(dir)
+    assert.are.same({0.375, 0.25, 0.25, 0.5}, d.items[1].anns[1].bbox)
+    assert.are.equal(0, d.items[1].width)
+    assert.are.equal(1, F.warnings(d)["image size unknown"])
+    -- and YOLO gives them back unchanged
+    local out = H.tmpdir() .. "/y"
+    F.convert(dir, out, "yolo")
+    assert.are.equal("1 0.5 0.5 0.25 0.5\n", H.slurp(out .. "/labels/x.txt"))
+    -- other formats cannot place them: COCO keeps the item, VOC too
+    local s = F.convert(dir, H.tmpdir() .. "/c.json", "coco")
+    assert.are.equal("coco", s.to)
+  end)
+
+  it("converts to COCO and back in pixels", function()
+    local src = F.generate("yolo", 12, 20)
+    local tmp = H.tmpdir()
+    F.convert(src, tmp .. "/c.json", "coco")
+    local c = F.dump(tmp .. "/c.json")
+    F.compare(F.dump(src), c, 0, {file = function(it) return it.file end})
+    F.convert(tmp .. "/c.json", tmp .. "/y", "yolo")
+    copy_images(src, tmp .. "/y")
+    F.compare(F.dump(src), F.dump(tmp .. "/y"), 1e-12)
+    -- class indices: COCO's categories in order, names kept in data.yaml
+    assert.matches('0: "cat"\n  1: "dog"\n  2: "bird"\n', H.slurp(tmp .. "/y/data.yaml"), 1, true)
+  end)
+
+  it("writes rotated boxes as OBB corners and reads them back as 4-point polygons", function()
+    local cv = H.write(H.tmpdir() .. "/r.xml", [[
+<annotations><version>1.1</version><meta><task><labels><label><name>car</name></label></labels></task></meta>
+<image id="0" name="images/a.bmp" width="100" height="50">
+<box label="car" xtl="10" ytl="10" xbr="30" ybr="20" rotation="90"/>
+<polyline label="car" points="1,1;2,2"/>
+</image></annotations>]])
+    local out = H.tmpdir() .. "/y"
+    local s = F.convert(cv, out, "yolo")
+    assert.are.equal("dropped: polyline", s.write_warnings[1].kind)
+    -- a 20x10 box centred at (20, 15) turned 90 degrees clockwise: corners
+    -- (25, 5), (25, 25), (15, 25), (15, 5), over 100 x 50
+    local line = H.slurp(out .. "/labels/a.txt")
+    local v = {}
+    for x in line:gmatch("%S+") do v[#v + 1] = tonumber(x) end
+    assert.are.equal(9, #v)
+    F.near({table.unpack(v, 2)}, {0.25, 0.1, 0.25, 0.5, 0.15, 0.5, 0.15, 0.1}, 1e-12, "corners")
+  end)
+
+  describe("bad input", function()
+    it("names file:line and what was expected", function()
+      local cases = {
+        {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 0.5 0.1\n"}, "x.txt:1: expected 'class cx cy w h', a polygon"},
+        {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 0.5 0.1 0.1\n3 0.5 0.5 0.1 0.1\n"},
+          "x.txt:2: class 3 has no name in the class list (classes.txt)"},
+        {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 nan 0.1 0.1\n"}, "x.txt:1: expected numbers, got 'nan'"},
+        {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 0.5 1e999 0.1\n"}, "x.txt:1: expected numbers, got '1e999'"},
+        {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 0.5 1e300 0.1\n"}, "x.txt:1: value 1e+300 is out of range"},
+        {{["classes.txt"] = "a\n", ["x.txt"] = "0.5 0.5 0.5 0.1 0.1\n"}, "x.txt:1: expected a class index (0, 1, ...), got 0.5"},
+        {{["classes.txt"] = "a\n", ["x.txt"] = "0 0.5 0.5 -0.1 0.1\n"}, "x.txt:1: box width and height must not be negative"},
+        {{["classes.txt"] = "a\n", ["x.txt"] = "0 .5 .5 .1 .1 .5 .5 3\n"}, "x.txt:1: keypoint 1 visibility is 3"},
+        {{["data.yaml"] = "names: [a]\nkpt_shape: [2, 3]\n", ["labels/x.txt"] = "0 .5 .5 .1 .1 .5 .5 2\n"},
+          "labels/x.txt:1: expected class, 4 box values and 2 keypoints of 3 values (data.yaml kpt_shape), got 8 numbers"},
+        {{["data.yaml"] = "names: [a, b]\nnc: 3\n", ["labels/x.txt"] = ""}, "data.yaml: nc is 3 but names has 2 classes"},
+        {{["data.yaml"] = "names: [a, [b]\n", ["labels/x.txt"] = ""}, "data.yaml:2:1: not YAML"},
+        {{["data.yaml"] = "names: {0: a, x: b}\n", ["labels/x.txt"] = ""}, "data.yaml:1:15: names key: expected an integer"},
+        {{["data.yaml"] = "names: [a, a]\n", ["labels/x.txt"] = ""}, "class name 'a' is used twice"},
+        {{["data.yaml"] = "names: [a]\n", ["images/x.jpg"] = "not an image"}, "no YOLO label files"},
+      }
+      for _, c in ipairs(cases) do
+        local dir = folder(c[1])
+        local err = F.fails("inspect --from yolo " .. H.q(dir))
+        assert.matches(c[2], err, 1, true)
+        assert.are.equal(1, select(2, err:gsub("\n", "")), err)
+      end
+    end)
+
+    it("warns with a count for boxes and points outside the image", function()
+      local dir = folder {["data.yaml"] = "names: [a]\n", ["labels/x.txt"] =
+        "0 0.5 0.5 0.2 0.2\n0 0.95 0.5 0.2 0.2\n0 0.5 -0.1 0.2 0.1\n0 0.1 0.1 1.2 0.1 0.2 0.1\n"}
+      local s = F.inspect(dir)
+      assert.are.equal(2, F.warnings(s)["box outside image"])
+      assert.are.equal(1, F.warnings(s)["point outside image"])
+    end)
+  end)
+end)
