@@ -439,7 +439,8 @@ static inline void boundary_pair(Boundary *bd, int u0, int v0, int u1, int v1) {
  * keep the points where x changes (the y-boundary), downsample, sort into runs.
  * The walk is not stored: each pair of consecutive points is judged as it comes,
  * and along an edge that is mostly horizontal, where x changes at every step,
- * only the steps with x' = 5q + 2 are visited. */
+ * only the steps with x' = 5q + 2 are visited; along a mostly vertical one, only
+ * the steps where x changes to such a column. */
 int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err *e) {
   const double scale = 5;
   if (k == 0) return err_set(e, "polygon with no points");
@@ -503,14 +504,32 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
       pu = t1 + xs;
       pv = (int)(ys + s * t1 + .5);
     } else {
-      for (d = 0; d <= dy; d++) {
-        t = flip ? dy - d : d;
-        int cu = (int)(xs + s * t + .5), cv = t + ys;
-        if (have) boundary_pair(&bd, pu, pv, cu, cv);
-        pu = cu;
-        pv = cv;
-        have = 1;
+      /* points ((int)(xs + s t + .5), t + ys): x moves at most one column a
+       * step, so only the steps where it changes pair, and of those only the
+       * ones reaching x' = 5q + 2 can be kept; each is found from an estimate of
+       * its step, then checked (and moved) with the walk's own expression */
+      int t0 = flip ? dy : 0, t1 = flip ? 0 : dy;
+      int u0 = (int)(xs + s * t0 + .5), uend = (int)(xs + s * t1 + .5);
+      if (have) boundary_pair(&bd, pu, pv, u0, t0 + ys);
+      if (u0 != uend) {
+        int dir = uend > u0 ? 1 : -1, want = dir > 0 ? 3 : 2;   /* x' = u - 1 rising, u falling */
+        int first = ((want - u0) * dir) % 5;
+        first += first <= 0 ? 5 : 0;
+#define U_AT(dd) ((int)(xs + s * (flip ? dy - (dd) : (dd)) + .5))
+#define REACHED(uu) (dir > 0 ? (uu) >= us : (uu) <= us)
+        for (int64_t us = (int64_t)u0 + (int64_t)dir * first; dir > 0 ? us <= uend : us >= uend; us += 5 * dir) {
+          double de = ((double)us - .5 - xs) / s;
+          de = flip ? dy - de : de;
+          d = de < 1 ? 1 : de > dy ? dy : (int)de;
+          while (d > 1 && REACHED(U_AT(d - 1))) d--;
+          while (d < dy && !REACHED(U_AT(d))) d++;
+          boundary_pair(&bd, U_AT(d - 1), (flip ? dy - d + 1 : d - 1) + ys, U_AT(d), (flip ? dy - d : d) + ys);
+        }
+#undef U_AT
+#undef REACHED
       }
+      pu = uend;
+      pv = t1 + ys;
     }
     have = 1;
   }
