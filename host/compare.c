@@ -349,27 +349,8 @@ int cmp_match(const CmpOpts *o, const double *sim, uint32_t nd, uint32_t ng, dou
   return n < 0 ? -1 : 0;
 }
 
-/* Frees the scratch of a run. */
-static void work_free(CmpWork *w) {
-  free(w->S);
-  free(w->M);
-  free(w->d2g);
-  free(w->gl);
-  free(w->vl);
-  free(w->gst);
-  free(w->vst);
-  free(w->gpair);
-  free(w->vpair);
-  free(w->vs);
-  free(w->gs);
-  free(w->vpool.v);
-  free(w->gpool.v);
-  free(w->vstart);
-  free(w->vanns);
-  match_work_free(&w->mw);
-}
-
-CmpResult *cmp_run(const CmpGold *g, const Dataset *v, Err *e) {
+CmpResult *cmp_result_begin(const CmpGold *g, const Dataset *v, uint32_t **vstart, uint32_t **vanns, Err *e) {
+  *vstart = *vanns = NULL;
   CmpResult *r = err_calloc(e, 1, sizeof *r);
   if (!r) return NULL;
   CmpWork w = {0};
@@ -391,18 +372,17 @@ CmpResult *cmp_run(const CmpGold *g, const Dataset *v, Err *e) {
   r->gitem_vendor = err_malloc(e, ((size_t)g->d->nitems + 1) * sizeof *r->gitem_vendor);
   r->gitem_state = err_calloc(e, (size_t)g->d->nitems + 1, 1);
   if (!r->stats || !r->ngold || !r->nvendor || !r->who_stats || !r->vitem_gold || !r->vitem_how ||
-      !r->gitem_vendor || !r->gitem_state || cmp_group_by_item(v, &w.vstart, &w.vanns, e) != 0)
+      !r->gitem_vendor || !r->gitem_state || cmp_group_by_item(v, vstart, vanns, e) != 0)
     goto fail;
   for (uint32_t k = 0; k < v->nitems; k++) r->vitem_gold[k] = CMP_NONE;
   map_items(&w);
   for (uint32_t k = 0; k < v->nitems; k++)
-    if (r->vitem_gold[k] == CMP_NONE) r->left_out[1][CMP_OUT_ITEM] += w.vstart[k + 1] - w.vstart[k];
-  for (uint32_t k = 0; k < g->d->nitems; k++)
-    if (cmp_item_run(&w, k, e) != 0) goto fail;
-  work_free(&w);
+    if (r->vitem_gold[k] == CMP_NONE) r->left_out[1][CMP_OUT_ITEM] += (*vstart)[k + 1] - (*vstart)[k];
   return r;
 fail:
-  work_free(&w);
+  free(*vstart);
+  free(*vanns);
+  *vstart = *vanns = NULL;
   cmp_result_free(r);
   return NULL;
 }

@@ -133,6 +133,18 @@ typedef struct CmpResult {
 CmpResult *cmp_run(const CmpGold *g, const Dataset *vendor, Err *e);
 void cmp_result_free(CmpResult *r);
 
+/* The same in parts that may run on different threads (compare_run.c): begin
+ * pairs items and classes and splits the gold items into nparts runs of about
+ * equal work; each part scores its items (parts of one run, and of different
+ * runs, may run at once); end joins them in item order into the result, which
+ * is the same for any number of parts. free releases a run not ended. */
+typedef struct CmpRun CmpRun;
+CmpRun *cmp_run_begin(const CmpGold *g, const Dataset *vendor, unsigned nparts, Err *e);
+unsigned cmp_run_parts(const CmpRun *run);
+int cmp_run_part(CmpRun *run, unsigned part);
+CmpResult *cmp_run_end(CmpRun *run, Err *e);
+void cmp_run_free(CmpRun *run);
+
 /* ---- agreement of several annotators on the same items (compare_agree.c) ---- */
 
 /* Shapes of different annotators clustered per item: annotators in index order,

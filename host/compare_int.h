@@ -121,11 +121,15 @@ typedef struct CmpWork {
   uint32_t *gpair, *vpair; size_t cap_gpair, cap_vpair;
   CmpShape *vs, *gs;    size_t cap_vs, cap_gs;
   CmpPool vpool, gpool;
-  uint32_t *vstart, *vanns;           /* vendor annotations by item */
+  const uint32_t *vstart, *vanns;     /* vendor annotations by item (the run's) */
   size_t cap_conf, cap_match;
 } CmpWork;
 
 /* Scores gold item k (compare_item.c). */
 int cmp_item_run(CmpWork *w, uint32_t k, Err *e);
+
+/* A vendor's result with its classes and items paired and nothing scored yet;
+ * *vstart, *vanns get the vendor's annotations grouped by item (compare.c). */
+CmpResult *cmp_result_begin(const CmpGold *g, const Dataset *v, uint32_t **vstart, uint32_t **vanns, Err *e);
 
 #endif

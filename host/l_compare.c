@@ -291,32 +291,54 @@ static int l_load(lua_State *L) {
   return 1;
 }
 
-typedef struct RunJob {
-  const CmpGold *g;
-  const Dataset *v;
-  CmpResult **slot;
-  Err e;
-} RunJob;
+/* The runs of several vendors, released by __gc if an error unwinds. */
+typedef struct RunBox {
+  CmpRun **run;
+  size_t n;
+} RunBox;
 
-static void run_one(size_t i, void *ctx) {
-  RunJob *j = (RunJob *)ctx + i;
-  *j->slot = cmp_run(j->g, j->v, &j->e);
+#define RUNBOX_MT "annovet.CmpRunBox"
+
+static int runbox_release(lua_State *L) {
+  RunBox *b = luaL_checkudata(L, 1, RUNBOX_MT);
+  for (size_t i = 0; i < b->n; i++) {
+    cmp_run_free(b->run[i]);
+    b->run[i] = NULL;
+  }
+  return 0;
+}
+
+typedef struct PartJob {
+  RunBox *box;
+  size_t nparts;      /* parts per run */
+} PartJob;
+
+static void run_part(size_t i, void *ctx) {
+  PartJob *j = ctx;
+  cmp_run_part(j->box->run[i / j->nparts], (unsigned)(i % j->nparts));
 }
 
 /* compare.run_all(gold, {vendor, ...} [, threads]) -> {CmpResult, ...} |
- * nil, message: scores the vendors on several threads. [-3, +1|2, m] */
+ * nil, message: scores the vendors, each in as many parts as threads, every
+ * part of every vendor on the thread pool. [-3, +1|2, m] */
 static int l_run_all(lua_State *L) {
   LGold *lg = lgold_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   unsigned threads = opt_threads(L, 3);
   size_t n = lua_rawlen(L, 2);
-  RunJob *jobs = lua_newuserdatauv(L, (n + 1) * sizeof *jobs, 0);    /* 4 */
-  memset(jobs, 0, (n + 1) * sizeof *jobs);
-  lua_createtable(L, (int)n, 0);                                       /* 5 */
+  lua_settop(L, 3);
+  RunBox *box = lua_newuserdatauv(L, sizeof *box, 1);                  /* 4 */
+  box->run = NULL;
+  box->n = 0;
+  luaL_setmetatable(L, RUNBOX_MT);
+  CmpRun **runs = lua_newuserdatauv(L, (n + 1) * sizeof *runs, 0);    /* anchored by the box */
+  memset(runs, 0, (n + 1) * sizeof *runs);
+  lua_setiuservalue(L, 4, 1);
+  box->run = runs;
+  lua_createtable(L, (int)n, 0);                                        /* 5 */
   for (size_t i = 0; i < n; i++) {
     lua_rawgeti(L, 2, (lua_Integer)i + 1);
-    jobs[i].g = lg->g;
-    jobs[i].v = l_dataset_check(L, -1);
+    l_dataset_check(L, -1);
     LResult *lr = lua_newuserdatauv(L, sizeof *lr, 2);
     lr->r = NULL;
     luaL_setmetatable(L, RESULT_MT);
@@ -324,17 +346,40 @@ static int l_run_all(lua_State *L) {
     lua_setiuservalue(L, -2, 1);
     lua_pushvalue(L, -2);
     lua_setiuservalue(L, -2, 2);
-    jobs[i].slot = &lr->r;
     lua_rawseti(L, 5, (lua_Integer)i + 1);
     lua_pop(L, 1);
   }
-  par_for(n, threads, run_one, jobs);
-  for (size_t i = 0; i < n; i++)
-    if (!*jobs[i].slot) {
+  Err e = {{0}};
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, 2, (lua_Integer)i + 1);
+    const Dataset *v = l_dataset_check(L, -1);
+    lua_pop(L, 1);
+    box->run[i] = cmp_run_begin(lg->g, v, threads, &e);
+    box->n = i + 1;
+    if (!box->run[i]) {
       luaL_pushfail(L);
-      lua_pushstring(L, jobs[i].e.msg);
+      lua_pushstring(L, e.msg);
       return 2;
     }
+  }
+  /* every run has the same number of parts unless the gold has fewer items */
+  size_t nparts = n ? cmp_run_parts(box->run[0]) : 1;
+  PartJob job = {box, nparts};
+  par_for(n * nparts, threads, run_part, &job);
+  for (size_t i = 0; i < n; i++) {
+    CmpRun *run = box->run[i];
+    box->run[i] = NULL;
+    CmpResult *r = cmp_run_end(run, &e);
+    if (!r) {
+      luaL_pushfail(L);
+      lua_pushstring(L, e.msg);
+      return 2;
+    }
+    lua_rawgeti(L, 5, (lua_Integer)i + 1);
+    ((LResult *)lua_touserdata(L, -1))->r = r;
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 5);
   return 1;
 }
 
@@ -743,6 +788,12 @@ int luaopen_annovet_c_compare(lua_State *L) {
     {GOLD_MT, gold_methods, gold_release},
     {RESULT_MT, result_methods, result_release},
   };
+  luaL_newmetatable(L, RUNBOX_MT);
+  lua_pushcfunction(L, runbox_release);
+  lua_setfield(L, -2, "__gc");
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
   for (int k = 0; k < 2; k++) {
     luaL_newmetatable(L, types[k].mt);
     lua_newtable(L);

@@ -68,6 +68,17 @@ describe("compare against an independent assignment", function()
     end)
   end
 
+  it("gives the same output on one thread and on several", function()
+    local base = "compare --gold " .. H.q(dir .. "/gold.json") .. " --vendor acme=" .. H.q(dir .. "/acme.json") ..
+      " --vendor budget=" .. H.q(dir .. "/budget.json")
+    local one, err, code = H.run(base .. " --threads 1")
+    assert.are.equal(0, code, err)
+    for _, t in ipairs {2, 3, 7} do
+      local out = H.run(base .. " --threads " .. t)
+      assert.are.equal(one, out, t .. " threads")
+    end
+  end)
+
   it("defaults to segm when every file has polygons, and the greedy matcher never finds more", function()
     local out, err, code = H.run("compare --gold " .. H.q(dir .. "/gold.json") .. " --vendor rapid=" ..
       H.q(dir .. "/rapid.json"))
