@@ -57,6 +57,8 @@ SRC := \
 	host/compare_run.c \
 	host/compare_agree.c \
 	host/l_compare.c \
+	host/l_compare_par.c \
+	host/l_compare_agree.c \
 	host/csvout.c \
 	host/l_csv.c \
 	host/parallel.c \

@@ -1,29 +1,16 @@
 /* Binding of the gold-panel comparison: a prepared gold panel ("annovet.CmpGold"),
  * one vendor's result ("annovet.CmpResult") with its classes, annotators, items,
- * categories and an iterator over conflicts; and the spatial reliability data
- * (clusters of several annotators' shapes, alpha with 1 - IoU). */
+ * categories and an iterator over conflicts; the module table (with the
+ * functions of l_compare_par.c and l_compare_agree.c). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "compare.h"
-#include "formats.h"
 #include "l_annovet.h"
-#include "parallel.h"
+#include "l_compare.h"
 #include "lauxlib.h"
 #include "model.h"
-
-#define GOLD_MT "annovet.CmpGold"
-#define RESULT_MT "annovet.CmpResult"
-
-typedef struct LGold {
-  CmpGold *g;       /* NULL once closed */
-  CmpOpts o;        /* its arrays live in the private table (user value 2) */
-} LGold;
-
-typedef struct LResult {
-  CmpResult *r;     /* NULL once closed */
-} LResult;
 
 static int gold_release(lua_State *L) {
   LGold *lg = luaL_checkudata(L, 1, GOLD_MT);
@@ -39,7 +26,8 @@ static int result_release(lua_State *L) {
   return 0;
 }
 
-static LGold *lgold_check(lua_State *L, int idx) {
+/* The gold at idx, open, with its dataset open. [-0, +0, v] */
+LGold *l_cmpgold_check(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
   LGold *lg = luaL_checkudata(L, idx, GOLD_MT);
   if (!lg->g) luaL_error(L, "attempt to use a closed gold panel");
@@ -71,9 +59,8 @@ static const char *keep_top(lua_State *L, int ptab) {
   return s;
 }
 
-/* Reads the options table at idx into o, anchoring strings and arrays in the
- * private table at ptab. [-0, +0, v] */
-static void read_opts(lua_State *L, int idx, int ptab, CmpOpts *o) {
+/* Options into o (see l_compare.h). [-0, +0, v] */
+void l_compare_opts(lua_State *L, int idx, int ptab, CmpOpts *o) {
   memset(o, 0, sizeof *o);
   lua_getfield(L, idx, "type");
   int t = cmp_type_parse(luaL_optstring(L, -1, "bbox"));
@@ -195,7 +182,7 @@ static int l_gold(lua_State *L) {
   lua_newtable(L);                                    /* 4: what the options point into */
   lua_pushvalue(L, 4);
   lua_setiuservalue(L, 3, 2);
-  read_opts(L, 2, 4, &lg->o);
+  l_compare_opts(L, 2, 4, &lg->o);
   Err e = {{0}};
   lg->g = cmp_gold_new(d, &lg->o, &e);
   if (!lg->g) {
@@ -210,7 +197,7 @@ static int l_gold(lua_State *L) {
 /* gold:iou_type() -> the iou type, and with Chamfer polylines the distance.
  * [-1, +1|2, m] */
 static int l_gold_type(lua_State *L) {
-  LGold *lg = lgold_check(L, 1);
+  LGold *lg = l_cmpgold_check(L, 1);
   lua_pushstring(L, cmp_type_name(lg->o.type));
   if (lg->o.type != CMP_POLYLINE || !lg->o.chamfer) return 1;
   lua_pushnumber(L, lg->o.thr);
@@ -219,7 +206,7 @@ static int l_gold_type(lua_State *L) {
 
 /* compare.run(gold, vendor) -> CmpResult | nil, message. [-2, +1|2, m] */
 static int l_run(lua_State *L) {
-  LGold *lg = lgold_check(L, 1);
+  LGold *lg = l_cmpgold_check(L, 1);
   const Dataset *v = l_dataset_check(L, 2);
   LResult *lr = lua_newuserdatauv(L, sizeof *lr, 2);
   lr->r = NULL;
@@ -235,151 +222,6 @@ static int l_run(lua_State *L) {
     lua_pushstring(L, e.msg);
     return 2;
   }
-  return 1;
-}
-
-/* ---- several files and vendors at once, off the Lua thread ---- */
-
-typedef struct LoadJob {
-  const char *path;      /* anchored by the paths table */
-  Dataset **slot;        /* the Dataset userdata's pointer */
-  Diag *diag;
-  Err e;
-  int failed;
-} LoadJob;
-
-static void load_one(size_t i, void *ctx) {
-  LoadJob *j = (LoadJob *)ctx + i;
-  j->failed = format_read(NULL, j->path, NULL, j->slot, j->diag, &j->e) != 0;
-}
-
-/* Reads the threads option at idx (default par_threads()). [-0, +0, v] */
-static unsigned opt_threads(lua_State *L, int idx) {
-  lua_Integer t = luaL_optinteger(L, idx, (lua_Integer)par_threads());
-  luaL_argcheck(L, t >= 1 && t <= 64, idx, "threads must be 1 to 64");
-  return (unsigned)t;
-}
-
-/* compare.load(paths [, threads]) -> {Dataset, ...} | nil, message: reads the
- * files (format detected) on several threads; the message is the first
- * failure's in list order. [-2, +1|2, m] */
-static int l_load(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  unsigned threads = opt_threads(L, 2);
-  size_t n = lua_rawlen(L, 1);
-  for (size_t i = 0; i < n; i++) {
-    if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TSTRING) luaL_argerror(L, 1, "expected a list of paths");
-    lua_pop(L, 1);
-  }
-  LoadJob *jobs = lua_newuserdatauv(L, (n + 1) * sizeof *jobs, 0);   /* 3 */
-  memset(jobs, 0, (n + 1) * sizeof *jobs);
-  lua_createtable(L, (int)n, 0);                                       /* 4 */
-  for (size_t i = 0; i < n; i++) {
-    lua_rawgeti(L, 1, (lua_Integer)i + 1);
-    jobs[i].path = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    l_dataset_new(L, &jobs[i].slot, &jobs[i].diag);
-    lua_rawseti(L, 4, (lua_Integer)i + 1);
-  }
-  par_for(n, threads, load_one, jobs);
-  for (size_t i = 0; i < n; i++)
-    if (jobs[i].failed) {
-      luaL_pushfail(L);
-      lua_pushstring(L, jobs[i].e.msg);
-      return 2;
-    }
-  return 1;
-}
-
-/* The runs of several vendors, released by __gc if an error unwinds. */
-typedef struct RunBox {
-  CmpRun **run;
-  size_t n;
-} RunBox;
-
-#define RUNBOX_MT "annovet.CmpRunBox"
-
-static int runbox_release(lua_State *L) {
-  RunBox *b = luaL_checkudata(L, 1, RUNBOX_MT);
-  for (size_t i = 0; i < b->n; i++) {
-    cmp_run_free(b->run[i]);
-    b->run[i] = NULL;
-  }
-  return 0;
-}
-
-typedef struct PartJob {
-  RunBox *box;
-  size_t nparts;      /* parts per run */
-} PartJob;
-
-static void run_part(size_t i, void *ctx) {
-  PartJob *j = ctx;
-  cmp_run_part(j->box->run[i / j->nparts], (unsigned)(i % j->nparts));
-}
-
-/* compare.run_all(gold, {vendor, ...} [, threads]) -> {CmpResult, ...} |
- * nil, message: scores the vendors, each in as many parts as threads, every
- * part of every vendor on the thread pool. [-3, +1|2, m] */
-static int l_run_all(lua_State *L) {
-  LGold *lg = lgold_check(L, 1);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  unsigned threads = opt_threads(L, 3);
-  size_t n = lua_rawlen(L, 2);
-  lua_settop(L, 3);
-  RunBox *box = lua_newuserdatauv(L, sizeof *box, 1);                  /* 4 */
-  box->run = NULL;
-  box->n = 0;
-  luaL_setmetatable(L, RUNBOX_MT);
-  CmpRun **runs = lua_newuserdatauv(L, (n + 1) * sizeof *runs, 0);    /* anchored by the box */
-  memset(runs, 0, (n + 1) * sizeof *runs);
-  lua_setiuservalue(L, 4, 1);
-  box->run = runs;
-  lua_createtable(L, (int)n, 0);                                        /* 5 */
-  for (size_t i = 0; i < n; i++) {
-    lua_rawgeti(L, 2, (lua_Integer)i + 1);
-    l_dataset_check(L, -1);
-    LResult *lr = lua_newuserdatauv(L, sizeof *lr, 2);
-    lr->r = NULL;
-    luaL_setmetatable(L, RESULT_MT);
-    lua_pushvalue(L, 1);
-    lua_setiuservalue(L, -2, 1);
-    lua_pushvalue(L, -2);
-    lua_setiuservalue(L, -2, 2);
-    lua_rawseti(L, 5, (lua_Integer)i + 1);
-    lua_pop(L, 1);
-  }
-  Err e = {{0}};
-  for (size_t i = 0; i < n; i++) {
-    lua_rawgeti(L, 2, (lua_Integer)i + 1);
-    const Dataset *v = l_dataset_check(L, -1);
-    lua_pop(L, 1);
-    box->run[i] = cmp_run_begin(lg->g, v, threads, &e);
-    box->n = i + 1;
-    if (!box->run[i]) {
-      luaL_pushfail(L);
-      lua_pushstring(L, e.msg);
-      return 2;
-    }
-  }
-  /* every run has the same number of parts unless the gold has fewer items */
-  size_t nparts = n ? cmp_run_parts(box->run[0]) : 1;
-  PartJob job = {box, nparts};
-  par_for(n * nparts, threads, run_part, &job);
-  for (size_t i = 0; i < n; i++) {
-    CmpRun *run = box->run[i];
-    box->run[i] = NULL;
-    CmpResult *r = cmp_run_end(run, &e);
-    if (!r) {
-      luaL_pushfail(L);
-      lua_pushstring(L, e.msg);
-      return 2;
-    }
-    lua_rawgeti(L, 5, (lua_Integer)i + 1);
-    ((LResult *)lua_touserdata(L, -1))->r = r;
-    lua_pop(L, 1);
-  }
-  lua_settop(L, 5);
   return 1;
 }
 
@@ -689,75 +531,6 @@ static int l_type(lua_State *L) {
   return 1;
 }
 
-/* ---- agreement over annotations ---- */
-
-/* compare.clusters(ds, opts) -> {cluster = {per annotation: cluster or false},
- * item = {per cluster: item index}, n, left_out = {...}, no_annotator} |
- * nil, message; with opts.alpha also alpha = {value | undefined, d_o, d_e, units,
- * pairable}. [-2, +1|2, m] */
-static int l_clusters(lua_State *L) {
-  const Dataset *d = l_dataset_check(L, 1);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  lua_settop(L, 2);
-  lua_newtable(L);   /* 3: what the options point into */
-  CmpOpts o;
-  read_opts(L, 2, 3, &o);
-  lua_getfield(L, 2, "alpha");
-  int want_alpha = lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  size_t na = d->nann;
-  /* the copy's room first (clusters <= annotations): nothing may raise while c holds memory */
-  uint32_t *cl = lua_newuserdatauv(L, (2 * na + 1) * sizeof *cl, 0);
-  CmpClusters c;
-  memset(&c, 0, sizeof c);
-  Err e = {{0}};
-  CmpAlpha al;
-  memset(&al, 0, sizeof al);
-  if (cmp_cluster(d, &o, &c, &e) != 0 || (want_alpha && cmp_alpha(d, &o, &c, &al, &e) != 0)) {
-    cmp_clusters_free(&c);
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
-  }
-  size_t n = c.nclusters;
-  memcpy(cl, c.cluster, na * sizeof *cl);
-  memcpy(cl + na, c.item, n * sizeof *cl);
-  uint64_t lo[CMP_NOUT], noann = c.no_annotator;
-  memcpy(lo, c.left_out, sizeof lo);
-  cmp_clusters_free(&c);
-  lua_createtable(L, 0, 6);
-  lua_createtable(L, (int)na, 0);
-  for (size_t i = 0; i < na; i++) {
-    if (cl[i] == CMP_NONE) lua_pushboolean(L, 0);
-    else lua_pushinteger(L, (lua_Integer)cl[i] + 1);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
-  lua_setfield(L, -2, "cluster");
-  lua_createtable(L, (int)n, 0);
-  for (size_t k = 0; k < n; k++) {
-    lua_pushinteger(L, (lua_Integer)cl[na + k] + 1);
-    lua_rawseti(L, -2, (lua_Integer)k + 1);
-  }
-  lua_setfield(L, -2, "item");
-  set_int(L, "n", n);
-  lua_newtable(L);
-  for (int k = 0; k < CMP_NOUT; k++)
-    if (lo[k]) set_int(L, out_names[k], lo[k]);
-  lua_setfield(L, -2, "left_out");
-  set_int(L, "no_annotator", noann);
-  if (want_alpha) {
-    lua_createtable(L, 0, 6);
-    if (al.defined) set_num(L, "value", al.value);
-    else set_str(L, "undefined", al.why);
-    set_num(L, "d_o", al.d_o);
-    set_num(L, "d_e", al.d_e);
-    set_int(L, "units", al.units);
-    set_int(L, "pairable", al.pairable);
-    lua_setfield(L, -2, "alpha");
-  }
-  return 1;
-}
-
 int luaopen_annovet_c_compare(lua_State *L) {
   static const luaL_Reg result_methods[] = {
     {"classes", l_classes},
@@ -779,21 +552,16 @@ int luaopen_annovet_c_compare(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"gold", l_gold},
     {"run", l_run},
-    {"run_all", l_run_all},
-    {"load", l_load},
-    {"clusters", l_clusters},
+    {"run_all", l_compare_run_all},
+    {"load", l_compare_load},
+    {"clusters", l_compare_clusters},
     {NULL, NULL}
   };
   const struct { const char *mt; const luaL_Reg *methods; lua_CFunction release; } types[] = {
     {GOLD_MT, gold_methods, gold_release},
     {RESULT_MT, result_methods, result_release},
   };
-  luaL_newmetatable(L, RUNBOX_MT);
-  lua_pushcfunction(L, runbox_release);
-  lua_setfield(L, -2, "__gc");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
+  l_compare_open_par(L);
   for (int k = 0; k < 2; k++) {
     luaL_newmetatable(L, types[k].mt);
     lua_newtable(L);
