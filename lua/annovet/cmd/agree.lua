@@ -107,7 +107,7 @@ local function write_table(r)
 end
 
 return {
-  summary = "inter-annotator agreement (kappa, alpha, AC1, ...) of a CSV of ratings",
+  summary = "inter-annotator agreement (kappa, alpha, AC1, ...) of a CSV of ratings or of annotators' shapes",
   usage = USAGE,
   help = [[
 FILE is CSV with a header. Long form (default): columns unit, rater, value (extra
