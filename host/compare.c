@@ -29,6 +29,7 @@ static uint32_t name_hash(const char *s) {
   return h;
 }
 
+/* An empty map with room for n names. */
 static int nm_init(NameMap *m, size_t n, Err *e) {
   m->cap = 16;
   while (m->cap < 2 * n + 2) m->cap *= 2;
@@ -50,6 +51,7 @@ static size_t nm_slot(const NameMap *m, const char *k) {
   return h;
 }
 
+/* The value of k, or CMP_NONE. */
 static uint32_t nm_get(const NameMap *m, const char *k) {
   if (!m->cap) return CMP_NONE;
   size_t h = nm_slot(m, k);
@@ -68,6 +70,7 @@ static void nm_put(NameMap *m, const char *k, uint32_t v, int ambig) {
   }
 }
 
+/* The part of a path after its last / or \\. */
 static const char *base_name(const char *s) {
   const char *b = s;
   for (; *s; s++)
@@ -147,6 +150,7 @@ typedef struct GoldChunk {
   int failed;
 } GoldChunk;
 
+/* Prepares the shapes of chunk c's items (a par_for job). */
 static void gold_chunk(size_t c, void *ctx) {
   GoldChunk *ch = (GoldChunk *)ctx + c;
   CmpGold *g = ch->g;
@@ -195,6 +199,8 @@ static int prepare_shapes(CmpGold *g, Err *e) {
   return rc;
 }
 
+/* Classes by name (a name used twice is one class), items by file name and
+ * basename, keypoint sigmas, and the shapes of every item whose size is known. */
 CmpGold *cmp_gold_new(const Dataset *d, const CmpOpts *o, Err *e) {
   CmpGold *g = err_calloc(e, 1, sizeof *g);
   if (!g) return NULL;
@@ -343,12 +349,15 @@ static void map_items(CmpWork *w) {
     }
 }
 
+/* match_optimal or match_greedy, as the options say. */
 int cmp_match(const CmpOpts *o, const double *sim, uint32_t nd, uint32_t ng, double thr, int32_t *d2g,
               MatchWork *mw, Err *e) {
   int64_t n = o->greedy ? match_greedy(sim, nd, ng, thr, d2g, mw, e) : match_optimal(sim, nd, ng, thr, d2g, mw, e);
   return n < 0 ? -1 : 0;
 }
 
+/* Allocates a vendor's result, pairs its classes and items with the gold's and
+ * counts the annotations of unpaired vendor items as left out. */
 CmpResult *cmp_result_begin(const CmpGold *g, const Dataset *v, uint32_t **vstart, uint32_t **vanns, Err *e) {
   *vstart = *vanns = NULL;
   CmpResult *r = err_calloc(e, 1, sizeof *r);

@@ -45,11 +45,15 @@ void cmp_clusters_free(CmpClusters *c) {
   memset(c, 0, sizeof *c);
 }
 
+/* qsort order of uint32_t. */
 static int cmp_u32(const void *x, const void *y) {
   uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
   return a < b ? -1 : a > b;
 }
 
+/* Per item: shapes prepared in the item's frame, annotators sorted, and each
+ * annotator's shapes matched to the clusters so far by the mean similarity
+ * with their members; a cluster's members are a list through next[]. */
 int cmp_cluster(const Dataset *d, const CmpOpts *o, CmpClusters *out, Err *e) {
   memset(out, 0, sizeof *out);
   uint32_t *start = NULL, *anns = NULL, *who = NULL, *head = NULL, *next = NULL, *rows = NULL;
@@ -145,6 +149,9 @@ done:
   return rc;
 }
 
+/* Do and De of the coincidence formulation with d = 1 - similarity, every
+ * shape its own value: within-unit pairs weighted 1 / (m_u - 1), all pairs of
+ * pairable values for chance. */
 int cmp_alpha(const Dataset *d, const CmpOpts *o, const CmpClusters *c, CmpAlpha *out, Err *e) {
   memset(out, 0, sizeof *out);
   uint32_t *size = err_calloc(e, (size_t)c->nclusters + 1, sizeof *size);

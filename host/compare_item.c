@@ -15,6 +15,7 @@ enum { FREE = 0, TP, IGNORED, WRONG, DUP, LOW };
 #define GROW(w, field, capf, n, e) \
   cmp_reserve((void **)&(w)->field, &(w)->capf, (size_t)(n) + 1, sizeof *(w)->field, e)
 
+/* Appends a conflict to the result. */
 static int add_conflict(CmpWork *w, const CmpConflict *c, Err *e) {
   CmpResult *r = w->r;
   if (cmp_reserve((void **)&r->conf, &w->cap_conf, r->nconf + 1, sizeof *r->conf, e) != 0) return -1;
@@ -22,11 +23,13 @@ static int add_conflict(CmpWork *w, const CmpConflict *c, Err *e) {
   return 0;
 }
 
+/* A conflict of kind on item with every other field empty. */
 static CmpConflict conflict(uint8_t kind, uint32_t item) {
   CmpConflict c = {item, CMP_NONE, CMP_NONE, CMP_NONE, CMP_NONE, 0, CMP_NONE, CMP_NONE, kind, NAN, NAN, NAN};
   return c;
 }
 
+/* The counts of annotator who in class cls. */
 static CmpStats *who_stats(CmpResult *r, uint32_t who, uint32_t cls) {
   return &r->who_stats[(size_t)who * r->nclass + cls];
 }
@@ -42,6 +45,7 @@ static void count_fp(CmpResult *r, uint32_t c, uint32_t who) {
   who_stats(r, who, c)->fp++;
 }
 
+/* Counts one miss of class c charged to who. */
 static void count_fn(CmpResult *r, uint32_t c, uint32_t who) {
   r->stats[c].fn++;
   who_stats(r, who, c)->fn++;
@@ -223,6 +227,10 @@ static void duplicates(CmpWork *w, uint32_t nv, uint32_t ng, const CmpShape *gsh
   }
 }
 
+/* Gold item k against its vendor item: left out when not delivered or of
+ * another size; else the shapes, the similarity matrix once, the passes
+ * (class, crowd, class-agnostic, duplicates, low overlap) and what each vendor
+ * and gold annotation became, counted and recorded. */
 int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
   const CmpGold *g = w->g;
   const Dataset *gd = g->d, *vd = w->v;

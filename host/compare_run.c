@@ -48,6 +48,7 @@ static void part_free(CmpResult *p) {
   free(p->conf);
 }
 
+/* Frees a run that was not ended (its parts and its result). */
 void cmp_run_free(CmpRun *run) {
   if (!run) return;
   for (unsigned p = 0; run->part && p < run->nparts; p++) part_free(&run->part[p]);
@@ -61,6 +62,9 @@ void cmp_run_free(CmpRun *run) {
   free(run);
 }
 
+/* Pairs items and classes, splits the gold items where the work (gold and
+ * paired vendor annotations) reaches each part's share, and gives every part a
+ * copy of the result's header with its own counts. */
 CmpRun *cmp_run_begin(const CmpGold *g, const Dataset *v, unsigned nparts, Err *e) {
   const Dataset *gd = g->d;
   if (nparts < 1) nparts = 1;
@@ -118,6 +122,7 @@ unsigned cmp_run_parts(const CmpRun *run) {
   return run->nparts;
 }
 
+/* Scores part p's items on scratch of its own; a failure is kept for end. */
 int cmp_run_part(CmpRun *run, unsigned p) {
   CmpWork w;
   memset(&w, 0, sizeof w);
@@ -147,6 +152,8 @@ static void add_stats(CmpStats *t, const CmpStats *s) {
   t->words += s->words;
 }
 
+/* Joins the parts in order: lists appended, counts added, sums of similarity
+ * taken again from the matches; frees the run either way. */
 CmpResult *cmp_run_end(CmpRun *run, Err *e) {
   CmpResult *r = run->r;
   for (unsigned p = 0; p < run->nparts; p++)
@@ -198,6 +205,7 @@ CmpResult *cmp_run_end(CmpRun *run, Err *e) {
   return r;
 }
 
+/* One part, on this thread. */
 CmpResult *cmp_run(const CmpGold *g, const Dataset *v, Err *e) {
   CmpRun *run = cmp_run_begin(g, v, 1, e);
   if (!run) return NULL;

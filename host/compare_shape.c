@@ -22,6 +22,7 @@ int cmp_type_parse(const char *s) {
   return -1;
 }
 
+/* Doubles *p until it holds need elements. */
 int cmp_reserve(void **p, size_t *cap, size_t need, size_t size, Err *e) {
   if (need <= *cap) return 0;
   size_t nc = *cap ? *cap : 64;
@@ -33,6 +34,7 @@ int cmp_reserve(void **p, size_t *cap, size_t need, size_t size, Err *e) {
   return 0;
 }
 
+/* Which annotation types each iou type compares. */
 int cmp_shape_kind(const Dataset *d, uint32_t i, CmpType t) {
   uint8_t ty = d->type[i];
   switch (t) {
@@ -128,6 +130,8 @@ static void ann_box(const Dataset *d, uint32_t i, double bb[4]) {
   }
 }
 
+/* The item's size when either side knows it; else the first mask's size, else
+ * the extent of the shapes (polylines: with room for their bands). */
 void cmp_frame(const CmpOpts *o, const int32_t sizes[4], const Dataset *const ds[2],
                const uint32_t *const anns[2], const size_t n[2], CmpFrame *fr) {
   memset(fr, 0, sizeof *fr);
@@ -233,6 +237,9 @@ static int segm_raster(const Dataset *d, uint32_t i, const CmpFrame *fr, const C
   return 1;
 }
 
+/* The box of the shape, then what the iou type needs: masks rasterised (or
+ * taken as they are when they fit the frame), keypoints with the area OKS
+ * scales by, rotated boxes (a box as angle 0), points. */
 int cmp_shape(const Dataset *d, uint32_t i, const CmpOpts *o, const CmpFrame *fr, CmpPool *pool,
               CmpShape *s, Err *e) {
   memset(s, 0, sizeof *s);
@@ -360,6 +367,8 @@ static size_t quad_hull(const double *pt, double *hull) {
   return geom_convex_hull(xy, 4, hull);
 }
 
+/* The similarity of the iou type; crowd regions (b) by intersection over a's
+ * area, by boxes where the type has no area of its own. */
 double cmp_sim(const CmpOpts *o, const CmpShape *a, const uint32_t *apool, const CmpShape *b,
                const uint32_t *bpool, int crowd, const double *sig) {
   switch (o->type) {

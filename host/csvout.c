@@ -8,6 +8,8 @@
 
 #include "numfmt.h"
 
+/* Plain when nothing needs quoting; else csv_fwrite of the field (with the
+ * neutralising quote put in front first). */
 int csvout_text(FILE *f, const char *s, size_t len) {
   int neutral = len > 0 && strchr("=+-@\t\r", s[0]) != NULL;
   int quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
@@ -27,6 +29,7 @@ int csvout_text(FILE *f, const char *s, size_t len) {
   return rc;
 }
 
+/* Integers with %.0f, others with num_fmt; nothing for NaN and infinities. */
 void csvout_number(FILE *f, double v) {
   char buf[NUMFMT_MAX];
   if (!isfinite(v)) return;

@@ -12,6 +12,7 @@
 #include "lauxlib.h"
 #include "model.h"
 
+/* __gc and close of a gold panel, idempotent. [-0, +0, -] */
 static int gold_release(lua_State *L) {
   LGold *lg = luaL_checkudata(L, 1, GOLD_MT);
   cmp_gold_free(lg->g);
@@ -19,6 +20,7 @@ static int gold_release(lua_State *L) {
   return 0;
 }
 
+/* __gc and close of a result, idempotent. [-0, +0, -] */
 static int result_release(lua_State *L) {
   LResult *lr = luaL_checkudata(L, 1, RESULT_MT);
   cmp_result_free(lr->r);
@@ -531,6 +533,8 @@ static int l_type(lua_State *L) {
   return 1;
 }
 
+/* The module: gold, run, run_all, load, clusters; the metatables of gold
+ * panels, results and run boxes (locked). [-0, +1, m] */
 int luaopen_annovet_c_compare(lua_State *L) {
   static const luaL_Reg result_methods[] = {
     {"classes", l_classes},

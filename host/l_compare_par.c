@@ -18,6 +18,7 @@ typedef struct LoadJob {
   int failed;
 } LoadJob;
 
+/* Reads file i into its dataset slot (a par_for job). */
 static void load_one(size_t i, void *ctx) {
   LoadJob *j = (LoadJob *)ctx + i;
   j->failed = format_read(NULL, j->path, NULL, j->slot, j->diag, &j->e) != 0;
@@ -69,6 +70,7 @@ typedef struct RunBox {
 
 #define RUNBOX_MT "annovet.CmpRunBox"
 
+/* __gc of the run box: frees the runs not ended. [-0, +0, -] */
 static int runbox_release(lua_State *L) {
   RunBox *b = luaL_checkudata(L, 1, RUNBOX_MT);
   for (size_t i = 0; i < b->n; i++) {
@@ -83,6 +85,7 @@ typedef struct PartJob {
   size_t nparts;      /* parts per run */
 } PartJob;
 
+/* Job i: part i % nparts of run i / nparts. */
 static void run_part(size_t i, void *ctx) {
   PartJob *j = ctx;
   cmp_run_part(j->box->run[i / j->nparts], (unsigned)(i % j->nparts));
@@ -153,6 +156,7 @@ int l_compare_run_all(lua_State *L) {
   return 1;
 }
 
+/* Registers the run box metatable. [-0, +0, m] */
 void l_compare_open_par(lua_State *L) {
   luaL_newmetatable(L, RUNBOX_MT);
   lua_pushcfunction(L, runbox_release);

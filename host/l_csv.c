@@ -17,6 +17,7 @@ typedef struct CsvBox {
   int open;
 } CsvBox;
 
+/* __gc of the output box: removes the temporary file unless committed. [-0, +0, -] */
 static int box_release(lua_State *L) {
   CsvBox *b = luaL_checkudata(L, 1, BOX_MT);
   if (b->open) format_out_abort(&b->out);
@@ -111,6 +112,7 @@ static int l_mkdir(lua_State *L) {
   return 1;
 }
 
+/* The module: write, mkdir; the output box metatable. [-0, +1, m] */
 int luaopen_annovet_c_csv(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"write", l_write},

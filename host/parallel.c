@@ -24,6 +24,7 @@ static void *worker(void *arg) {
   }
 }
 
+/* Starts up to threads - 1 workers, works on this thread too, joins them. */
 void par_for(size_t n, unsigned threads, void (*fn)(size_t i, void *ctx), void *ctx) {
   if (threads > n) threads = (unsigned)n;
   pthread_t tid[64];
@@ -35,6 +36,7 @@ void par_for(size_t n, unsigned threads, void (*fn)(size_t i, void *ctx), void *
   for (unsigned k = 0; k < started; k++) pthread_join(tid[k], NULL);
 }
 
+/* ANNOVET_THREADS, else the processors online, capped. */
 unsigned par_threads(void) {
   const char *env = getenv("ANNOVET_THREADS");
   if (env && *env) {
