@@ -9,7 +9,7 @@ CPPFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -pthread $(shell pkg-config --cfl
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
 
 ifeq ($(SAN),1)
-CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 

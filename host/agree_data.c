@@ -482,16 +482,19 @@ static int group_sets(AgreeBuilder *b, const Labels *L, const uint32_t *umap, co
     while (k > 0) {
       uint32_t y = ord[k - 1];
       uint32_t lx = st.t.len[x] / 4, ly = st.t.len[y] / 4;
-      const uint32_t *px = (const uint32_t *)(const void *)intern_str(&st.t, x);
-      const uint32_t *py = (const uint32_t *)(const void *)intern_str(&st.t, y);
+      const char *px = intern_str(&st.t, x), *py = intern_str(&st.t, y);
       int less = lx < ly;
       if (lx == ly) {
         less = 0;
-        for (uint32_t q = 0; q < lx; q++)
-          if (px[q] != py[q]) {
-            less = px[q] < py[q];
+        for (uint32_t q = 0; q < lx; q++) {
+          uint32_t wa, wb;   /* the interned bytes need not be 4-byte aligned */
+          memcpy(&wa, px + 4 * q, 4);
+          memcpy(&wb, py + 4 * q, 4);
+          if (wa != wb) {
+            less = wa < wb;
             break;
           }
+        }
       }
       if (!less) break;
       ord[k] = y;

@@ -96,7 +96,7 @@ static int pool_add(CocoData *c, const uint32_t *cnts, size_t m, size_t *off, Er
  * which pycocotools would merge in like any part) at h x w into the pool. */
 static int pool_polygons(CocoData *c, const double *xy, const int32_t *parts, uint32_t np,
                          uint32_t h, uint32_t w, Rle *r, size_t *off, Err *e) {
-  uint32_t one, *npts = np > 1 ? err_malloc(e, np * sizeof *npts) : &one;
+  uint32_t one = 0, *npts = np > 1 ? err_malloc(e, np * sizeof *npts) : &one;
   if (!npts) return -1;
   for (uint32_t j = 0; j < np; j++) npts[j] = (uint32_t)abs(parts[j]);
   Rle t;

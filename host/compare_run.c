@@ -175,9 +175,9 @@ CmpResult *cmp_run_end(CmpRun *run, Err *e) {
   }
   for (unsigned p = 0; p < run->nparts; p++) {
     const CmpResult *q = &run->part[p];
-    memcpy(r->match + r->nmatch, q->match, q->nmatch * sizeof *q->match);
+    if (q->nmatch) memcpy(r->match + r->nmatch, q->match, q->nmatch * sizeof *q->match);
     r->nmatch += q->nmatch;
-    memcpy(r->conf + r->nconf, q->conf, q->nconf * sizeof *q->conf);
+    if (q->nconf) memcpy(r->conf + r->nconf, q->conf, q->nconf * sizeof *q->conf);
     r->nconf += q->nconf;
     for (uint32_t c = 0; c < r->nclass; c++) {
       add_stats(&r->stats[c], &q->stats[c]);
