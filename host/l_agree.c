@@ -495,24 +495,8 @@ int luaopen_annovet_c_agree(lua_State *L) {
     {"compute", l_compute},
     {NULL, NULL}
   };
-  luaL_newmetatable(L, DATA_MT);
-  luaL_newlib(L, methods);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, data_close);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, data_close);
-  lua_setfield(L, -2, "__close");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, BOX_MT);
-  lua_pushcfunction(L, box_close);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, box_close);
-  lua_setfield(L, -2, "__close");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
+  l_class(L, DATA_MT, methods, data_close);
+  l_class(L, BOX_MT, NULL, box_close);
   luaL_newlib(L, funcs);
   return 1;
 }

@@ -2,12 +2,18 @@
 #ifndef ANNOVET_L_ANNOVET_H
 #define ANNOVET_L_ANNOVET_H
 
+#include "lauxlib.h"
 #include "lua.h"
 
 /* Puts every C module in package.preload under "annovet.c.<name>" and adds a
  * searcher that finds the Lua library in the binary (or under lua_dir, when not
  * NULL). [-0, +0, e] */
 void annovet_openlibs(lua_State *L, const char *lua_dir);
+
+/* Registers the metatable of a userdata type once: methods (or NULL) as __index,
+ * release as both __gc and __close (so it must be idempotent), and __metatable
+ * locked so scripts cannot reach it. Later calls do nothing. [-0, +0, m] */
+void l_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction release);
 
 int luaopen_annovet_c_agree(lua_State *L);
 /* The dataset of the "annovet.Dataset" userdata at idx, for bindings other than

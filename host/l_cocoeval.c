@@ -110,15 +110,8 @@ static int l_evaluate(lua_State *L) {
   }
   EvalBox *b = lua_newuserdatauv(L, sizeof *b, 0);
   memset(b, 0, sizeof *b);
-  if (luaL_newmetatable(L, BOX_MT)) {
-    lua_pushcfunction(L, box_release);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, box_release);
-    lua_setfield(L, -2, "__close");
-    lua_pushliteral(L, "locked");
-    lua_setfield(L, -2, "__metatable");
-  }
-  lua_setmetatable(L, -2);
+  l_class(L, BOX_MT, NULL, box_release);
+  luaL_setmetatable(L, BOX_MT);
   lua_toclose(L, -1);
   Err e = {{0}};
   if (coco_input_build(gt, dt, &o, &b->data, &e) != 0 || coco_evaluate(&b->data.in, &b->ev, &e) != 0) {

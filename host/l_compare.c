@@ -566,19 +566,7 @@ int luaopen_annovet_c_compare(lua_State *L) {
     {RESULT_MT, result_methods, result_release},
   };
   l_compare_open_par(L);
-  for (int k = 0; k < 2; k++) {
-    luaL_newmetatable(L, types[k].mt);
-    lua_newtable(L);
-    luaL_setfuncs(L, types[k].methods, 0);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, types[k].release);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, types[k].release);
-    lua_setfield(L, -2, "__close");
-    lua_pushliteral(L, "locked");
-    lua_setfield(L, -2, "__metatable");
-    lua_pop(L, 1);
-  }
+  for (int k = 0; k < 2; k++) l_class(L, types[k].mt, types[k].methods, types[k].release);
   luaL_newlib(L, funcs);
   return 1;
 }

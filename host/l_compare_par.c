@@ -158,10 +158,5 @@ int l_compare_run_all(lua_State *L) {
 
 /* Registers the run box metatable. [-0, +0, m] */
 void l_compare_open_par(lua_State *L) {
-  luaL_newmetatable(L, RUNBOX_MT);
-  lua_pushcfunction(L, runbox_release);
-  lua_setfield(L, -2, "__gc");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
+  l_class(L, RUNBOX_MT, NULL, runbox_release);
 }

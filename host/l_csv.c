@@ -119,14 +119,7 @@ int luaopen_annovet_c_csv(lua_State *L) {
     {"mkdir", l_mkdir},
     {NULL, NULL}
   };
-  luaL_newmetatable(L, BOX_MT);
-  lua_pushcfunction(L, box_release);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, box_release);
-  lua_setfield(L, -2, "__close");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
+  l_class(L, BOX_MT, NULL, box_release);
   luaL_newlib(L, funcs);
   return 1;
 }

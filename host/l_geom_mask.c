@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "geometry.h"
+#include "l_annovet.h"
 #include "l_geom.h"
 #include "lauxlib.h"
 #include "rle.h"
@@ -30,15 +31,8 @@ Scratch *geom_scratch(lua_State *L, size_t n) {
   Scratch *s = lua_newuserdatauv(L, sizeof *s + n * sizeof(void *), 0);
   s->n = n;
   for (size_t i = 0; i < n; i++) s->p[i] = NULL;
-  if (luaL_newmetatable(L, SCRATCH_MT)) {
-    lua_pushcfunction(L, scratch_release);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, scratch_release);
-    lua_setfield(L, -2, "__close");
-    lua_pushliteral(L, "locked");
-    lua_setfield(L, -2, "__metatable");
-  }
-  lua_setmetatable(L, -2);
+  l_class(L, SCRATCH_MT, NULL, scratch_release);
+  luaL_setmetatable(L, SCRATCH_MT);
   return s;
 }
 

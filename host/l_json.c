@@ -335,14 +335,7 @@ int luaopen_annovet_c_json(lua_State *L) {
     {"array", l_array},
     {NULL, NULL}
   };
-  luaL_newmetatable(L, "annovet.json.tree");
-  lua_pushcfunction(L, tree_close);
-  lua_setfield(L, -2, "__close");
-  lua_pushcfunction(L, tree_close);
-  lua_setfield(L, -2, "__gc");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
+  l_class(L, "annovet.json.tree", NULL, tree_close);
   luaL_newmetatable(L, "annovet.json.array");
   lua_pushliteral(L, "locked");
   lua_setfield(L, -2, "__metatable");

@@ -552,19 +552,11 @@ int luaopen_annovet_c_model(lua_State *L) {
     {"formats", l_formats},
     {NULL, NULL}
   };
-  luaL_newmetatable(L, DATASET_MT);
-  luaL_newlib(L, methods);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -3, "__index");
-  lua_pushcfunction(L, l_close);
-  lua_setfield(L, -3, "__gc");
-  lua_pushcfunction(L, l_close);
-  lua_setfield(L, -3, "__close");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -3, "__metatable");
+  l_class(L, DATASET_MT, methods, l_close);
   luaL_newlib(L, funcs);
-  lua_insert(L, -2);
-  lua_setfield(L, -2, "methods");   /* for lua/annovet/dataset.lua to add Lua methods */
-  lua_remove(L, -2);
+  luaL_getmetatable(L, DATASET_MT);
+  lua_getfield(L, -1, "__index");
+  lua_setfield(L, -3, "methods");   /* for lua/annovet/dataset.lua to add Lua methods */
+  lua_pop(L, 1);
   return 1;
 }

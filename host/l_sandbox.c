@@ -56,7 +56,7 @@ static void step_hook(lua_State *L, lua_Debug *ar) {
 
 /* Message handler: the error with a traceback; non-string errors pass through
  * __tostring or are described by type. [-1, +1, m] */
-static int traceback(lua_State *L) {
+int l_traceback(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
   if (msg == NULL) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
@@ -83,7 +83,7 @@ static int l_call(lua_State *L) {
   if (s->depth > 0) return luaL_error(L, "sandbox calls do not nest");
 
   int nargs = lua_gettop(L) - 2;
-  lua_pushcfunction(L, traceback);
+  lua_pushcfunction(L, l_traceback);
   lua_pushvalue(L, 1);
   lua_rotate(L, 3, 2);                 /* traceback, fn below the arguments */
   int base = 3;

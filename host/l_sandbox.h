@@ -20,6 +20,9 @@ typedef struct Sandbox {
 /* lua_Alloc that enforces s->limit; ud is the Sandbox. */
 void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 
+/* Message handler for lua_pcall: the error with a traceback (lua.c msghandler). */
+int l_traceback(lua_State *L);
+
 int luaopen_annovet_c_sandbox(lua_State *L);
 
 #endif

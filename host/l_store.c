@@ -225,24 +225,8 @@ int luaopen_annovet_c_store(lua_State *L) {
     {"open", l_open},
     {NULL, NULL}
   };
-  luaL_newmetatable(L, "annovet.Stmt");
-  lua_pushcfunction(L, stmt_close);
-  lua_setfield(L, -2, "__close");
-  lua_pushcfunction(L, stmt_close);
-  lua_setfield(L, -2, "__gc");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, STORE_MT);
-  luaL_newlib(L, methods);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, l_close);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, l_close);
-  lua_setfield(L, -2, "__close");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
+  l_class(L, "annovet.Stmt", NULL, stmt_close);
+  l_class(L, STORE_MT, methods, l_close);
   luaL_newlib(L, funcs);
   return 1;
 }

@@ -23,17 +23,6 @@ static int panic(lua_State *L) {
   return 0;   /* Lua aborts */
 }
 
-/* Message handler for the top level: adds a traceback. [-1, +1, m] */
-static int msghandler(lua_State *L) {
-  const char *msg = lua_tostring(L, 1);
-  if (msg == NULL) {
-    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
-    msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-  }
-  luaL_traceback(L, L, msg, 1);
-  return 1;
-}
-
 /* Protected main: opens the libraries, builds the argument list and calls
  * require("annovet.cli").main(args). [-2, +1, e] */
 static int pmain(lua_State *L) {
@@ -66,7 +55,7 @@ int main(int argc, char **argv) {
     return 3;
   }
   lua_atpanic(L, panic);
-  lua_pushcfunction(L, msghandler);
+  lua_pushcfunction(L, l_traceback);
   lua_pushcfunction(L, pmain);
   lua_pushinteger(L, argc);
   lua_pushlightuserdata(L, argv);
