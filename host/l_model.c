@@ -6,6 +6,7 @@
 
 #include "formats.h"
 #include "l_annovet.h"
+#include "l_sandbox.h"
 #include "lauxlib.h"
 #include "model.h"
 
@@ -136,6 +137,7 @@ static int l_save(lua_State *L) {
   LDataset *ld = ldataset_check(L, 1);
   const char *path = luaL_checkstring(L, 2);
   const Format *f = check_format(L, 3);
+  sandbox_check_write(L, path);
   if (!f->write) {
     luaL_pushfail(L);
     lua_pushfstring(L, "annovet cannot write the %s format", f->name);

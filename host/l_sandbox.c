@@ -1,12 +1,15 @@
 /* Runs user functions under a memory budget (the lua_Alloc) and an instruction budget
  * (a count hook), reporting which limit stopped them. The environment itself, an
  * allowlist of safe functions, is built in lua/annovet/sandbox.lua. */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "l_sandbox.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lauxlib.h"
 
@@ -66,8 +69,50 @@ int l_traceback(lua_State *L) {
   return 1;
 }
 
+/* The real path of the nearest existing folder above path (symbolic links
+ * resolved), malloc'd; NULL when a component not yet created is "." or "..",
+ * so the part that realpath cannot see cannot climb out either. */
+static char *existing_ancestor(const char *path) {
+  size_t n = strlen(path);
+  char *p = malloc(n + 3);
+  if (!p) return NULL;
+  if (path[0] == '/') memcpy(p, path, n + 1);
+  else {
+    memcpy(p, "./", 2);
+    memcpy(p + 2, path, n + 1);
+  }
+  for (;;) {
+    char *slash = strrchr(p, '/');
+    const char *last = slash + 1;
+    if (strcmp(last, "..") == 0 || strcmp(last, ".") == 0) break;
+    if (slash == p) {
+      p[1] = '\0';            /* "/name": the root */
+    } else {
+      *slash = '\0';
+    }
+    char *real = realpath(p, NULL);
+    if (real || errno != ENOENT) {
+      free(p);
+      return real;
+    }
+  }
+  free(p);
+  return NULL;
+}
+
+void sandbox_check_write(lua_State *L, const char *path) {
+  Sandbox *s = sandbox_get(L);
+  if (s->depth == 0) return;
+  if (!s->write_dir) luaL_error(L, "%s: a script may write files only with --out DIR", path);
+  char *anc = existing_ancestor(path);
+  size_t n = strlen(s->write_dir);
+  int inside = anc && strncmp(anc, s->write_dir, n) == 0 && (anc[n] == '\0' || anc[n] == '/');
+  free(anc);
+  if (!inside) luaL_error(L, "%s: outside the folder the script may write in (%s)", path, s->write_dir);
+}
+
 /* sandbox.call(fn, limits, ...) calls fn(...) with limits = {max_memory=bytes,
- * max_steps=n} and returns true, results... or false, message, kind, where kind
+ * max_steps=n, write_dir=folder or nil} and returns true, results... or false, message, kind, where kind
  * is "error", "memory" or "steps". [-(n+2), +r, e] */
 static int l_call(lua_State *L) {
   Sandbox *s = sandbox_get(L);
@@ -81,6 +126,11 @@ static int l_call(lua_State *L) {
   luaL_argcheck(L, maxmem > 0, 2, "max_memory must be positive");
   luaL_argcheck(L, maxsteps > 0, 2, "max_steps must be positive");
   if (s->depth > 0) return luaL_error(L, "sandbox calls do not nest");
+  lua_getfield(L, 2, "write_dir");
+  const char *wd = lua_tostring(L, -1);
+  char *write_dir = wd ? realpath(wd, NULL) : NULL;
+  lua_pop(L, 1);
+  if (wd && !write_dir) return luaL_error(L, "%s: %s", wd, strerror(errno));
 
   int nargs = lua_gettop(L) - 2;
   lua_pushcfunction(L, l_traceback);
@@ -94,10 +144,13 @@ static int l_call(lua_State *L) {
   s->max_steps = maxsteps;
   s->killed = 0;
   s->depth++;
+  s->write_dir = write_dir;
   lua_sethook(L, step_hook, LUA_MASKCOUNT, STEP_CHUNK);
   int status = lua_pcall(L, nargs, LUA_MULTRET, base);
   lua_sethook(L, NULL, 0, 0);
   s->depth--;
+  s->write_dir = NULL;
+  free(write_dir);
   s->limit = SIZE_MAX;
   int killed = s->killed, mem_hit = s->mem_hit;
   s->killed = 0;

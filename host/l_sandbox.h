@@ -15,10 +15,16 @@ typedef struct Sandbox {
   long long max_steps;
   int killed;           /* the step budget ran out: every later line raises again */
   int depth;            /* nested sandbox calls */
+  char *write_dir;      /* while a script runs: the only folder it may write in, or NULL */
 } Sandbox;
 
 /* lua_Alloc that enforces s->limit; ud is the Sandbox. */
 void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* Raises unless the running script may write path: trusted code (no sandbox
+ * call under way) may; a script only inside the folder given as
+ * limits.write_dir (symbolic links in the parent folder resolved). [-0, +0, v] */
+void sandbox_check_write(lua_State *L, const char *path);
 
 /* Message handler for lua_pcall: the error with a traceback (lua.c msghandler). */
 int l_traceback(lua_State *L);

@@ -10,7 +10,7 @@
 #include "lauxlib.h"
 #include "lualib.h"
 
-static Sandbox sandbox = {0, SIZE_MAX, 0, 0, 0, 0, 0, 0};
+static Sandbox sandbox = {0, SIZE_MAX, 0, 0, 0, 0, 0, 0, NULL};
 
 /* Prints "annovet: msg" on stderr (lua.c l_message). */
 static void report(const char *msg) {

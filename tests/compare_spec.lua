@@ -136,7 +136,7 @@ local ds = assert(annovet.load(arg[1]))
 assert(ds:filter{annotator = "2"}:save(arg[2] .. "/a2.json", "coco"))
 assert(ds:filter{annotator = "1"}:save(arg[2] .. "/a1.json", "coco"))
 ]])
-    local _, err, code = H.run("run " .. H.q(script) .. " " .. H.q(path) .. " " .. H.q(dir))
+    local _, err, code = H.run("run --out " .. H.q(dir) .. " " .. H.q(script) .. " " .. H.q(path) .. " " .. H.q(dir))
     assert.are.equal(0, code, err)
     local out
     out, err, code = H.run("compare --gold " .. H.q(dir .. "/a2.json") .. " --vendor a1=" .. H.q(dir .. "/a1.json"))

@@ -15,7 +15,7 @@ local function run(script, ...)
   local data = H.write(dir .. "/d.json", COCO)
   local args = {H.q(data), H.q(dir)}
   for _, a in ipairs {...} do args[#args + 1] = H.q(a) end
-  return H.run("run " .. H.q(H.script(script)) .. " " .. table.concat(args, " "))
+  return H.run("run --out " .. H.q(dir) .. " " .. H.q(H.script(script)) .. " " .. table.concat(args, " "))
 end
 
 describe("annovet.load and Dataset", function()

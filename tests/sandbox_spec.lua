@@ -141,4 +141,44 @@ describe("annovet run", function()
     assert.are.equal(2, code)
     assert.truthy(err:find("--max-memory: expected a size", 1, true), err)
   end)
+
+  describe("writing files", function()
+    local coco = '{"images":[{"id":1,"file_name":"a.jpg","width":10,"height":10}],' ..
+      '"categories":[{"id":1,"name":"car"}],' ..
+      '"annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[1,1,2,2],"area":4,"iscrowd":0}]}'
+
+    it("writes nothing without --out", function()
+      local dir = H.tmpdir()
+      local src = H.write(dir .. "/in.json", coco)
+      local _, err, code = run_cmd([[
+        local ds = assert(annovet.load(arg[1]))
+        ds:save(arg[2], "coco")
+      ]], "", H.q(src) .. " " .. H.q(dir .. "/out.json"))
+      assert.are.equal(2, code)
+      assert.truthy(err:find("a script may write files only with --out DIR", 1, true), err)
+      assert.is_nil(io.open(dir .. "/out.json", "rb"))
+    end)
+
+    it("writes inside --out and nowhere else, not through .. nor a link", function()
+      local dir = H.tmpdir()
+      local src = H.write(dir .. "/in.json", coco)
+      local out = dir .. "/results"
+      os.execute("mkdir -p " .. H.q(out) .. " && ln -s .. " .. H.q(out .. "/up"))
+      local script = [[
+        local ds = assert(annovet.load(arg[1]))
+        assert(ds:save(arg[2], "coco"))
+        print("saved")
+      ]]
+      local o, err, code = run_cmd(script, "--out " .. H.q(out), H.q(src) .. " " .. H.q(out .. "/ok.json"))
+      assert.are.equal(0, code, err)
+      assert.are.equal("saved\n", o)
+      assert.truthy(io.open(out .. "/ok.json", "rb"))
+      for _, target in ipairs {dir .. "/escape.json", out .. "/../escape.json", out .. "/up/escape.json"} do
+        local _, err2, code2 = run_cmd(script, "--out " .. H.q(out), H.q(src) .. " " .. H.q(target))
+        assert.are.equal(2, code2)
+        assert.truthy(err2:find("outside the folder the script may write in", 1, true), err2)
+      end
+      assert.is_nil(io.open(dir .. "/escape.json", "rb"))
+    end)
+  end)
 end)

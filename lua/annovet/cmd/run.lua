@@ -4,13 +4,15 @@ local sandbox = require "annovet.sandbox"
 
 return {
   summary = "runs a user script in the sandbox",
-  usage = "annovet run [--max-memory SIZE] [--max-steps N] SCRIPT.lua [ARGS...]",
+  usage = "annovet run [--max-memory SIZE] [--max-steps N] [--out DIR] SCRIPT.lua [ARGS...]",
   stop_at_positional = true,
   help = [[
 Runs SCRIPT.lua with the annovet module and Lua's base, string, table, math, utf8
 and coroutine libraries; nothing else. There is no os, io, debug or package;
 load takes text only; require finds annovet modules and Lua files beside the
 script. ARGS reach the script as `arg` (arg[0] is the script) and as `...`.
+A script writes files (ds:save) only inside the folder given with --out, which
+is created when missing; without --out it writes none.
 
 A script that returns an integer exits with it (say 1 when a rule fails);
 a script error prints SCRIPT:LINE: message and a traceback and exits 2, as does
@@ -18,6 +20,7 @@ reaching either limit.]],
   options = {
     {name = "--max-memory", arg = "SIZE", help = "Lua memory budget (default 1G; K, M, G suffixes)"},
     {name = "--max-steps", arg = "N", help = "VM instruction budget (default 1e10)"},
+    {name = "--out", arg = "DIR", help = "the only folder the script may write in"},
   },
   run = function(opts, pos, cli)
     local script = pos[1]
@@ -25,6 +28,10 @@ reaching either limit.]],
     local limits = {}
     limits.max_memory = cli.check(args.size(opts.max_memory or "1G", "--max-memory"))
     limits.max_steps = cli.check(args.count(opts.max_steps or "1e10", "--max-steps"))
+    if opts.out then
+      cli.check(require("annovet.c.csv").mkdir(opts.out))
+      limits.write_dir = opts.out
+    end
     local script_args = table.move(pos, 2, #pos, 1, {})
     local res = table.pack(sandbox.run_file(script, script_args, limits))
     if res[1] then
