@@ -45,6 +45,7 @@ SRC := \
 	host/model_ops.c \
 	host/jread.c \
 	host/jwrite.c \
+	host/jnum.c \
 	host/fmt_coco.c \
 	host/fmt_coco_write.c \
 	host/lsbrush.c \
