@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jnum.h"
 #include "numfmt.h"
 
 #define SKIP_MAX_DEPTH 1000   /* as cJSON's CJSON_NESTING_LIMIT */
@@ -136,11 +137,23 @@ int jr_object(JCtx *c, size_t pos, const char *const *unique, JMemberFn fn, void
   }
   for (;;) {
     if (p >= c->len || t[p] != '"') return jr_syntax(c, p);
-    size_t after;
-    cJSON *key = jr_parse_at(c, p, &after);
-    if (!key) return -1;
+    /* A short key without escapes is its bytes (as cJSON reads it); others go
+     * through cJSON. */
+    char name[64];
+    const char *kname = name;
+    cJSON *key = NULL;
+    size_t after, q = p + 1, lim = p + sizeof name;
+    while (q < c->len && q < lim && t[q] != '"' && t[q] != '\\') q++;
+    if (q < c->len && t[q] == '"') {
+      memcpy(name, t + p + 1, q - p - 1);
+      name[q - p - 1] = '\0';
+      after = q + 1;
+    } else {
+      if (!(key = jr_parse_at(c, p, &after))) return -1;
+      kname = key->valuestring;
+    }
     for (unsigned k = 0; unique && unique[k] && k < 32; k++) {
-      if (strcmp(unique[k], key->valuestring) != 0) continue;
+      if (strcmp(unique[k], kname) != 0) continue;
       if (seen & (1u << k)) {
         c->where[0] = '\0';
         jr_fail(c, NULL, "the key \"%s\" appears twice in the top-level object", unique[k]);
@@ -154,7 +167,7 @@ int jr_object(JCtx *c, size_t pos, const char *const *unique, JMemberFn fn, void
       cJSON_Delete(key);
       return jr_syntax(c, p);
     }
-    long vend = fn(c, key->valuestring, jr_ws(t, c->len, p + 1), arg);
+    long vend = fn(c, kname, jr_ws(t, c->len, p + 1), arg);
     cJSON_Delete(key);
     if (vend < 0) return -1;
     p = jr_ws(t, c->len, (size_t)vend);
@@ -178,7 +191,7 @@ static const char *kind_of_byte(char ch) {
   }
 }
 
-int jr_array(JCtx *c, size_t pos, const char *name, JElemFn fn, void *arg, size_t *end) {
+int jr_array_at(JCtx *c, size_t pos, const char *name, JPosFn fn, void *arg, size_t *end) {
   const char *t = c->text;
   size_t p = jr_ws(t, c->len, pos);
   if (p >= c->len) return jr_syntax(c, p);
@@ -193,14 +206,10 @@ int jr_array(JCtx *c, size_t pos, const char *name, JElemFn fn, void *arg, size_
   }
   for (uint32_t i = 0;; i++) {
     if (i == UINT32_MAX) return jr_fail(c, name, "more than %u elements", UINT32_MAX - 1);
-    size_t after;
-    cJSON *el = jr_parse_at(c, p, &after);
-    if (!el) return -1;
     snprintf(c->where, sizeof c->where, "%s[%u]", name, i);
-    int rc = fn(c, el, i, arg);
-    cJSON_Delete(el);
-    if (rc != 0) return -1;
-    p = jr_ws(t, c->len, after);
+    long after = fn(c, p, i, arg);
+    if (after < 0) return -1;
+    p = jr_ws(t, c->len, (size_t)after);
     if (p < c->len && t[p] == ']') {
       *end = p + 1;
       c->where[0] = '\0';
@@ -209,6 +218,28 @@ int jr_array(JCtx *c, size_t pos, const char *name, JElemFn fn, void *arg, size_
     if (p >= c->len || t[p] != ',') return jr_syntax(c, p);
     p = jr_ws(t, c->len, p + 1);
   }
+}
+
+typedef struct ElemFn {
+  JElemFn fn;
+  void *arg;
+} ElemFn;
+
+/* An element for jr_array: parsed by cJSON, handed to the caller's function,
+ * freed; returns where it ends, or -1. */
+static long parse_element(JCtx *c, size_t pos, uint32_t index, void *arg) {
+  const ElemFn *f = arg;
+  size_t end;
+  cJSON *el = jr_parse_at(c, pos, &end);
+  if (!el) return -1;
+  int rc = f->fn(c, el, index, f->arg);
+  cJSON_Delete(el);
+  return rc == 0 ? (long)end : -1;
+}
+
+int jr_array(JCtx *c, size_t pos, const char *name, JElemFn fn, void *arg, size_t *end) {
+  ElemFn f = {fn, arg};
+  return jr_array_at(c, pos, name, parse_element, &f, end);
 }
 
 const char *jr_kind(const cJSON *v) {
@@ -228,11 +259,9 @@ int jr_num_value(JCtx *c, const cJSON *v, const char *field, double *out) {
   return 1;
 }
 
-int jr_int_value(JCtx *c, const cJSON *v, const char *field, int64_t min, int64_t max, int64_t *out) {
-  double d;
-  if (!cJSON_IsNumber(v)) return jr_fail(c, field, "expected an integer, got %s", jr_kind(v));
-  if (jr_num_value(c, v, field, &d) < 0) return -1;
+int jr_int_double(JCtx *c, double d, const char *field, int64_t min, int64_t max, int64_t *out) {
   char buf[NUMFMT_MAX];
+  if (!isfinite(d)) return jr_fail(c, field, "number out of range (too large for a double)");
   if (d != floor(d)) {
     num_fmt(buf, d, 0);
     return jr_fail(c, field, "expected an integer, got %s", buf);
@@ -244,6 +273,11 @@ int jr_int_value(JCtx *c, const cJSON *v, const char *field, int64_t min, int64_
   }
   *out = (int64_t)d;
   return 1;
+}
+
+int jr_int_value(JCtx *c, const cJSON *v, const char *field, int64_t min, int64_t max, int64_t *out) {
+  if (!cJSON_IsNumber(v)) return jr_fail(c, field, "expected an integer, got %s", jr_kind(v));
+  return jr_int_double(c, v->valuedouble, field, min, max, out);
 }
 
 int jr_int(JCtx *c, const cJSON *obj, const char *key, int64_t min, int64_t max, int64_t *out) {
@@ -324,4 +358,99 @@ int jr_numbers(JCtx *c, const cJSON *v, const char *field, double **buf, size_t 
   }
   *n = k;
   return 0;
+}
+
+/* A syntax error at offset at inside the value starting at from: reported as
+ * jr_parse_at does, so an unfinished value (the text ends first, or brackets do
+ * not match) is named as such. Returns -1. */
+static int syntax_in(JCtx *c, size_t from, size_t at) {
+  size_t end;
+  if (jr_skip(c, from, &end) != 0) return -1;
+  return jr_syntax(c, at);
+}
+
+/* jr_scan_numbers, from the '[' at open: appends to out->v and returns 1, or
+ * returns 0 or -1 as it says. */
+static int scan_numbers(JCtx *c, size_t open, JNums *out, size_t *end) {
+  const char *t = c->text;
+  size_t len = c->len, k = out->n, p = jr_ws(t, len, open + 1);
+  if (p < len && t[p] == ']') {
+    *end = p + 1;
+    return 1;
+  }
+  for (;;) {
+    if (p >= len) return syntax_in(c, open, p);
+    if (t[p] != '-' && (t[p] < '0' || t[p] > '9')) return 0;
+    if (k == out->cap && jr_reserve((void **)&out->v, &out->cap, k + 1, sizeof *out->v, c->e) != 0) return -1;
+    size_t m = jnum_parse(t + p, len - p, &out->v[k]);
+    if (p + m < len && !structural[(unsigned char)t[p + m]]) return syntax_in(c, open, p + m);
+    k++;
+    p = jr_ws(t, len, p + m);
+    if (p < len && t[p] == ',') {
+      p = jr_ws(t, len, p + 1);
+      continue;
+    }
+    if (p < len && t[p] == ']') {
+      out->n = k;
+      *end = p + 1;
+      return 1;
+    }
+    return syntax_in(c, open, p);
+  }
+}
+
+int jr_scan_numbers(JCtx *c, size_t pos, JNums *out, size_t *end) {
+  size_t p = jr_ws(c->text, c->len, pos);
+  if (p >= c->len || c->text[p] != '[') return 0;
+  return scan_numbers(c, p, out, end);
+}
+
+int jr_scan_number_lists(JCtx *c, size_t pos, JNums *out, size_t *end) {
+  const char *t = c->text;
+  size_t len = c->len, open = jr_ws(t, len, pos), n0 = out->n, l0 = out->nlen;
+  if (open >= len || t[open] != '[') return 0;
+  size_t p = jr_ws(t, len, open + 1);
+  if (p < len && t[p] == ']') {
+    *end = p + 1;
+    return 1;
+  }
+  for (;;) {
+    size_t before = out->n, inner;
+    int rc = p < len && t[p] == '[' ? scan_numbers(c, p, out, &inner) : 0;
+    if (rc <= 0) {
+      out->n = n0;
+      out->nlen = l0;
+      return rc;
+    }
+    if (out->nlen == out->lencap &&
+        jr_reserve((void **)&out->len, &out->lencap, out->nlen + 1, sizeof *out->len, c->e) != 0)
+      return -1;
+    out->len[out->nlen++] = out->n - before;
+    p = jr_ws(t, len, inner);
+    if (p < len && t[p] == ',') {
+      p = jr_ws(t, len, p + 1);
+      continue;
+    }
+    if (p < len && t[p] == ']') {
+      *end = p + 1;
+      return 1;
+    }
+    return syntax_in(c, open, p);
+  }
+}
+
+int jr_finite(JCtx *c, const char *field, const double *v, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    if (isfinite(v[k])) continue;
+    char f[128];
+    snprintf(f, sizeof f, "%s[%zu]", field, k);
+    return jr_fail(c, f, "number out of range (too large for a double)");
+  }
+  return 0;
+}
+
+void jnums_free(JNums *x) {
+  free(x->v);
+  free(x->len);
+  memset(x, 0, sizeof *x);
 }

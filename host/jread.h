@@ -11,7 +11,8 @@
 #include "err.h"
 
 /* Where a reader is: the file (for messages), its text, and the JSON path of the
- * value being converted ("annotations[1532]"). */
+ * value being converted ("annotations[1532]"). text[len] must be readable and end
+ * a number (the NUL format_slurp leaves there): numbers are converted in place. */
 typedef struct JCtx {
   const char *file;
   const char *text;
@@ -51,6 +52,13 @@ typedef long (*JMemberFn)(JCtx *c, const char *key, size_t pos, void *arg);
 int jr_object(JCtx *c, size_t pos, const char *const *unique, JMemberFn fn, void *arg,
               size_t *end);
 
+/* Calls fn(c, pos, index, arg) for each element of the array starting at pos
+ * (fn given where the element starts, with c->where set to "name[index]"); fn
+ * returns the offset where the element ends, or -1 to stop with c->e set. *end gets
+ * the offset after the array. */
+typedef long (*JPosFn)(JCtx *c, size_t pos, uint32_t index, void *arg);
+int jr_array_at(JCtx *c, size_t pos, const char *name, JPosFn fn, void *arg, size_t *end);
+
 /* Calls fn(c, element, index, arg) for each element of the array starting at pos,
  * parsing one at a time (freed after fn returns), with c->where set to
  * "name[index]". *end gets the offset after the array. fn returns 0, or -1 to stop. */
@@ -66,6 +74,8 @@ int jr_bool01(JCtx *c, const cJSON *obj, const char *key, int *out);
 
 /* A value that must be an exact integer in [min, max]; field names it. */
 int jr_int_value(JCtx *c, const cJSON *v, const char *field, int64_t min, int64_t max, int64_t *out);
+/* The same for a number already read (d), with the same messages. */
+int jr_int_double(JCtx *c, double d, const char *field, int64_t min, int64_t max, int64_t *out);
 /* A finite number; field names it. */
 int jr_num_value(JCtx *c, const cJSON *v, const char *field, double *out);
 /* Valid UTF-8 (without NUL); field names it for the message. */
@@ -74,6 +84,31 @@ int jr_utf8(JCtx *c, const char *s, const char *field);
 /* Reads the array v of numbers into the growable buffer *buf (capacity *cap);
  * *n gets the count. Requires finite numbers; field names the array. */
 int jr_numbers(JCtx *c, const cJSON *v, const char *field, double **buf, size_t *cap, size_t *n);
+
+/* Numbers read straight from the text (no cJSON nodes), in growable buffers:
+ * the values, and for arrays of arrays each inner array's count. */
+typedef struct JNums {
+  double *v;    size_t n, cap;
+  size_t *len;  size_t nlen, lencap;
+} JNums;
+
+/* Reads the array at pos when it holds only numbers (or nothing), appending them
+ * to out->v. Returns 1 with *end after the array; 0, leaving out->n as it was, when
+ * the value is not an array or holds something else than numbers (the caller reads
+ * it another way, e.g. with cJSON, for the message); -1 with a syntax error set
+ * for a malformed number (RFC 8259: "01", "1.", "1e" are), a missing comma or a
+ * truncated file. Numbers past a double's range come as +-inf (see jr_finite). */
+int jr_scan_numbers(JCtx *c, size_t pos, JNums *out, size_t *end);
+
+/* The same for an array of arrays of numbers ([[1, 2], [3]]): the numbers of all
+ * of them appended to out->v, each one's count to out->len. */
+int jr_scan_number_lists(JCtx *c, size_t pos, JNums *out, size_t *end);
+
+/* Checks that the n numbers at v (read by jr_scan_numbers) are finite, as
+ * jr_numbers does: "field[j]: number out of range (too large for a double)". */
+int jr_finite(JCtx *c, const char *field, const double *v, size_t n);
+
+void jnums_free(JNums *x);
 
 /* Grows a malloc'd buffer of elements of size bytes to hold need. */
 int jr_reserve(void **buf, size_t *cap, size_t need, size_t size, Err *e);
