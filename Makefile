@@ -47,6 +47,7 @@ SRC := \
 	host/jwrite.c \
 	host/jnum.c \
 	host/fmt_coco.c \
+	host/fmt_coco_ann.c \
 	host/fmt_coco_write.c \
 	host/lsbrush.c \
 	host/fmt_labelstudio.c \
