@@ -108,6 +108,25 @@ int jr_skip(JCtx *c, size_t pos, size_t *end) {
   return 0;
 }
 
+/* Checks the numbers in text[from..to), a value cJSON accepted, against RFC 8259:
+ * cJSON reads them with strtod, which also takes "01", "1." and "-.5". Returns 0,
+ * or -1 with a syntax error at the byte where the text stops being a number. */
+static int strict_numbers(JCtx *c, size_t from, size_t to) {
+  const char *t = c->text;
+  for (size_t p = from; p < to; p++) {
+    char ch = t[p];
+    if (ch == '"') {
+      for (p++; p < to && t[p] != '"'; p++)
+        if (t[p] == '\\') p++;
+    } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+      size_t m = jnum_scan(t + p, to - p);
+      if (p + m < to && !structural[(unsigned char)t[p + m]]) return jr_syntax(c, p + m);
+      p += m - 1;
+    }
+  }
+  return 0;
+}
+
 cJSON *jr_parse_at(JCtx *c, size_t pos, size_t *end) {
   const char *stop = NULL;
   cJSON *v = cJSON_ParseWithLengthOpts(c->text + pos, c->len - pos, &stop, 0);
@@ -121,6 +140,10 @@ cJSON *jr_parse_at(JCtx *c, size_t pos, size_t *end) {
     return NULL;
   }
   *end = (size_t)(stop - c->text);
+  if (strict_numbers(c, pos, *end) != 0) {
+    cJSON_Delete(v);
+    return NULL;
+  }
   return v;
 }
 

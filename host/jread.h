@@ -40,8 +40,9 @@ size_t jr_ws(const char *t, size_t len, size_t pos);
  * first or the brackets do not match. */
 int jr_skip(JCtx *c, size_t pos, size_t *end);
 
-/* Parses the one value starting at pos; NULL with a syntax error set on failure.
- * *end gets the offset just after it. */
+/* Parses the one value starting at pos; NULL with a syntax error set on failure
+ * (numbers too must follow RFC 8259: cJSON alone takes "01" or "1."). *end gets
+ * the offset just after it. */
 cJSON *jr_parse_at(JCtx *c, size_t pos, size_t *end);
 
 /* Calls fn(c, key, pos, arg) for each member of the object starting at pos, pos
