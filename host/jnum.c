@@ -36,25 +36,28 @@ typedef struct Decimal {
 } Decimal;
 
 static int is_digit(char ch) {
-  return ch >= '0' && ch <= '9';
+  return (unsigned char)(ch - '0') < 10;
 }
 
-/* Reads the digits at s[p..len) into d (frac: they follow the decimal point);
- * returns where they end. */
+/* Reads the digits at s[p..len) into d, nd of them significant so far (frac: they
+ * follow the decimal point, so each one taken lowers the exponent); returns where
+ * they end. Up to MAX_DIGITS go into the significand, the rest only tell whether
+ * it is exact and, before the point, raise the exponent. */
 static size_t digits(const char *s, size_t len, size_t p, int frac, Decimal *d, int *nd) {
-  for (; p < len && is_digit(s[p]); p++) {
-    unsigned dig = (unsigned)(s[p] - '0');
-    if (*nd == 0 && dig == 0) {        /* a leading zero: not significant */
-      d->e10 -= frac;
-    } else if (*nd < MAX_DIGITS) {
-      d->w = d->w * 10 + dig;
-      d->e10 -= frac;
-      ++*nd;
-    } else {                           /* past 19 digits: dropped, remembered */
-      d->inexact |= dig != 0;
-      d->e10 += !frac;
-    }
+  if (*nd == 0 && frac) {                /* 0.000ddd: leading zeros, not significant */
+    size_t q = p;
+    while (p < len && s[p] == '0') p++;
+    d->e10 -= (int64_t)(p - q);
   }
+  size_t q = p, stop = p + (size_t)(MAX_DIGITS - *nd);
+  uint64_t w = d->w;
+  if (stop > len) stop = len;
+  for (; p < stop && is_digit(s[p]); p++) w = w * 10 + (unsigned)(s[p] - '0');
+  d->w = w;
+  *nd += (int)(p - q);
+  if (frac) d->e10 -= (int64_t)(p - q);
+  for (q = p; p < len && is_digit(s[p]); p++) d->inexact |= s[p] != '0';
+  if (!frac) d->e10 += (int64_t)(p - q);
   return p;
 }
 

@@ -64,11 +64,16 @@ int jr_syntax(JCtx *c, size_t pos) {
   return err_set(c->e, "%s:%lu:%lu: invalid JSON near '%s'", c->file, line, col, near);
 }
 
-/* Bytes that end a number or literal (a lookup: this loop sees every byte of the
- * annotations while they are located). */
+/* Bytes that end a number or literal. */
 static const unsigned char structural[256] = {
   [' '] = 1, ['\n'] = 1, ['\r'] = 1, ['\t'] = 1, [','] = 1, [':'] = 1,
   [']'] = 1, ['}'] = 1, ['['] = 1, ['{'] = 1, ['"'] = 1,
+};
+
+/* The bytes that matter inside an array or object being skipped: a lookup, for
+ * this loop sees every byte of the annotations while they are located. */
+static const unsigned char nesting[256] = {
+  ['"'] = 1, ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1,
 };
 
 int jr_skip(JCtx *c, size_t pos, size_t *end) {
@@ -77,7 +82,14 @@ int jr_skip(JCtx *c, size_t pos, size_t *end) {
   char stack[SKIP_MAX_DEPTH];
   int depth = 0;
   if (p >= n) return jr_syntax(c, p);
+  if (t[p] == ']' || t[p] == '}' || t[p] == ',' || t[p] == ':') return jr_syntax(c, p);
+  if (t[p] != '"' && t[p] != '[' && t[p] != '{') {   /* a number or literal */
+    while (p < n && !structural[(unsigned char)t[p]]) p++;
+    *end = p;
+    return 0;
+  }
   do {
+    while (p < n && !nesting[(unsigned char)t[p]]) p++;   /* blanks, commas, colons, scalars */
     if (p >= n) return jr_syntax(c, n);
     char ch = t[p];
     if (ch == '"') {
@@ -93,15 +105,10 @@ int jr_skip(JCtx *c, size_t pos, size_t *end) {
       }
       stack[depth++] = ch == '[' ? ']' : '}';
       p++;
-    } else if (ch == ']' || ch == '}') {
+    } else {
       if (depth == 0 || stack[depth - 1] != ch) return jr_syntax(c, p);
       depth--;
       p++;
-    } else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == ',' || ch == ':') {
-      if (depth == 0) return jr_syntax(c, p);
-      p++;
-    } else {   /* a number or literal: up to the next structural byte */
-      while (p < n && !structural[(unsigned char)t[p]]) p++;
     }
   } while (depth > 0);
   *end = p;
@@ -127,8 +134,25 @@ static int strict_numbers(JCtx *c, size_t from, size_t to) {
   return 0;
 }
 
+/* A number value at p read here, to the same double (cJSON's strtod would call
+ * localeconv for each); NULL with c->e set when it is not a JSON number. */
+static cJSON *number_at(JCtx *c, size_t p, size_t *end) {
+  double x = 0;
+  size_t m = jnum_parse(c->text + p, c->len - p, &x);
+  if (p + m < c->len && !structural[(unsigned char)c->text[p + m]]) {
+    jr_syntax(c, p + m);
+    return NULL;
+  }
+  cJSON *v = cJSON_CreateNumber(x);
+  if (!v) err_set(c->e, "out of memory");
+  *end = p + m;
+  return v;
+}
+
 cJSON *jr_parse_at(JCtx *c, size_t pos, size_t *end) {
   const char *stop = NULL;
+  size_t p = jr_ws(c->text, c->len, pos);
+  if (p < c->len && (c->text[p] == '-' || (c->text[p] >= '0' && c->text[p] <= '9'))) return number_at(c, p, end);
   cJSON *v = cJSON_ParseWithLengthOpts(c->text + pos, c->len - pos, &stop, 0);
   if (!v) {
     size_t skipped;
@@ -214,6 +238,24 @@ static const char *kind_of_byte(char ch) {
   }
 }
 
+/* c->where = "name[i]" (name cut to fit), without snprintf's cost: it is set for
+ * every element of the annotations. */
+static void set_where(JCtx *c, const char *name, uint32_t i) {
+  size_t n = strlen(name);
+  if (n > sizeof c->where - 13) n = sizeof c->where - 13;
+  char digits[10];
+  int k = 0;
+  do {
+    digits[k++] = (char)('0' + i % 10);
+    i /= 10;
+  } while (i);
+  memcpy(c->where, name, n);
+  c->where[n++] = '[';
+  while (k) c->where[n++] = digits[--k];
+  c->where[n++] = ']';
+  c->where[n] = '\0';
+}
+
 int jr_array_at(JCtx *c, size_t pos, const char *name, JPosFn fn, void *arg, size_t *end) {
   const char *t = c->text;
   size_t p = jr_ws(t, c->len, pos);
@@ -229,7 +271,7 @@ int jr_array_at(JCtx *c, size_t pos, const char *name, JPosFn fn, void *arg, siz
   }
   for (uint32_t i = 0;; i++) {
     if (i == UINT32_MAX) return jr_fail(c, name, "more than %u elements", UINT32_MAX - 1);
-    snprintf(c->where, sizeof c->where, "%s[%u]", name, i);
+    set_where(c, name, i);
     long after = fn(c, p, i, arg);
     if (after < 0) return -1;
     p = jr_ws(t, c->len, (size_t)after);
