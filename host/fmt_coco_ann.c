@@ -158,13 +158,16 @@ static int read_bbox(Coco *k, JCtx *c, const cJSON *v, double b[4]) {
 /* Checks part np of a polygon (its n numbers at x) and sets its point count in
  * k->pt. */
 static int polygon_part(Coco *k, JCtx *c, size_t np, const double *x, size_t n) {
-  char f[48];
-  snprintf(f, sizeof f, "segmentation[%zu]", np);
-  if (jr_finite(c, f, x, n) != 0) return -1;
-  if (n % 2) return jr_fail(c, f, "expected x y pairs, got an odd count of numbers (%zu)", n);
-  if (n > INT32_MAX) return jr_fail(c, f, "polygon too long");
-  if (n < 6)
+  int finite = 1;
+  for (size_t j = 0; j < n; j++) finite &= isfinite(x[j]) != 0;
+  if (!finite || n % 2 || n > INT32_MAX || n < 6) {      /* something to say */
+    char f[48];
+    snprintf(f, sizeof f, "segmentation[%zu]", np);
+    if (jr_finite(c, f, x, n) != 0) return -1;
+    if (n % 2) return jr_fail(c, f, "expected x y pairs, got an odd count of numbers (%zu)", n);
+    if (n > INT32_MAX) return jr_fail(c, f, "polygon too long");
     diag_warn(k->g, "polygon with fewer than 3 points", "%s: %s.%s: %zu points", c->file, c->where, f, n / 2);
+  }
   if (jr_reserve((void **)&k->pt, &k->ptcap, np + 1, sizeof *k->pt, c->e) != 0) return -1;
   k->pt[np] = (int32_t)(n / 2);
   return 0;
