@@ -164,7 +164,7 @@ cJSON *jr_parse_at(JCtx *c, size_t pos, size_t *end) {
     return NULL;
   }
   *end = (size_t)(stop - c->text);
-  if (strict_numbers(c, pos, *end) != 0) {
+  if ((cJSON_IsArray(v) || cJSON_IsObject(v)) && strict_numbers(c, pos, *end) != 0) {
     cJSON_Delete(v);
     return NULL;
   }
