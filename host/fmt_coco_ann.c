@@ -68,19 +68,29 @@ static long parse_member(JCtx *c, cJSON *obj, const char *key, size_t pos) {
   return (long)end;
 }
 
-/* A member of a segmentation object: "counts" scanned into r->counts when it is
- * an array of numbers, the others (and a compressed string) parsed into r->rle.
- * A JMemberFn. */
+/* A member of a segmentation object: "counts" read from the text when it is an
+ * array of numbers (into r->counts) or a compressed string without escapes (its
+ * bytes left in place), the others (and other counts) parsed into r->rle. A
+ * JMemberFn. */
 static long rle_member(JCtx *c, const char *key, size_t pos, void *arg) {
   AnnRead *r = arg;
   if (strcmp(key, "counts") == 0) {
     if (r->counts_seen) return parse_member(c, NULL, key, pos);
     r->counts_seen = 1;
+    if (pos < c->len && c->text[pos] == '"') {
+      const char *s = c->text + pos + 1, *q = memchr(s, '"', c->len - pos - 1);
+      if (q && !memchr(s, '\\', (size_t)(q - s))) {
+        r->counts_from = COUNTS_TEXT;
+        r->counts_text = s;
+        r->counts_len = strnlen(s, (size_t)(q - s));     /* as cJSON's string would end */
+        return (long)(q + 1 - c->text);
+      }
+    }
     size_t end;
     int rc = jr_scan_numbers(c, pos, &r->counts, &end);
     if (rc < 0) return -1;
     if (rc > 0) {
-      r->counts_scanned = 1;
+      r->counts_from = COUNTS_NUMBERS;
       return (long)end;
     }
   }
@@ -201,13 +211,14 @@ static int read_polygons(Coco *k, JCtx *c, const cJSON *v, size_t *ncoords, size
   return 0;
 }
 
-/* RLE: {"size": [h, w], "counts": [runs...] or "compressed string"} (v; counts
- * scanned into x when x is not NULL); runs into k->rl, which must cover h * w
+/* RLE: {"size": [h, w], "counts": [runs...] or "compressed string"} (v; its counts
+ * where r says when r is not NULL); runs into k->rl, which must cover h * w
  * pixels. */
-static int read_rle(Coco *k, JCtx *c, const cJSON *v, const JNums *x, double hw[2], size_t *nrle,
+static int read_rle(Coco *k, JCtx *c, const cJSON *v, const AnnRead *r, double hw[2], size_t *nrle,
                     int *compressed) {
+  int from = r ? r->counts_from : COUNTS_CJSON;
   const cJSON *size = cJSON_GetObjectItemCaseSensitive(v, "size");
-  const cJSON *counts = x ? NULL : cJSON_GetObjectItemCaseSensitive(v, "counts");
+  const cJSON *counts = from == COUNTS_CJSON ? cJSON_GetObjectItemCaseSensitive(v, "counts") : NULL;
   if (!size || !cJSON_IsArray(size) || cJSON_GetArraySize(size) != 2)
     return jr_fail(c, "segmentation.size", "expected [height, width]");
   int64_t h, w;
@@ -216,19 +227,21 @@ static int read_rle(Coco *k, JCtx *c, const cJSON *v, const JNums *x, double hw[
     return -1;
   size_t n = 0;
   *compressed = 0;
-  if (x) {
+  if (from == COUNTS_NUMBERS) {
+    const JNums *x = &r->counts;
     if (jr_reserve((void **)&k->rl, &k->rlcap, x->n, sizeof *k->rl, c->e) != 0) return -1;
     for (; n < x->n; n++) {
-      int64_t r;
+      int64_t run;
       char f[64];
       snprintf(f, sizeof f, "segmentation.counts[%zu]", n);
-      if (jr_int_double(c, x->v[n], f, 0, UINT32_MAX, &r) < 0) return -1;
-      k->rl[n] = (uint32_t)r;
+      if (jr_int_double(c, x->v[n], f, 0, UINT32_MAX, &run) < 0) return -1;
+      k->rl[n] = (uint32_t)run;
     }
-  } else if (cJSON_IsString(counts)) {
+  } else if (from == COUNTS_TEXT || cJSON_IsString(counts)) {
+    const char *str = from == COUNTS_TEXT ? r->counts_text : counts->valuestring;
     uint32_t *runs;
     Err sub = {{0}};
-    if (rle_from_string(counts->valuestring, strlen(counts->valuestring), &runs, &n, &sub) != 0)
+    if (rle_from_string(str, from == COUNTS_TEXT ? r->counts_len : strlen(str), &runs, &n, &sub) != 0)
       return jr_fail(c, "segmentation.counts", "%s", sub.msg);
     free(k->rl);
     k->rl = runs;
@@ -236,13 +249,13 @@ static int read_rle(Coco *k, JCtx *c, const cJSON *v, const JNums *x, double hw[
     *compressed = 1;
   } else if (cJSON_IsArray(counts)) {
     for (const cJSON *y = counts->child; y; y = y->next, n++) {
-      int64_t r;
+      int64_t run;
       char f[64];
       snprintf(f, sizeof f, "segmentation.counts[%zu]", n);
-      if (jr_int_value(c, y, f, 0, UINT32_MAX, &r) < 0 ||
+      if (jr_int_value(c, y, f, 0, UINT32_MAX, &run) < 0 ||
           jr_reserve((void **)&k->rl, &k->rlcap, n + 1, sizeof *k->rl, c->e) != 0)
         return -1;
-      k->rl[n] = (uint32_t)r;
+      k->rl[n] = (uint32_t)run;
     }
   } else {
     return jr_fail(c, "segmentation.counts", "expected an array of run lengths or a compressed string, got %s",
@@ -458,7 +471,7 @@ static int add_annotation(Coco *k, JCtx *c, uint32_t i) {
   int compressed = 0, geom = 0;   /* 1 polygon, 2 mask */
   const cJSON *seg = r->scanned[M_SEGMENTATION] ? NULL : cJSON_GetObjectItemCaseSensitive(el, "segmentation");
   if (r->rle) {
-    if (read_rle(k, c, r->rle, r->counts_scanned ? &r->counts : NULL, hw, &nr, &compressed) != 0) return -1;
+    if (read_rle(k, c, r->rle, r, hw, &nr, &compressed) != 0) return -1;
     geom = 2;
   } else if (r->scanned[M_SEGMENTATION] ? r->poly.nlen > 0 : seg && cJSON_IsArray(seg) && seg->child) {
     if (read_polygons(k, c, seg, &nc, &np) != 0) return -1;
@@ -516,7 +529,8 @@ long coco_annotation(JCtx *c, size_t pos, uint32_t i, void *arg) {
   }
   memset(r->seen, 0, sizeof r->seen);
   memset(r->scanned, 0, sizeof r->scanned);
-  r->counts_seen = r->counts_scanned = 0;
+  r->counts_seen = 0;
+  r->counts_from = COUNTS_CJSON;
   r->bb.n = r->kp.n = r->poly.n = r->poly.nlen = r->counts.n = 0;
   if (!(r->obj = cJSON_CreateObject())) return err_set(c->e, "out of memory"), -1;
   int rc = jr_object(c, p, NULL, ann_member, r, &end);

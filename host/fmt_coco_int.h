@@ -19,6 +19,9 @@ typedef struct IdSet {       /* annotation ids seen, with where (open addressing
   size_t n, cap;
 } IdSet;
 
+/* Where an RLE object's "counts" went. */
+enum { COUNTS_CJSON, COUNTS_NUMBERS, COUNTS_TEXT };
+
 /* The members of an annotation read straight from the text, not by cJSON. */
 enum { M_BBOX, M_KEYPOINTS, M_SEGMENTATION, M_COUNT };
 
@@ -28,10 +31,13 @@ enum { M_BBOX, M_KEYPOINTS, M_SEGMENTATION, M_COUNT };
  * is parsed by cJSON too, so the checks name it as before. */
 typedef struct AnnRead {
   cJSON *obj;                /* the members not scanned, in their order */
-  cJSON *rle;                /* segmentation as an object: its members but a scanned "counts" */
+  cJSON *rle;                /* segmentation as an object: its members but "counts" read here */
   uint8_t seen[M_COUNT];     /* member met (a repeat is parsed and dropped: the first counts) */
   uint8_t scanned[M_COUNT];  /* read from the text: bb, kp, poly (or rle) hold it */
-  uint8_t counts_seen, counts_scanned;
+  uint8_t counts_seen;
+  uint8_t counts_from;       /* COUNTS_CJSON (in rle, if at all), COUNTS_NUMBERS, COUNTS_TEXT */
+  const char *counts_text;   /* a compressed string without escapes: its bytes in the text */
+  size_t counts_len;
   JNums bb, kp, poly, counts;
 } AnnRead;
 

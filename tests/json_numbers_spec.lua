@@ -100,6 +100,18 @@ describe("JSON numbers", function()
     local text = coco({'{"id":1,"image_id":1,"category_id":1,"segmentation":{"counts":[ 10 ,2e1,30.0, 0.4e2 ],' ..
       '"size":[10,10]},"iscrowd":1,"bbox":[0,0,1,1],"area":1}'})
     assert.truthy(round_trip(text):find('"counts":[10,20,30,40]', 1, true))
+    -- compressed strings, one with an escaped backslash: frPoly's counts and area of
+    -- polygons 5 and 1 of tests/mask_spec.lua (pycocotools)
+    local masks = {
+      {h = 42, w = 58, counts = 'W\\\\11d20[10eN000fN0Z1000fN0O010O10O10O0e2', area = 16},
+      {h = 58, w = 25, counts = "i?3`02=0H6KM8:[OIi03]OGg02AN=LF=f0:F7I0OL5L4K5L4K5Ld1", area = 289},
+    }
+    for _, m in ipairs(masks) do
+      local out = round_trip(coco({string.format('{"id":1,"image_id":1,"category_id":1,"iscrowd":1,' ..
+        '"segmentation":{"size":[%d,%d],"counts":"%s"}}', m.h, m.w, m.counts)}))
+      assert.truthy(out:find('"counts":"' .. m.counts .. '"', 1, true), out)
+      assert.truthy(out:find('"area":' .. m.area .. ',', 1, true), out)
+    end
     local dir = H.tmpdir()
     local gt = H.write(dir .. "/gt.json", coco({}))
     local dt = H.write(dir .. "/dt.json", '[{"image_id":1,"category_id":1,"segmentation":[[0.1,0.2,3e-1,4,5,6]],' ..
