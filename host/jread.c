@@ -128,7 +128,7 @@ static int strict_numbers(JCtx *c, size_t from, size_t to) {
     } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
       size_t m = jnum_scan(t + p, to - p);
       if (p + m < to && !structural[(unsigned char)t[p + m]]) return jr_syntax(c, p + m);
-      p += m - 1;
+      p += m - 1;     /* m > 0: a '-' without digits has just failed the test above */
     }
   }
   return 0;
