@@ -75,6 +75,20 @@ static int l_kind(lua_State *L) {
   return 1;
 }
 
+/* util.stamp(path) -> a string that changes whenever the file is written (device,
+ * inode, size, modification and status-change times to the nanosecond), or nil,
+ * message. [-0, +1|2, m] */
+static int l_stamp(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct stat sb;
+  if (stat(path, &sb) != 0) return luaL_fileresult(L, 0, path);
+  lua_pushfstring(L, "%I:%I:%I:%I.%I:%I.%I", (lua_Integer)sb.st_dev, (lua_Integer)sb.st_ino,
+                  (lua_Integer)sb.st_size, (lua_Integer)sb.st_mtim.tv_sec,
+                  (lua_Integer)sb.st_mtim.tv_nsec, (lua_Integer)sb.st_ctim.tv_sec,
+                  (lua_Integer)sb.st_ctim.tv_nsec);
+  return 1;
+}
+
 /* Appends every regular file below dir (relative to root, whose length is skip)
  * to the list at stack index list as {path=, size=}; directories are entered, symbolic
  * links and special files left out, so a link cannot loop or leave the folder.
@@ -175,6 +189,7 @@ int luaopen_annovet_c_util(lua_State *L) {
     {"sha256_file", l_sha256_file},
     {"version", l_version},
     {"kind", l_kind},
+    {"stamp", l_stamp},
     {"walk", l_walk},
     {"clock", l_clock},
     {"now", l_now},

@@ -31,10 +31,13 @@ end
 
 -- Reads and parses each path. Returns a list of {path, format, size, sha256,
 -- items, annotations, bytes or (folders) manifest and files, warnings}, or nil
--- and the first file's message.
+-- and the first file's message. A single file is stamped (inode, size, times to
+-- the nanosecond) before it is parsed and after its bytes are read: if it was
+-- written in between, what was parsed may not be what would be stored, so it stops.
 function M.prepare(paths, from)
   local plan = {}
   for _, path in ipairs(paths) do
+    local before = util.stamp(path)
     local ds, msg = dataset.load(path, {format = from})
     if not ds then return nil, msg end
     local s = ds:summary()
@@ -51,6 +54,9 @@ function M.prepare(paths, from)
       local bytes, rerr = f:read("a")
       f:close()
       if not bytes then return nil, string.format("%s: %s", path, rerr or "cannot read") end
+      if util.stamp(path) ~= before then
+        return nil, path .. ": changed while it was being ingested; nothing written"
+      end
       p.bytes, p.size, p.sha256 = bytes, #bytes, util.sha256(bytes)
     end
     plan[#plan + 1] = p
