@@ -39,6 +39,15 @@ static const char *push_module_path(lua_State *L, const char *name) {
 
 /* Searcher for package.searchers: loads an annovet module from the disk override
  * directory (upvalue 1, a string or nil) or from the embedded files. [-1, +2, e] */
+/* Records a chunk name as annovet's own, so a limit is reported at the script's
+ * line rather than inside the library (see step_hook). [-0, +0, m] */
+static void mark_host_source(lua_State *L, const char *chunk) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, ANNOVET_HOST_SOURCES);
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, chunk);
+  lua_pop(L, 1);
+}
+
 static int search_embedded(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   if (strcmp(name, "annovet") != 0 && strncmp(name, "annovet.", 8) != 0) {
@@ -53,6 +62,9 @@ static int search_embedded(lua_State *L) {
     if (f) {
       fclose(f);
       if (luaL_loadfilex(L, file, "t") != LUA_OK) return lua_error(L);
+      lua_pushfstring(L, "@%s", file);
+      mark_host_source(L, lua_tostring(L, -1));
+      lua_pop(L, 1);
       lua_pushstring(L, file);
       return 2;
     }
@@ -63,6 +75,7 @@ static int search_embedded(lua_State *L) {
       const char *chunk = lua_pushfstring(L, "@%s", path);
       if (luaL_loadbufferx(L, (const char *)e->data, e->len, chunk, "t") != LUA_OK)
         return lua_error(L);
+      mark_host_source(L, chunk);
       lua_pushstring(L, path);
       return 2;
     }

@@ -25,12 +25,23 @@ void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     s->used -= old;
     return NULL;
   }
+  /* Lua retries a refused request once, after an emergency collection (which only
+   * frees and shrinks): when that very retry succeeds, the limit was brushed, not
+   * reached. Any other growth first ends the chance. */
+  int retry = s->retry_pending && nsize > old;
+  if (retry) s->retry_pending = 0;
   if (nsize > old && (nsize - old > s->limit || s->used + (nsize - old) > s->limit)) {
     s->mem_hit = 1;
+    s->retry_pending = !retry;
+    s->refused_ptr = ptr;
+    s->refused_osize = osize;
+    s->refused_nsize = nsize;
     return NULL;
   }
   void *p = realloc(ptr, nsize);
   if (!p) return NULL;
+  if (retry && ptr == s->refused_ptr && osize == s->refused_osize && nsize == s->refused_nsize)
+    s->mem_hit = 0;
   s->used = s->used - old + nsize;
   if (s->used > s->peak) s->peak = s->used;
   return p;
@@ -42,18 +53,37 @@ static Sandbox *sandbox_get(lua_State *L) {
   return ud;
 }
 
+/* Fills ar with the innermost frame running the user's code (not annovet's own Lua
+ * modules) that has a line; 0 when there is none. [-0, +0, m] */
+static int user_frame(lua_State *L, lua_Debug *ar) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, ANNOVET_HOST_SOURCES);
+  int found = 0;
+  for (int level = 0; !found && lua_getstack(L, level, ar); level++) {
+    if (!lua_getinfo(L, "Sl", ar) || ar->currentline <= 0) continue;
+    lua_getfield(L, -1, ar->source);
+    found = !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return found;
+}
+
 /* Once the budget is spent, re-arm on every line and instruction and raise again,
- * so a script's own pcall cannot swallow the stop (redis PR #8661). */
+ * so a script's own pcall cannot swallow the stop (redis PR #8661). The message
+ * names the script's line, even when the budget ran out inside the library. */
 static void step_hook(lua_State *L, lua_Debug *ar) {
   Sandbox *s = sandbox_get(L);
   if (ar->event == LUA_HOOKCOUNT) s->steps += STEP_CHUNK;
   if (s->killed || s->steps >= s->max_steps) {
     s->killed = 1;
     lua_sethook(L, step_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
-    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
-      luaL_error(L, "%s:%d: instruction limit reached (--max-steps %I)", ar->short_src,
-                 ar->currentline, (lua_Integer)s->max_steps);
-    luaL_error(L, "instruction limit reached (--max-steps %I)", (lua_Integer)s->max_steps);
+    lua_Debug where;
+    if (user_frame(L, &where))
+      lua_pushfstring(L, "%s:%d: instruction limit reached (--max-steps %I)", where.short_src,
+                      where.currentline, (lua_Integer)s->max_steps);
+    else
+      lua_pushfstring(L, "instruction limit reached (--max-steps %I)", (lua_Integer)s->max_steps);
+    lua_error(L);
   }
 }
 
@@ -140,6 +170,7 @@ static int l_call(lua_State *L) {
 
   s->limit = (size_t)maxmem > SIZE_MAX ? SIZE_MAX : (size_t)maxmem;
   s->mem_hit = 0;
+  s->retry_pending = 0;
   s->steps = 0;
   s->max_steps = maxsteps;
   s->killed = 0;
@@ -156,6 +187,12 @@ static int l_call(lua_State *L) {
   s->killed = 0;
   s->max_steps = LLONG_MAX;
 
+  if (status == LUA_OK && (killed || mem_hit)) {   /* caught by the script, yet reached */
+    lua_settop(L, base);
+    if (killed) lua_pushfstring(L, "instruction limit reached (--max-steps %I)", maxsteps);
+    else lua_pushliteral(L, "not enough memory");
+    status = killed ? LUA_ERRRUN : LUA_ERRMEM;
+  }
   if (status == LUA_OK) {
     int nres = lua_gettop(L) - base;
     lua_pushboolean(L, 1);
@@ -164,7 +201,7 @@ static int l_call(lua_State *L) {
   }
   lua_pushboolean(L, 0);
   lua_insert(L, -2);
-  if (status == LUA_ERRMEM && mem_hit) {
+  if (mem_hit && !killed) {
     lua_pop(L, 1);
     lua_pushfstring(L, "memory limit reached (--max-memory %I bytes)", maxmem);
     lua_pushliteral(L, "memory");
@@ -174,6 +211,15 @@ static int l_call(lua_State *L) {
     lua_pushliteral(L, "error");
   }
   return 3;
+}
+
+/* sandbox.stopped() -> true once a limit has stopped the running script: the
+ * sandbox's pcall, xpcall and coroutine.resume raise the error again, so a script
+ * cannot catch a limit and go on. [-0, +1, -] */
+static int l_stopped(lua_State *L) {
+  Sandbox *s = sandbox_get(L);
+  lua_pushboolean(L, s->depth > 0 && (s->killed || s->mem_hit));
+  return 1;
 }
 
 /* sandbox.usage() -> bytes in use, peak bytes, steps of the last call. [-0, +3, -] */
@@ -189,6 +235,7 @@ int luaopen_annovet_c_sandbox(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"call", l_call},
     {"usage", l_usage},
+    {"stopped", l_stopped},
     {NULL, NULL}
   };
   luaL_newlib(L, funcs);

@@ -10,13 +10,19 @@ typedef struct Sandbox {
   size_t used;          /* bytes Lua holds now */
   size_t limit;         /* growth past this is refused; SIZE_MAX when no script runs */
   size_t peak;          /* most bytes held at once */
-  int mem_hit;          /* set when a growth was refused */
+  int mem_hit;          /* a growth was refused and not rescued by a collection */
+  int retry_pending;    /* the next growth may be Lua's retry of the refused request */
+  void *refused_ptr;    /* the refused request, to recognise that retry */
+  size_t refused_osize, refused_nsize;
   long long steps;      /* VM instructions counted while a script runs */
   long long max_steps;
   int killed;           /* the step budget ran out: every later line raises again */
   int depth;            /* nested sandbox calls */
   char *write_dir;      /* while a script runs: the only folder it may write in, or NULL */
 } Sandbox;
+
+/* Registry table of the chunk names of annovet's own Lua modules. */
+#define ANNOVET_HOST_SOURCES "annovet.host_sources"
 
 /* lua_Alloc that enforces s->limit; ud is the Sandbox. */
 void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);

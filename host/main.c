@@ -10,7 +10,7 @@
 #include "lauxlib.h"
 #include "lualib.h"
 
-static Sandbox sandbox = {0, SIZE_MAX, 0, 0, 0, 0, 0, 0, NULL};
+static Sandbox sandbox = {.limit = SIZE_MAX};
 
 /* Prints "annovet: msg" on stderr (lua.c l_message). */
 static void report(const char *msg) {

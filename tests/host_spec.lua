@@ -32,9 +32,14 @@ describe("annovet host", function()
   end)
 
   it("refuses an unknown command with usage and exit 2", function()
-    local _, err, code = H.run("frobnicate")
-    assert.are.equal(2, code)
-    assert.truthy(err:find("unknown command 'frobnicate'", 1, true))
+    for _, args in ipairs {"frobnicate", "--frobnicate", "help frobnicate"} do
+      local out, err, code = H.run(args)
+      assert.are.equal(2, code, args)
+      assert.are.equal("", out)
+      assert.truthy(err:find("unknown %a+ '?%-*frobnicate"), err)
+      assert.truthy(err:find("usage: annovet [--help] [--version] COMMAND", 1, true), err)
+      assert.truthy(err:find("\n  compare ", 1, true), err)   -- the command list
+    end
   end)
 
   it("refuses an unknown flag with the command's usage and exit 2", function()

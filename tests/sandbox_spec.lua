@@ -136,6 +136,61 @@ describe("annovet run", function()
     assert.truthy(err:find("memory limit reached (--max-memory 64 MiB)", 1, true), err)
   end)
 
+  it("stops a script that catches a limit, whether by pcall, xpcall or resume", function()
+    local cases = {
+      {"print(pcall(function() local t = {} while true do t[#t + 1] = {} end end))", "memory limit reached"},
+      {"print(xpcall(string.rep, print, 'x', 2^31 - 1))", "memory limit reached"},
+      {"local co = coroutine.create(function() while true do end end)\nprint(coroutine.resume(co))",
+        "script.lua:1: instruction limit reached (--max-steps 100000000)"},
+    }
+    for _, c in ipairs(cases) do
+      local out, err, code = run_cmd(c[1] .. "\nprint('survived')", "--max-memory 16M --max-steps 100000000")
+      assert.are.equal(2, code, c[1])
+      assert.truthy(err:find(c[2], 1, true), err)
+      assert.falsy(out:find("survived", 1, true), out)
+    end
+  end)
+
+  it("lets a script brush the memory limit when a collection frees enough", function()
+    -- Each 4 MiB string is garbage as soon as the next is made: a growth is refused,
+    -- Lua collects and retries, and the retry fits within 16 MiB.
+    local out, err, code = run_cmd([[
+      local n = 0
+      for i = 1, 30 do n = n + #string.rep("x", 4 * 1024 * 1024 + i) end
+      print(n)]], "--max-memory 16M")
+    assert.are.equal(0, code, err)
+    assert.are.equal(tostring(30 * 4 * 1024 * 1024 + 465) .. "\n", out)
+  end)
+
+  it("gives objects no __gc, whose finalizer would run outside the limits", function()
+    local _, err, code = run_cmd("setmetatable({}, {__gc = function() while true do end end})",
+      "--max-steps 1000000")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("script.lua:1: setmetatable: __gc is not available", 1, true), err)
+    -- A __gc added after setmetatable is never called (Lua marks objects when the
+    -- metatable is set), so the script ends.
+    local out
+    out, err, code = run_cmd([[
+      local mt = {}
+      local t = setmetatable({}, mt)
+      mt.__gc = function() while true do end end
+      t = nil
+      collectgarbage()
+      print("ended")]], "--max-steps 1000000")
+    assert.are.equal(0, code, err)
+    assert.are.equal("ended\n", out)
+  end)
+
+  it("refuses an exit status outside 0 to 255", function()
+    for _, ret in ipairs {"-1", "256", "1.5"} do
+      local _, err, code = run_cmd("return " .. ret)
+      assert.are.equal(2, code, ret)
+      assert.truthy(err:find("returned " .. ret .. "; an exit status is a whole number from 0 to 255", 1, true), err)
+    end
+    local _, _, code = run_cmd("return 3.0")
+    assert.are.equal(3, code)
+  end)
+
   it("refuses a malformed limit", function()
     local _, err, code = run_cmd("", "--max-memory lots")
     assert.are.equal(2, code)

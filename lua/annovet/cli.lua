@@ -120,13 +120,13 @@ local function dispatch(argv)
       return 0
     end
     local cmd = load_command(argv[2])
-    if not cmd then M.usage_error("unknown command '" .. argv[2] .. "'") end
+    if not cmd then M.usage_error("unknown command '" .. argv[2] .. "'", "main") end
     io.stdout:write(M.command_help(argv[2], cmd), "\n")
     return 0
   end
-  if first:sub(1, 1) == "-" then M.usage_error("unknown option " .. first) end
+  if first:sub(1, 1) == "-" then M.usage_error("unknown option " .. first, "main") end
   local cmd = load_command(first)
-  if not cmd then M.usage_error("unknown command '" .. first .. "'") end
+  if not cmd then M.usage_error("unknown command '" .. first .. "'", "main") end
   local rest = table.move(argv, 2, #argv, 1, {})
   for _, a in ipairs(rest) do
     if a == "--help" or a == "-h" then
@@ -149,7 +149,9 @@ function M.main(argv)
   if ok then return math.tointeger(res) or 0 end
   if getmetatable(res) == Failure then
     io.stderr:write("annovet: ", res.msg, "\n")
-    if res.usage ~= nil then
+    if res.usage == "main" then
+      io.stderr:write(M.main_usage(), "\n")
+    elseif res.usage ~= nil then
       local usage = type(res.usage) == "table" and res.usage.usage
       io.stderr:write(usage and ("usage: " .. usage .. "\n") or "",
         "run 'annovet --help' for the list of commands\n")

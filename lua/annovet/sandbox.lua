@@ -116,6 +116,23 @@ function M.env(opts)
   for _, k in ipairs(BASE) do env[k] = _G[k] end
   for _, k in ipairs(LIBS) do env[k] = copy(_G[k]) end
   env._G = env
+  -- Lua runs finalizers with hooks off, so a __gc would escape the step budget
+  -- (and at exit the memory budget too): objects get none. Checked when the
+  -- metatable is set, which is when Lua marks an object for finalization.
+  env.setmetatable = function(t, mt)
+    if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+      error("setmetatable: __gc is not available in the sandbox (a finalizer runs outside the limits)", 2)
+    end
+    return setmetatable(t, mt)
+  end
+  -- A limit stops the script even through its own pcall, xpcall or resume.
+  local function rethrow(ok, ...)
+    if not ok and csandbox.stopped() then error((...), 0) end
+    return ok, ...
+  end
+  env.pcall = function(f, ...) return rethrow(pcall(f, ...)) end
+  env.xpcall = function(f, h, ...) return rethrow(xpcall(f, h, ...)) end
+  env.coroutine.resume = function(co, ...) return rethrow(coroutine.resume(co, ...)) end
   env.collectgarbage = function(opt, ...)
     if opt == nil or opt == "collect" or opt == "count" or opt == "step" then
       return collectgarbage(opt, ...)

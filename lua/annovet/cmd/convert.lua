@@ -1,22 +1,45 @@
 -- annovet convert: a delivery from one format to another, saying what was dropped.
 local dataset = require "annovet.dataset"
 local json = require "annovet.c.json"
+local util = require "annovet.c.util"
 
-local USAGE = "annovet convert IN OUT --to FORMAT [--from FORMAT] [--gt FILE]"
+local USAGE = "annovet convert IN OUT [--to FORMAT] [--from FORMAT] [--gt FILE]"
 
+-- The format OUT's name implies, given the format IN was read as: a .json file
+-- keeps a JSON input's format (else COCO), .xml is CVAT, .csv the tags CSV, and a
+-- folder (a name ending in /, or an existing one) keeps a folder format. nil when
+-- the name says nothing.
+local function implied_format(out, from)
+  local ext = out:match("%.(%w+)$")
+  ext = ext and ext:lower()
+  if ext == "json" then
+    return (from == "coco-results" or from == "labelstudio") and from or "coco"
+  elseif ext == "xml" then
+    return "cvat"
+  elseif ext == "csv" then
+    return "csv"
+  end
+  local folder = out:sub(-1) == "/" or util.kind(out) == "dir"
+  if folder and (from == "voc" or from == "yolo" or from == "pngmask") then return from end
+  return nil
+end
 
 return {
   summary = "converts a delivery between COCO, VOC, YOLO, CVAT, Label Studio and CSV",
   usage = USAGE,
   help = [[
 Reads IN (format detected, or --from) and writes OUT in the format --to names.
+Without --to, OUT's name says it: .json keeps a JSON input's format (COCO,
+COCO results, Label Studio) and is COCO otherwise, .xml is CVAT, .csv the tags
+CSV, and a folder (OUT ending in /) keeps a VOC, YOLO or PNG-mask input's format;
+the choice is named on stderr.
 What OUT's format cannot hold (a polyline in COCO, a box in the tags CSV, the
 annotator names in COCO, ...) is dropped, and each kind dropped is named on
 stderr with its count and first example. OUT appears whole or not at all: it is
 written beside its final name and renamed when complete. Prints a JSON summary
 (counts read, warnings) on stdout.]],
   options = {
-    {name = "--to", arg = "FORMAT", help = "format of OUT (required): " ..
+    {name = "--to", arg = "FORMAT", help = "format of OUT (default: from OUT's name): " ..
       "coco, coco-results, labelstudio, csv, ..."},
     {name = "--gt", arg = "FILE", help = "ground truth a COCO results file refers to (names its images and categories)"},
     {name = "--from", arg = "FORMAT", help = "read IN as this format instead of detecting it"},
@@ -25,9 +48,11 @@ written beside its final name and renamed when complete. Prints a JSON summary
     local inp, out = pos[1], pos[2]
     if not inp or not out then cli.usage_error("convert needs IN and OUT", {usage = USAGE}) end
     if pos[3] then cli.usage_error("unexpected argument '" .. pos[3] .. "'", {usage = USAGE}) end
-    if not opts.to then cli.usage_error("convert needs --to FORMAT", {usage = USAGE}) end
-    local ok, msg = dataset.check_format(opts.to, "write")
-    if not ok then cli.usage_error("--to: " .. msg, {usage = USAGE}) end
+    local ok, msg
+    if opts.to then
+      ok, msg = dataset.check_format(opts.to, "write")
+      if not ok then cli.usage_error("--to: " .. msg, {usage = USAGE}) end
+    end
     if opts.from then
       ok, msg = dataset.check_format(opts.from)
       if not ok then cli.usage_error("--from: " .. msg, {usage = USAGE}) end
@@ -35,6 +60,14 @@ written beside its final name and renamed when complete. Prints a JSON summary
     local gt = opts.gt and cli.check(dataset.load(opts.gt))
     local ds = cli.check(dataset.load(inp, {format = opts.from, gt = gt}))
     local s = ds:summary()
+    if not opts.to then
+      opts.to = implied_format(out, s.format)
+      if not opts.to then
+        ds:close()
+        cli.usage_error(string.format("%s: its name does not say a format; give --to FORMAT", out), {usage = USAGE})
+      end
+      io.stderr:write(string.format("annovet: writing %s as %s (from its name; --to chooses)\n", out, opts.to))
+    end
     local _, written = cli.check(ds:save(out, opts.to))
     ds:close()
     for _, w in ipairs(s.warnings) do

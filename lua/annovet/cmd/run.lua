@@ -14,7 +14,9 @@ script. ARGS reach the script as `arg` (arg[0] is the script) and as `...`.
 A script writes files (ds:save) only inside the folder given with --out, which
 is created when missing; without --out it writes none.
 
-A script that returns an integer exits with it (say 1 when a rule fails);
+A script that returns a number exits with it (say 1 when a rule fails); a
+number that is not a whole number from 0 to 255 is an error (exit 2), so a
+rule's "return -1" never passes as success. Other return values are ignored.
 a script error prints SCRIPT:LINE: message and a traceback and exits 2, as does
 reaching either limit.]],
   options = {
@@ -35,9 +37,13 @@ reaching either limit.]],
     local script_args = table.move(pos, 2, #pos, 1, {})
     local res = table.pack(sandbox.run_file(script, script_args, limits))
     if res[1] then
-      local code = math.tointeger(res[2])
+      local ret = res[2]
+      if ret == nil or type(ret) ~= "number" then return 0 end
+      local code = math.tointeger(ret)
       if code and code >= 0 and code <= 255 then return code end
-      return 0
+      io.stderr:write(string.format("annovet: %s returned %s; an exit status is a whole number from 0 to 255\n",
+        script, tostring(ret)))
+      return 2
     end
     local msg, kind = res[2], res[3]
     -- The traceback ends at the sandbox boundary: the host's own frames are noise.
