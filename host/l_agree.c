@@ -8,6 +8,7 @@
 
 #include "agreement.h"
 #include "l_annovet.h"
+#include "l_sandbox.h"
 #include "lauxlib.h"
 #include "numfmt.h"
 
@@ -114,6 +115,7 @@ static const char *opt_str(lua_State *L, int idx, const char *k, const char *def
  * numbers. [-2, +1|2, e] */
 static int l_csv(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  sandbox_check_read(L, path);
   if (lua_isnoneornil(L, 2)) lua_newtable(L);
   lua_settop(L, 2);
   luaL_checktype(L, 2, LUA_TTABLE);

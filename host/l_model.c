@@ -83,6 +83,7 @@ static const Format *check_format(lua_State *L, int idx) {
 /* model.load(path [, {format=, gt=Dataset}]) -> Dataset | nil, message. [-1|2, +1|2, m] */
 static int l_load(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  sandbox_check_read(L, path);
   const Format *f = NULL;
   const Dataset *gt = NULL;
   if (!lua_isnoneornil(L, 2)) {
@@ -104,7 +105,8 @@ static int l_load(lua_State *L) {
 /* model.detect(path) -> format name | nil, message. [-1, +1|2, m] */
 static int l_detect(lua_State *L) {
   Err e = {{0}};
-  const Format *f = format_detect(luaL_checkstring(L, 1), &e);
+  sandbox_check_read(L, luaL_checkstring(L, 1));
+  const Format *f = format_detect(lua_tostring(L, 1), &e);
   if (!f) {
     luaL_pushfail(L);
     lua_pushstring(L, e.msg);

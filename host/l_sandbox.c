@@ -5,6 +5,7 @@
 #include "l_sandbox.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -66,6 +67,20 @@ static int user_frame(lua_State *L, lua_Debug *ar) {
   }
   lua_pop(L, 1);
   return found;
+}
+
+/* Raises the formatted message, prefixed with the script's line when there is
+ * one: a refusal names the script's call, not the library function it went through. */
+static int sandbox_raise(lua_State *L, const char *fmt, ...) {
+  lua_Debug where;
+  if (user_frame(L, &where)) lua_pushfstring(L, "%s:%d: ", where.short_src, where.currentline);
+  else lua_pushliteral(L, "");
+  va_list ap;
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  lua_concat(L, 2);
+  return lua_error(L);
 }
 
 /* Once the budget is spent, re-arm on every line and instruction and raise again,
@@ -133,16 +148,64 @@ static char *existing_ancestor(const char *path) {
 void sandbox_check_write(lua_State *L, const char *path) {
   Sandbox *s = sandbox_get(L);
   if (s->depth == 0) return;
-  if (!s->write_dir) luaL_error(L, "%s: a script may write files only with --out DIR", path);
+  if (!s->write_dir) sandbox_raise(L, "%s: a script may write files only with --out DIR", path);
   char *anc = existing_ancestor(path);
   size_t n = strlen(s->write_dir);
   int inside = anc && strncmp(anc, s->write_dir, n) == 0 && (anc[n] == '\0' || anc[n] == '/');
   free(anc);
-  if (!inside) luaL_error(L, "%s: outside the folder the script may write in (%s)", path, s->write_dir);
+  if (!inside) sandbox_raise(L, "%s: outside the folder the script may write in (%s)", path, s->write_dir);
+}
+
+/* 1 when real (a real path) is root or below it. */
+static int path_within(const char *real, const char *root) {
+  size_t n = strlen(root);
+  if (n == 1 && root[0] == '/') return 1;
+  return strncmp(real, root, n) == 0 && (real[n] == '\0' || real[n] == '/');
+}
+
+void sandbox_check_read(lua_State *L, const char *path) {
+  Sandbox *s = sandbox_get(L);
+  if (s->depth == 0) return;
+  char *real = realpath(path, NULL);
+  if (!real) real = existing_ancestor(path);   /* a missing file: where it would be */
+  int inside = 0;
+  for (int i = 0; real && !inside && i < s->nread; i++) inside = path_within(real, s->read_roots[i]);
+  free(real);
+  if (!inside)
+    sandbox_raise(L, "%s: outside what the script may read (the current folder, the script's, "
+                  "--out, paths given as arguments, and --read folders)", path);
+}
+
+static void free_read_roots(Sandbox *s) {
+  for (int i = 0; i < s->nread; i++) free(s->read_roots[i]);
+  free(s->read_roots);
+  s->read_roots = NULL;
+  s->nread = 0;
+}
+
+/* Sets s->read_roots from limits.read (a list of paths; those that do not exist are
+ * skipped). [-0, +0, m] */
+static void set_read_roots(lua_State *L, Sandbox *s, int limits) {
+  free_read_roots(s);
+  if (lua_getfield(L, limits, "read") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_Integer n = luaL_len(L, -1);
+  s->read_roots = calloc(n > 0 ? (size_t)n : 1, sizeof *s->read_roots);
+  if (!s->read_roots) luaL_error(L, "not enough memory");
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    const char *p = lua_tostring(L, -1);
+    char *real = p ? realpath(p, NULL) : NULL;
+    if (real) s->read_roots[s->nread++] = real;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
 }
 
 /* sandbox.call(fn, limits, ...) calls fn(...) with limits = {max_memory=bytes,
- * max_steps=n, write_dir=folder or nil} and returns true, results... or false, message, kind, where kind
+ * max_steps=n, write_dir=folder or nil, read={paths}} and returns true, results... or false, message, kind, where kind
  * is "error", "memory" or "steps". [-(n+2), +r, e] */
 static int l_call(lua_State *L) {
   Sandbox *s = sandbox_get(L);
@@ -156,11 +219,15 @@ static int l_call(lua_State *L) {
   luaL_argcheck(L, maxmem > 0, 2, "max_memory must be positive");
   luaL_argcheck(L, maxsteps > 0, 2, "max_steps must be positive");
   if (s->depth > 0) return luaL_error(L, "sandbox calls do not nest");
+  set_read_roots(L, s, 2);   /* first: it may raise, and holds its own memory in s */
   lua_getfield(L, 2, "write_dir");
   const char *wd = lua_tostring(L, -1);
   char *write_dir = wd ? realpath(wd, NULL) : NULL;
   lua_pop(L, 1);
-  if (wd && !write_dir) return luaL_error(L, "%s: %s", wd, strerror(errno));
+  if (wd && !write_dir) {
+    free_read_roots(s);
+    return luaL_error(L, "%s: %s", wd, strerror(errno));
+  }
 
   int nargs = lua_gettop(L) - 2;
   lua_pushcfunction(L, l_traceback);
@@ -182,6 +249,7 @@ static int l_call(lua_State *L) {
   s->depth--;
   s->write_dir = NULL;
   free(write_dir);
+  free_read_roots(s);
   s->limit = SIZE_MAX;
   int killed = s->killed, mem_hit = s->mem_hit;
   s->killed = 0;

@@ -19,6 +19,8 @@ typedef struct Sandbox {
   int killed;           /* the step budget ran out: every later line raises again */
   int depth;            /* nested sandbox calls */
   char *write_dir;      /* while a script runs: the only folder it may write in, or NULL */
+  char **read_roots;    /* while a script runs: the real paths it may read in or below */
+  int nread;
 } Sandbox;
 
 /* Registry table of the chunk names of annovet's own Lua modules. */
@@ -31,6 +33,10 @@ void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
  * call under way) may; a script only inside the folder given as
  * limits.write_dir (symbolic links in the parent folder resolved). [-0, +0, v] */
 void sandbox_check_write(lua_State *L, const char *path);
+
+/* Raises unless the running script may read path: trusted code may; a script
+ * only at or below limits.read's paths (symbolic links resolved). [-0, +0, v] */
+void sandbox_check_read(lua_State *L, const char *path);
 
 /* Message handler for lua_pcall: the error with a traceback (lua.c msghandler). */
 int l_traceback(lua_State *L);

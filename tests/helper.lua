@@ -26,10 +26,12 @@ function H.write(path, text)
   return path
 end
 
--- Runs `annovet ARGS` (a string, already quoted) and returns stdout, stderr, exit code.
-function H.run(args, stdin)
+-- Runs `annovet ARGS` (a string, already quoted), with stdin text and in folder cwd
+-- when given, and returns stdout, stderr, exit code.
+function H.run(args, stdin, cwd)
   local errf = os.tmpname()
   local cmd = H.bin .. " " .. args .. " 2>" .. errf
+  if cwd then cmd = "cd " .. H.q(cwd) .. " && " .. cmd end
   if stdin then
     local inf = os.tmpname()
     H.write(inf, stdin)

@@ -235,5 +235,34 @@ describe("annovet run", function()
       end
       assert.is_nil(io.open(dir .. "/escape.json", "rb"))
     end)
+
+    it("reads only where it was given leave, not through a link", function()
+      local data = H.tmpdir()
+      local src = H.write(data .. "/in.json", coco)
+      local dir = H.tmpdir()
+      H.write(dir .. "/s.lua", "local ds, err = annovet.load(" .. string.format("%q", src) .. ")\n" ..
+        "print(ds and ds:summary().annotations or err)\n" ..
+        "print(annovet.agree.read_csv(" .. string.format("%q", data .. "/none.csv") .. "))")
+      os.execute("ln -s " .. H.q(data) .. " " .. H.q(dir .. "/link"))
+      H.write(dir .. "/l.lua", "print(annovet.load('link/in.json'))")
+      -- Named nowhere: refused, whether it exists or not, and through the link too.
+      local _, err, code = H.run("run s.lua", nil, dir)
+      assert.are.equal(2, code)
+      assert.truthy(err:find(src .. ": outside what the script may read", 1, true), err)
+      _, err, code = H.run("run l.lua", nil, dir)
+      assert.are.equal(2, code)
+      assert.truthy(err:find("link/in.json: outside what the script may read", 1, true), err)
+      -- Given with --read: the file loads, and a missing one is reported as missing.
+      local out
+      out, err, code = H.run("run --read " .. H.q(data) .. " s.lua", nil, dir)
+      assert.are.equal(0, code, err)
+      assert.truthy(out:find("^1\n"), out)
+      assert.truthy(out:find("none.csv", 1, true), out)
+      -- Given as an argument: that file, not its folder.
+      out, err, code = H.run("run s.lua " .. H.q(src), nil, dir)
+      assert.are.equal(2, code, err)
+      assert.truthy(out:find("^1\n"), out)
+      assert.truthy(err:find("s.lua:3: " .. data .. "/none.csv: outside what the script may read", 1, true), err)
+    end)
   end)
 end)

@@ -1,10 +1,11 @@
 -- annovet run: a user script in the sandbox.
 local args = require "annovet.args"
 local sandbox = require "annovet.sandbox"
+local util = require "annovet.c.util"
 
 return {
   summary = "runs a user script in the sandbox",
-  usage = "annovet run [--max-memory SIZE] [--max-steps N] [--out DIR] SCRIPT.lua [ARGS...]",
+  usage = "annovet run [--max-memory SIZE] [--max-steps N] [--out DIR] [--read DIR]... SCRIPT.lua [ARGS...]",
   stop_at_positional = true,
   help = [[
 Runs SCRIPT.lua with the annovet module and Lua's base, string, table, math, utf8
@@ -12,7 +13,9 @@ and coroutine libraries; nothing else. There is no os, io, debug or package;
 load takes text only; require finds annovet modules and Lua files beside the
 script. ARGS reach the script as `arg` (arg[0] is the script) and as `...`.
 A script writes files (ds:save) only inside the folder given with --out, which
-is created when missing; without --out it writes none.
+is created when missing; without --out it writes none. It reads deliveries
+(annovet.load, annovet.agree.read_csv) only in the current folder, its own
+folder, --out, the files and folders named among ARGS, and --read folders.
 
 A script that returns a number exits with it (say 1 when a rule fails); a
 number that is not a whole number from 0 to 255 is an error (exit 2), so a
@@ -23,6 +26,7 @@ reaching either limit.]],
     {name = "--max-memory", arg = "SIZE", help = "Lua memory budget (default 1G; K, M, G suffixes)"},
     {name = "--max-steps", arg = "N", help = "VM instruction budget (default 1e10)"},
     {name = "--out", arg = "DIR", help = "the only folder the script may write in"},
+    {name = "--read", arg = "DIR", multi = true, help = "a further folder the script may read (repeatable)"},
   },
   run = function(opts, pos, cli)
     local script = pos[1]
@@ -35,6 +39,16 @@ reaching either limit.]],
       limits.write_dir = opts.out
     end
     local script_args = table.move(pos, 2, #pos, 1, {})
+    -- What the script may read: the current folder, its own, --out, each argument
+    -- that names a file or folder, and --read folders.
+    limits.read = {".", script:match("^(.*)/[^/]*$") or ".", opts.out}
+    for _, a in ipairs(script_args) do
+      if util.kind(a) then limits.read[#limits.read + 1] = a end
+    end
+    for _, d in ipairs(opts.read or {}) do
+      if util.kind(d) ~= "dir" then cli.fail("--read " .. d .. ": not a folder") end
+      limits.read[#limits.read + 1] = d
+    end
     local res = table.pack(sandbox.run_file(script, script_args, limits))
     if res[1] then
       local ret = res[2]
