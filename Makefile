@@ -142,5 +142,7 @@ clean:
 -include $(OBJ:.o=.d)
 
 # The test suite under valgrind: any leak or memory error fails the test that saw it.
-memcheck: annovet
+memcheck:
+	$(MAKE) --no-print-directory deps DEBS="$(DEBS) valgrind"
+	$(MAKE) --no-print-directory annovet
 	ANNOVET="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 $(CURDIR)/annovet" sh tests/run.sh
