@@ -75,6 +75,7 @@ static void read_spec(lua_State *L, int idx, AgreeSpec *spec) {
 static int finish(lua_State *L, int bidx, int optidx) {
   AgreeSpec spec;
   read_spec(L, optidx, &spec);
+  sandbox_check_heap(L);
   LData *ld = lua_newuserdatauv(L, sizeof *ld, 0);
   ld->d = NULL;
   luaL_setmetatable(L, DATA_MT);

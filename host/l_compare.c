@@ -8,6 +8,7 @@
 
 #include "compare.h"
 #include "l_annovet.h"
+#include "l_sandbox.h"
 #include "l_compare.h"
 #include "lauxlib.h"
 #include "model.h"
@@ -210,6 +211,7 @@ static int l_gold_type(lua_State *L) {
 static int l_run(lua_State *L) {
   LGold *lg = l_cmpgold_check(L, 1);
   const Dataset *v = l_dataset_check(L, 2);
+  sandbox_check_heap(L);
   LResult *lr = lua_newuserdatauv(L, sizeof *lr, 2);
   lr->r = NULL;
   luaL_setmetatable(L, RESULT_MT);

@@ -29,6 +29,7 @@ const struct Dataset *l_dataset_check(lua_State *L, int idx) {
 
 /* A new, empty Dataset userdata (its dataset still NULL). [-0, +1, m] */
 static LDataset *ldataset_push(lua_State *L) {
+  sandbox_check_heap(L);
   LDataset *ld = lua_newuserdatauv(L, sizeof *ld, 0);
   memset(ld, 0, sizeof *ld);
   luaL_setmetatable(L, DATASET_MT);

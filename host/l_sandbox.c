@@ -5,8 +5,13 @@
 #include "l_sandbox.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <stdio.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +20,7 @@
 #include "lauxlib.h"
 
 #define STEP_CHUNK 1000   /* instructions between two calls of the count hook */
+#define HEAP_EVERY 64     /* count hooks between two looks at resident memory */
 
 /* Refuses only growth past the limit, so a script over budget can still free.
  * When ptr is NULL, osize is a type tag, not a size: count it as 0 (lua_Alloc contract). */
@@ -83,12 +89,61 @@ static int sandbox_raise(lua_State *L, const char *fmt, ...) {
   return lua_error(L);
 }
 
+/* The process's resident bytes (/proc/self/statm), or 0 where it cannot be read
+ * or means little: under ASan or valgrind, whose quarantines keep freed memory
+ * resident. A few microseconds, unlike mallinfo2, which walks every free chunk. */
+static size_t rss_bytes(void) {
+#if defined(__SANITIZE_ADDRESS__)
+  return 0;
+#endif
+  const char *preload = getenv("LD_PRELOAD");
+  if (preload && strstr(preload, "vgpreload")) return 0;
+  int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buf[128];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  unsigned long long size, resident;
+  if (sscanf(buf, "%llu %llu", &size, &resident) != 2) return 0;
+  return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* 1 when the memory the process gained since the script began (Lua's and the C
+ * memory of its datasets and results), plus Lua's bytes before it, passes the limit. */
+static int over_budget(const Sandbox *s) {
+  size_t rss = rss_bytes();
+  return rss > s->rss0 && rss - s->rss0 > s->limit - (s->lua0 < s->limit ? s->lua0 : s->limit);
+}
+
+/* Raises the memory limit when the script holds more than its budget in C memory
+ * too, after a collection and a trim have given back what it no longer holds.
+ * [-0, +0, v] */
+static void check_heap(lua_State *L, Sandbox *s) {
+  if (s->depth == 0 || !over_budget(s)) return;
+  lua_gc(L, LUA_GCCOLLECT);
+  malloc_trim(0);
+  if (!over_budget(s)) return;
+  s->mem_hit = 1;
+  s->retry_pending = 0;
+  lua_pushliteral(L, "not enough memory");
+  lua_error(L);
+}
+
+void sandbox_check_heap(lua_State *L) {
+  check_heap(L, sandbox_get(L));
+}
+
 /* Once the budget is spent, re-arm on every line and instruction and raise again,
  * so a script's own pcall cannot swallow the stop (redis PR #8661). The message
  * names the script's line, even when the budget ran out inside the library. */
 static void step_hook(lua_State *L, lua_Debug *ar) {
   Sandbox *s = sandbox_get(L);
-  if (ar->event == LUA_HOOKCOUNT) s->steps += STEP_CHUNK;
+  if (ar->event == LUA_HOOKCOUNT) {
+    s->steps += STEP_CHUNK;
+    if (++s->hooks % HEAP_EVERY == 0 && !s->killed) check_heap(L, s);
+  }
   if (s->killed || s->steps >= s->max_steps) {
     s->killed = 1;
     lua_sethook(L, step_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
@@ -204,8 +259,41 @@ static void set_read_roots(lua_State *L, Sandbox *s, int limits) {
   lua_pop(L, 1);
 }
 
+/* The message SIGXCPU prints: made before the script runs, as a handler may not
+ * allocate. */
+static char cpu_message[256];
+
+static void on_sigxcpu(int sig) {
+  (void)sig;
+  ssize_t n = write(STDERR_FILENO, cpu_message, strlen(cpu_message));
+  (void)n;
+  _exit(2);
+}
+
+/* Stops the process, with a one-line reason, once it has used seconds more CPU
+ * time: the step budget cannot see time spent inside C (a pathological pattern
+ * in string.find), the kernel's CPU limit can. [-0, +0, -] */
+static void set_cpu_limit(const char *script, lua_Integer seconds) {
+  struct rusage ru;
+  struct rlimit rl;
+  if (getrusage(RUSAGE_SELF, &ru) != 0 || getrlimit(RLIMIT_CPU, &rl) != 0) return;
+  rlim_t used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1;
+  rlim_t want = used + (rlim_t)seconds;
+  if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max) want = rl.rlim_max;
+  snprintf(cpu_message, sizeof cpu_message, "annovet: %s: CPU time limit reached (--max-cpu %lld s)\n",
+           script, (long long)seconds);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigxcpu;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGXCPU, &sa, NULL) != 0) return;
+  rl.rlim_cur = want;
+  setrlimit(RLIMIT_CPU, &rl);
+}
+
 /* sandbox.call(fn, limits, ...) calls fn(...) with limits = {max_memory=bytes,
- * max_steps=n, write_dir=folder or nil, read={paths}} and returns true, results... or false, message, kind, where kind
+ * max_steps=n, write_dir=folder or nil, read={paths}, max_cpu=seconds, name=script}
+ * and returns true, results... or false, message, kind, where kind
  * is "error", "memory" or "steps". [-(n+2), +r, e] */
 static int l_call(lua_State *L) {
   Sandbox *s = sandbox_get(L);
@@ -219,6 +307,12 @@ static int l_call(lua_State *L) {
   luaL_argcheck(L, maxmem > 0, 2, "max_memory must be positive");
   luaL_argcheck(L, maxsteps > 0, 2, "max_steps must be positive");
   if (s->depth > 0) return luaL_error(L, "sandbox calls do not nest");
+  if (lua_getfield(L, 2, "max_cpu") != LUA_TNIL) {
+    lua_getfield(L, 2, "name");
+    set_cpu_limit(luaL_optstring(L, -1, "script"), luaL_checkinteger(L, -2));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
   set_read_roots(L, s, 2);   /* first: it may raise, and holds its own memory in s */
   lua_getfield(L, 2, "write_dir");
   const char *wd = lua_tostring(L, -1);
@@ -239,6 +333,9 @@ static int l_call(lua_State *L) {
   s->mem_hit = 0;
   s->retry_pending = 0;
   s->steps = 0;
+  s->hooks = 0;
+  s->lua0 = s->used;
+  s->rss0 = rss_bytes();
   s->max_steps = maxsteps;
   s->killed = 0;
   s->depth++;
@@ -246,6 +343,11 @@ static int l_call(lua_State *L) {
   lua_sethook(L, step_hook, LUA_MASKCOUNT, STEP_CHUNK);
   int status = lua_pcall(L, nargs, LUA_MULTRET, base);
   lua_sethook(L, NULL, 0, 0);
+  if (status == LUA_OK && !s->killed && !s->mem_hit && over_budget(s)) {
+    lua_gc(L, LUA_GCCOLLECT);   /* what the script returned is still held */
+    malloc_trim(0);
+    if (over_budget(s)) s->mem_hit = 1;
+  }
   s->depth--;
   s->write_dir = NULL;
   free(write_dir);

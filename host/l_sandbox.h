@@ -14,7 +14,9 @@ typedef struct Sandbox {
   int retry_pending;    /* the next growth may be Lua's retry of the refused request */
   void *refused_ptr;    /* the refused request, to recognise that retry */
   size_t refused_osize, refused_nsize;
+  size_t lua0, rss0;    /* Lua's bytes and the resident bytes when the script began */
   long long steps;      /* VM instructions counted while a script runs */
+  long long hooks;      /* count hooks called while a script runs */
   long long max_steps;
   int killed;           /* the step budget ran out: every later line raises again */
   int depth;            /* nested sandbox calls */
@@ -37,6 +39,11 @@ void sandbox_check_write(lua_State *L, const char *path);
 /* Raises unless the running script may read path: trusted code may; a script
  * only at or below limits.read's paths (symbolic links resolved). [-0, +0, v] */
 void sandbox_check_read(lua_State *L, const char *path);
+
+/* Raises the memory limit when a running script holds more than its budget,
+ * counting the C memory of its datasets and results; bindings call it before
+ * they make an object that holds C memory. [-0, +0, v] */
+void sandbox_check_heap(lua_State *L);
 
 /* Message handler for lua_pcall: the error with a traceback (lua.c msghandler). */
 int l_traceback(lua_State *L);

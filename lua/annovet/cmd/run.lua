@@ -5,7 +5,7 @@ local util = require "annovet.c.util"
 
 return {
   summary = "runs a user script in the sandbox",
-  usage = "annovet run [--max-memory SIZE] [--max-steps N] [--out DIR] [--read DIR]... SCRIPT.lua [ARGS...]",
+  usage = "annovet run [--max-memory SIZE] [--max-steps N] [--max-cpu S] [--out DIR] [--read DIR]... SCRIPT.lua [ARGS...]",
   stop_at_positional = true,
   help = [[
 Runs SCRIPT.lua with the annovet module and Lua's base, string, table, math, utf8
@@ -25,6 +25,7 @@ reaching either limit.]],
   options = {
     {name = "--max-memory", arg = "SIZE", help = "Lua memory budget (default 1G; K, M, G suffixes)"},
     {name = "--max-steps", arg = "N", help = "VM instruction budget (default 1e10)"},
+    {name = "--max-cpu", arg = "SECONDS", help = "CPU time budget, time inside C included (default 3600)"},
     {name = "--out", arg = "DIR", help = "the only folder the script may write in"},
     {name = "--read", arg = "DIR", multi = true, help = "a further folder the script may read (repeatable)"},
   },
@@ -34,6 +35,9 @@ reaching either limit.]],
     local limits = {}
     limits.max_memory = cli.check(args.size(opts.max_memory or "1G", "--max-memory"))
     limits.max_steps = cli.check(args.count(opts.max_steps or "1e10", "--max-steps"))
+    limits.max_cpu = cli.check(args.count(opts.max_cpu or "3600", "--max-cpu"))
+    if limits.max_cpu > 10 ^ 9 then cli.fail("--max-cpu: at most 1e9 seconds") end
+    limits.name = script
     if opts.out then
       cli.check(require("annovet.c.csv").mkdir(opts.out))
       limits.write_dir = opts.out
