@@ -119,6 +119,11 @@ static void header_end(State *s) {
       s->row = 1;
       fail(s, "%s: row %u: no column '%s' in the header (columns: %s); the long form needs unit, rater and value "
            "columns (or --wide)", miss, list);
+    } else if (w->ucol == w->rcol || w->ucol == w->vcol || w->rcol == w->vcol) {
+      s->row = 1;
+      int c = w->rcol == w->vcol ? w->rcol : w->ucol;
+      fail(s, "%s: row %u: column '%s' is named for two of unit, rater and value (--unit, --rater, --value)%s",
+           w->col[c], "");
     }
     return;
   }

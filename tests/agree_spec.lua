@@ -121,6 +121,48 @@ describe("agree bad input: one line, exit 2", function()
   end)
 end)
 
+describe("agree options out of range: one line, exit 2, never an internal error", function()
+  after_each(H.cleanup)
+  local F = "tests/agree/fleiss1971.csv --wide --metric fleiss_kappa "
+
+  it("--ci above the engine's 10,000,000 resamples, and seeds that are not whole decimal numbers", function()
+    bad(F .. "--ci 4294967297", "--ci: expected a whole number from 1 to 10000000, got '4294967297'")
+    bad(F .. "--ci 10000001", "--ci: expected a whole number from 1 to 10000000")
+    bad(F .. "--ci 0", "--ci: expected a whole number from 1 to 10000000, got '0'")
+    bad(F .. "--ci 2.5", "--ci: expected a whole number")
+    bad(F .. "--ci 1e300", "--ci: expected a whole number")
+    local seed = "--seed: expected a whole number from 0 to 4611686018427387903"
+    bad(F .. "--ci 10 --seed 4611686018427387904", seed)
+    bad(F .. "--ci 10 --seed 18446744073709551616", seed)
+    bad(F .. "--ci 10 --seed -1", seed)
+    bad(F .. "--ci 10 --seed 0x10000000000000000", seed)   -- Lua would wrap it to 0
+    bad(F .. "--ci 10 --seed 1e300", seed)
+    bad(F .. "--seed 3", "--seed goes with --ci N")
+    for _, l in ipairs {"0", "1", "nan", "inf", "-0.5", "x"} do
+      bad(F .. "--ci 10 --ci-level " .. l, "--ci-level: expected a number between 0 and 1, got '" .. l .. "'")
+    end
+    bad(F .. "--weights cubic", "--weights: expected none, linear or quadratic, got 'cubic'")
+    bad(F .. "--format xml", "--format: expected json, csv or table, got 'xml'")
+    -- the largest seed is accepted, and "1e1" is ten
+    local r = agree(F .. "--ci 1e1 --seed 4611686018427387903")
+    assert.are.same({10, 4611686018427387903}, {r.ci.resamples, r.ci.seed})
+  end)
+
+  it("refuses an empty name in --categories", function()
+    bad(F .. "--categories x,,y", "--categories: name 2 of 'x,,y' is empty")
+    bad(F .. "--categories 1,2,3,4,5,", "--categories: name 6 of '1,2,3,4,5,' is empty")
+    bad(F .. "--categories ' '", "--categories: name 1 of ' ' is empty")
+    bad(F .. "--categories 1,2,1", "--categories: '1' is listed twice")
+  end)
+
+  it("refuses one column named for two roles (it crashed)", function()
+    local f = H.q(H.write(H.tmpdir() .. "/l.csv", "unit,rater,value\n1,a,x\n1,b,x\n2,a,y\n2,b,x\n"))
+    bad(f .. " --metric fleiss_kappa --unit rater", "l.csv: row 1: column 'rater' is named for two of unit, rater and value")
+    bad(f .. " --metric fleiss_kappa --value unit", "l.csv: row 1: column 'unit' is named for two of unit, rater and value")
+    bad(f .. " --metric fleiss_kappa --rater value", "l.csv: row 1: column 'value' is named for two of unit, rater and value")
+  end)
+end)
+
 describe("agree output", function()
   it("JSON has exactly the documented keys", function()
     local keys = {}
@@ -199,10 +241,13 @@ describe("annovet.agree from Lua", function()
       print(err)
       ok, err = pcall(annovet.agree.cohen_kappa, {units = {{a = {1}, b = "y"}}})
       print(err)
+      print(select(2, annovet.agree.gwet_ac1({units = {{a = "x", b = "y"}, {a = "x", b = "x"}}},
+        {categories = {"x", ""}})))
     ]])
     local out, err, code = H.run("run " .. H.q(script))
     assert.are.equal(0, code, err)
     assert.truthy(out:find("weights[1][2]: expected an agreement weight in [0, 1]", 1, true), out)
     assert.truthy(out:find("data.units[1].a: a table, expected a string or a number", 1, true), out)
+    assert.truthy(out:find("--categories: category 2 is empty", 1, true), out)
   end)
 end)

@@ -1,6 +1,5 @@
 -- annovet agree: inter-annotator agreement of a CSV of ratings.
 local agree = require "annovet.agree"
-local args = require "annovet.args"
 local dataset = require "annovet.dataset"
 local json = require "annovet.c.json"
 
@@ -9,12 +8,31 @@ local USAGE = "annovet agree FILE.csv --metric NAME [--level L] [--weights W] [-
   "       annovet agree DATASET --from-annotations --metric NAME [--iou T] [--iou-type T] " ..
   "[--unmatched none|missing] [--raters item|all] [--level iou] ..."
 
+local MAX_RESAMPLES = 10000000         -- the most the engine draws (annovet.agree.compute)
+local MAX_SEED = 4611686018427387903   -- 2^62 - 1
+
+-- The names of --categories A,B,C (spaces around a name dropped), or nil and a
+-- message for an empty name.
 local function split_list(s)
   local out = {}
   for item in (s .. ","):gmatch("([^,]*),") do
-    out[#out + 1] = item:match("^%s*(.-)%s*$")
+    local name = item:match("^%s*(.-)%s*$")
+    if name == "" then
+      return nil, string.format("--categories: name %d of '%s' is empty (expected names separated by commas)", #out + 1, s)
+    end
+    out[#out + 1] = name
   end
   return out
+end
+
+-- A whole number option in [min, max], written in decimal ("1e6" accepted), or
+-- nil and a message.
+local function whole(s, name, min, max)
+  local v = (s:match("^%d+$") or s:match("^%d*%.?%d*[eE]%+?%d+$")) and tonumber(s)
+  if not v or v ~= math.floor(v) or v < min or v > max then
+    return nil, string.format("%s: expected a whole number from %d to %d, got '%s'", name, min, max, s)
+  end
+  return math.tointeger(v)
 end
 
 local function null(v)
@@ -208,10 +226,10 @@ pairs every such shape with every other (no bootstrap).]],
       cli.fail("krippendorff_alpha takes --level, not --weights")
     end
     local ci, seed, ci_level
-    if opts.ci then ci = cli.check(args.count(opts.ci, "--ci")) end
+    if opts.ci then ci = cli.check(whole(opts.ci, "--ci", 1, MAX_RESAMPLES)) end
     if opts.seed then
       if not ci then cli.fail("--seed goes with --ci N") end
-      seed = cli.check(args.count(opts.seed, "--seed", 0))
+      seed = cli.check(whole(opts.seed, "--seed", 0, MAX_SEED))
     end
     if opts.ci_level then
       ci_level = tonumber(opts.ci_level)
@@ -219,7 +237,7 @@ pairs every such shape with every other (no bootstrap).]],
         cli.fail("--ci-level: expected a number between 0 and 1, got '" .. opts.ci_level .. "'")
       end
     end
-    local categories = opts.categories and split_list(opts.categories)
+    local categories = opts.categories and cli.check(split_list(opts.categories))
     local rater_col = opts.rater or "rater"
     local data
     if opts.from_annotations then
