@@ -7,8 +7,11 @@ statsmodels and nltk, and with fast-krippendorff (the `krippendorff` package,
 pysal/pln-fing-udelar fast-krippendorff) when it is importable from
 $KRIPPENDORFF_PATH (a local checkout outside the project; never committed).
 
-    KRIPPENDORFF_PATH=/tmp/ref/fast-krippendorff /usr/bin/python3 tools/agree_ref.py \
+    PYTHONHASHSEED=0 KRIPPENDORFF_PATH=/tmp/ref/fast-krippendorff /usr/bin/python3 tools/agree_ref.py \
         > tests/agree/expected.lua
+
+(nltk sums over sets, so without PYTHONHASHSEED its values may change in the
+last bit from run to run.)
 
 The irrCAC values come from tools/agree_ref.R on the same CSV files.
 """
@@ -60,6 +63,30 @@ def lua(v):
     return repr(float(v))
 
 
+def gwet_ac1_complete(rows, k):
+    """Gwet's AC1 of category k against the rest on complete data (Gwet 2008,
+    eq. 14 with q = 2): pa from the agreeing pairs per unit, pe = sum_c
+    pi_c (1 - pi_c) / (q - 1) with pi_c the share of ratings in class c."""
+    r = len(rows[0])
+    ones = [sum(1 for v in row if v == k) for row in rows]
+    pa = sum((c * (c - 1) + (r - c) * (r - c - 1)) / (r * (r - 1)) for c in ones) / len(rows)
+    pi = sum(ones) / (r * len(rows))
+    pe = (pi * (1 - pi) + (1 - pi) * pi) / (2 - 1)
+    return (pa - pe) / (1 - pe)
+
+
+def light_pairwise(rows, k):
+    """Light's kappa of category k against the rest: sklearn's Cohen kappa of
+    every pair of raters on the units both rated, averaged."""
+    r = len(rows[0])
+    ks = []
+    for i in range(r):
+        for j in range(i + 1, r):
+            both = [(row[i], row[j]) for row in rows if row[i] is not None and row[j] is not None]
+            ks.append(cohen_kappa_score([a == k for a, _ in both], [b == k for _, b in both]))
+    return sum(ks) / len(ks)
+
+
 def alpha_ref(matrix, level):
     """fast-krippendorff on a raters x units matrix with NaN for missing."""
     if krippendorff is None:
@@ -99,6 +126,10 @@ def main():
     e["percent_nltk"] = task.avg_Ao()
     # per category: sklearn on the one-against-the-rest recoding
     e["cohen_per_category"] = {c: cohen_kappa_score([x == c for x in a], [y == c for y in b]) for c in cats}
+    binary = {c: AnnotationTask(data=[(n, str(u), str(r[i] == c)) for u, r in enumerate(rows)
+                                      for i, n in enumerate(["r1", "r2"])]) for c in cats}
+    e["scott_per_category_nltk"] = {c: t.pi() for c, t in binary.items()}
+    e["percent_per_category_nltk"] = {c: t.avg_Ao() for c, t in binary.items()}
     exp["pairs"] = e
 
     # 2. panel: five raters, 40 units, 3 categories, complete
@@ -121,6 +152,15 @@ def main():
     e["fleiss_per_category"] = {
         c: fleiss_kappa(aggregate_raters((arr == k).astype(int), n_cat=2)[0]) for k, c in enumerate(["x", "y", "z"])
     }
+    e["brennan_prediger_per_category"] = {
+        c: fleiss_kappa(aggregate_raters((arr == k).astype(int), n_cat=2)[0], method="randolph")
+        for k, c in enumerate(["x", "y", "z"])
+    }
+    binary = {c: AnnotationTask(data=[(names[i], str(u), str(r[i] == k)) for u, r in enumerate(rows) for i in range(5)])
+              for k, c in enumerate(["x", "y", "z"])}
+    e["light_per_category_nltk"] = {c: t.kappa() for c, t in binary.items()}
+    e["percent_per_category_nltk"] = {c: t.avg_Ao() for c, t in binary.items()}
+    e["gwet_ac1_per_category"] = {c: gwet_ac1_complete(rows, k) for k, c in enumerate(["x", "y", "z"])}
     exp["panel"] = e
 
     # 3. sparse: six raters, 50 units, values 1..5, about 35% missing
@@ -149,6 +189,7 @@ def main():
         str(k): alpha_ref([[np.nan if r[i] is None else float(r[i] == k) for r in rows] for i in range(6)], "nominal")
         for k in range(1, 6)
     }
+    e["light_per_category"] = {str(k): light_pairwise(rows, k) for k in range(1, 6)}
     exp["sparse"] = e
 
     # 4. tags: four raters, 30 units, label sets over a..d (never empty)
@@ -182,7 +223,13 @@ def main():
     from statsmodels.stats.tests.test_inter_rater import diagnoses, table10
     write_wide("fleiss1971.csv", ["d%d" % i for i in range(1, 7)], diagnoses.tolist())
     counts, _ = aggregate_raters(diagnoses)
-    exp["fleiss1971"] = {"fleiss": fleiss_kappa(counts)}
+    exp["fleiss1971"] = {
+        "fleiss": fleiss_kappa(counts),
+        # Fleiss' category-specific kappa (his eq. 21) equals kappa on the binary recoding
+        "fleiss_per_category": {
+            str(k): fleiss_kappa(aggregate_raters((diagnoses == k).astype(int), n_cat=2)[0]) for k in range(1, 6)
+        },
+    }
 
     # 6. The SAS example of statsmodels' TestUnweightedCohens (table10)
     t10 = np.array(table10)
