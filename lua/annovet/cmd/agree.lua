@@ -166,7 +166,10 @@ annotator who annotated the item but drew nothing in a cluster rates it
 applies to these labels; --metric krippendorff_alpha --level iou instead
 computes alpha with distance 1 - IoU (OKS for keypoints) over the clustered
 shapes: clusters with two or more shapes are the units, chance disagreement
-pairs every such shape with every other (no bootstrap).]],
+pairs every such shape with every other (no bootstrap). Tags are not matched:
+per item and annotator the set of tags is one rating ("(none)" or the empty set
+for an annotator who saw the item and tagged nothing); with several tags per
+annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
   options = {
     {name = "--metric", arg = "NAME", help = "the coefficient (see above)"},
     {name = "--level", arg = "L", help = "alpha: nominal (default), ordinal, interval, ratio, jaccard, masi"},
@@ -262,6 +265,14 @@ pairs every such shape with every other (no bootstrap).]],
         if not ok then cli.fail("--iou-type: unknown shape '" .. so.iou_type .. "'") end
       end
       local ds = cli.check(dataset.load(file))
+      local tags = agree.shape_type(ds, so) == "tag"
+      if tags then
+        if level == "iou" then
+          cli.fail("--level iou compares shapes by IoU; tags have none: --level masi or jaccard compares tag sets")
+        end
+        if opts.iou then cli.fail("--iou does not apply to tags: an item's tags are compared as a set") end
+        so.label_sets = level == "masi" or level == "jaccard"
+      end
       if level == "iou" then
         if ci or opts.per_category or categories then
           cli.fail("--level iou takes no --ci, --per-category or --categories")
@@ -273,7 +284,24 @@ pairs every such shape with every other (no bootstrap).]],
       local dinfo
       data, dinfo = agree.from_annotations(ds, so)
       data = cli.check(data, dinfo)
-      cli.progress(string.format("agree: %d clusters of %s shapes", dinfo.clusters, dinfo.iou_type))
+      if not dinfo.tags then
+        cli.progress(string.format("agree: %d clusters of %s shapes", dinfo.clusters, dinfo.iou_type))
+      elseif dinfo.multi_tag == 0 then
+        cli.progress(string.format("agree: tags on %d items, at most one per annotator and item", dinfo.units))
+      else
+        cli.progress(string.format("agree: tags on %d items as label sets (%d annotator-items with several tags)",
+          dinfo.units, dinfo.multi_tag))
+        local sets = opts.metric == "krippendorff_alpha" and level and level ~= "ordinal"
+        if not sets and not opts.per_category then
+          local x = dinfo.example
+          local alpha = opts.metric == "krippendorff_alpha"
+          cli.fail(string.format("%s: item '%s': annotator '%s' gave %d tags (%s): %s compares one label per " ..
+            "rater; use --metric krippendorff_alpha --level masi|jaccard for the tag sets%s, or --per-category " ..
+            "for agreement per tag", file, x.item, x.annotator, #x.tags, table.concat(x.tags, ", "),
+            alpha and "krippendorff_alpha at the nominal level" or opts.metric,
+            alpha and " (--level nominal: exact sets)" or ""))
+        end
+      end
     else
       data = cli.check(agree.read_csv(file, {
         wide = opts.wide, multi_label = opts.multi_label, categories = categories, level = level,
