@@ -196,6 +196,13 @@ static void on_field(void *data, size_t len, void *ctx) {
   State *s = ctx;
   const char *f = data ? data : "";
   if (s->failed) return;
+  if (len && memchr(f, '\0', len)) {   /* names are C strings: "x\0y" would print as "x" */
+    if (s->row > 1 && s->col < s->w->ncol)
+      fail(s, "%s: row %u, column '%s': a NUL byte in the cell%s", s->w->col[s->col], "");
+    else
+      fail(s, "%s: row %u: a NUL byte in a cell%s%s", "", "");
+    return;
+  }
   if (s->row == 1) {
     header_field(s, f, len);
     s->col++;

@@ -175,6 +175,10 @@ describe("agree bad input: one line, exit 2", function()
     bad(K .. " --wide --metric krippendorff_alpha --level masi", "needs multi-label data")
     bad(H.q(d .. "/none.csv") .. " --metric fleiss_kappa", "none.csv: No such file")
     bad(H.q(H.write(d .. "/q.csv", 'unit,rater,value\n1,a,"x\n')) .. " --metric fleiss_kappa", "malformed CSV")
+    -- a NUL inside a value would make "x\0y" print as "x"
+    bad(H.q(H.write(d .. "/n.csv", "a,b\nx\0y,z\nx,y\n")) .. " --wide --metric fleiss_kappa",
+      "n.csv: row 2, column 'a': a NUL byte in the cell")
+    bad(H.q(H.write(d .. "/h.csv", "a\0b,c\nx,y\n")) .. " --wide --metric fleiss_kappa", "h.csv: row 1: a NUL byte in a cell")
   end)
 end)
 
