@@ -119,6 +119,11 @@ static void header_end(State *s) {
       s->row = 1;
       fail(s, "%s: row %u: no column '%s' in the header (columns: %s); the long form needs unit, rater and value "
            "columns (or --wide)", miss, list);
+    } else if (w->ucol == w->rcol || w->ucol == w->vcol || w->rcol == w->vcol) {
+      s->row = 1;
+      int c = w->rcol == w->vcol ? w->rcol : w->ucol;
+      fail(s, "%s: row %u: column '%s' is named for two of unit, rater and value (--unit, --rater, --value)%s",
+           w->col[c], "");
     }
     return;
   }
@@ -191,6 +196,13 @@ static void on_field(void *data, size_t len, void *ctx) {
   State *s = ctx;
   const char *f = data ? data : "";
   if (s->failed) return;
+  if (len && memchr(f, '\0', len)) {   /* names are C strings: "x\0y" would print as "x" */
+    if (s->row > 1 && s->col < s->w->ncol)
+      fail(s, "%s: row %u, column '%s': a NUL byte in the cell%s", s->w->col[s->col], "");
+    else
+      fail(s, "%s: row %u: a NUL byte in a cell%s%s", "", "");
+    return;
+  }
   if (s->row == 1) {
     header_field(s, f, len);
     s->col++;

@@ -330,6 +330,11 @@ static int make_labels(AgreeBuilder *b, const uint8_t *used, const AgreeSpec *sp
     }
     for (uint32_t c = 0; c < L->n; c++) {
       const char *s = spec->categories[c];
+      if (!*s) {
+        intern_free(&cats);
+        err_set(e, "--categories: category %u is empty (a value is a non-empty name)", c + 1);
+        goto done;
+      }
       if (!(L->name[c] = strdup(s))) {
         intern_free(&cats);
         err_set(e, "out of memory");

@@ -137,6 +137,17 @@ static void undefined(AgreeResult *r, const char *why) {
   snprintf(r->why, sizeof r->why, "%s", why);
 }
 
+/* Undefined because every value the coefficient rests on (what: "rating",
+ * "pairable value", "paired rating") is category c: a chance-corrected
+ * coefficient cannot tell that agreement from chance, whatever its formula
+ * gives (0/0, or 1 when chance agreement comes from the category count). The
+ * binding names the category. */
+static void one_category(AgreeResult *r, uint32_t c, const char *what) {
+  undefined(r, "agreement cannot be told from chance");
+  r->same_cat = c;
+  r->same_what = what;
+}
+
 /* Counts unit u's ratings by category into w->cnt; returns how many distinct
  * categories (listed in w->touched). */
 static uint32_t tally(const AgreeView *v, AgreeWork *w, uint32_t u) {
@@ -204,11 +215,15 @@ static void multi_rater(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, co
   if (npu < 2 && o->metric != AGREE_PERCENT)
     return undefined(r, "one unit: chance agreement cannot be estimated from a single unit");
   pa /= n2;
-  uint32_t used = 0;
+  uint32_t used = 0, only = 0;
   for (uint32_t k = 0; k < q; k++) {
     w->pi[k] /= n;
-    if (w->pi[k] > 0) used++;
+    if (w->pi[k] > 0) {
+      used++;
+      only = k;
+    }
   }
+  if (used < 2 && o->metric != AGREE_PERCENT) return one_category(r, only, "rating");
   if (w->W) {
     for (size_t i = 0; i < (size_t)q * q; i++) tw += w->W[i];
   } else {
@@ -216,7 +231,6 @@ static void multi_rater(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, co
   }
   switch (o->metric) {
   case AGREE_FLEISS:
-    if (used < 2) return undefined(r, "all values fall in one category: chance agreement is 1 and kappa is 0/0");
     for (uint32_t k = 0; k < q; k++) {
       if (!w->W) {
         pe += w->pi[k] * w->pi[k];
@@ -227,7 +241,6 @@ static void multi_rater(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, co
     break;
   case AGREE_AC1:
   case AGREE_BP:
-    if (q < 2) return undefined(r, "one category in the category set: give the possible categories with --categories");
     if (o->metric == AGREE_BP) {
       pe = tw / ((double)q * q);
     } else {
@@ -359,7 +372,7 @@ static void alpha(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const ui
   if (npu < 2) return undefined(r, "one unit: chance disagreement cannot be estimated from a single unit");
   for (uint32_t k = 0; k < q; k++)
     if (nc[k] > 0) w->used[nused++] = k;
-  if (nused < 2) return undefined(r, "all pairable values are the same: expected disagreement is 0 and alpha is 0/0");
+  if (nused < 2) return one_category(r, w->used[0], "pairable value");
   w->cum[0] = 0;
   for (uint32_t k = 0; k < q; k++) w->cum[k + 1] = w->cum[k] + nc[k];
   /* expected: sum over used category pairs (closed forms for nominal, interval) */
@@ -503,6 +516,8 @@ static void two_raters(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, con
   r->pairable = 2 * (uint64_t)N;
   if (npu == 0) return undefined(r, "no pairable values: no unit was rated by both raters");
   if (npu < 2) return undefined(r, "one unit: chance agreement cannot be estimated from a single unit");
+  for (uint32_t k = 0; k < q; k++)
+    if (row[k] == N && col[k] == N) return one_category(r, k, "paired rating");
   po /= N;
   for (uint32_t k = 0; k < q; k++) {
     row[k] /= N;
@@ -518,8 +533,7 @@ static void two_raters(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, con
     }
     for (uint32_t l = 0; l < q; l++) pe += weight(w, k, l) * (scott ? pk[k] * pk[l] : row[k] * col[l]);
   }
-  if (!(1 - pe > 1e-12))
-    return undefined(r, "chance agreement is 1 (one category only): the coefficient is 0/0");
+  if (!(1 - pe > 1e-12)) return undefined(r, "chance agreement is 1: the coefficient is 0/0");
   double kappa = (po - pe) / (1 - pe);
   r->defined = 1;
   r->value = kappa;
@@ -564,11 +578,15 @@ static void two_raters(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, con
 static void light(const AgreeView *v, AgreeWork *w, const uint32_t *mult, AgreeResult *r) {
   uint32_t q = v->n_cats, R = v->n_raters;
   size_t stride = 2 + 2 * (size_t)q;
+  uint32_t first = AGREE_NONE;
+  int same = 1;
   memset(w->pairs, 0, w->npairs * stride * sizeof *w->pairs);
   for (uint32_t u = 0; u < v->n_units; u++) {
     uint32_t m = mult ? mult[u] : 1, s = v->unit_start[u], e = v->unit_start[u + 1];
     if (!m || e - s < 2) continue;
     r->pairable += (uint64_t)m * (e - s);
+    if (first == AGREE_NONE) first = v->code[s];
+    for (uint32_t i = s; i < e && same; i++) same = v->code[i] == first;
     for (uint32_t i = s; i < e; i++)
       for (uint32_t j = i + 1; j < e; j++) {
         uint32_t ra = v->rater[i], rb = v->rater[j], ca = v->code[i], cb = v->code[j];
@@ -589,6 +607,7 @@ static void light(const AgreeView *v, AgreeWork *w, const uint32_t *mult, AgreeR
         acc[2 + q + cb] += m;
       }
   }
+  if (first != AGREE_NONE && same) return one_category(r, first, "paired rating");   /* whatever the pair */
   double sum = 0, spa = 0, spe = 0;
   for (uint32_t ra = 0; ra < R; ra++)
     for (uint32_t rb = ra + 1; rb < R; rb++) {
@@ -598,6 +617,8 @@ static void light(const AgreeView *v, AgreeWork *w, const uint32_t *mult, AgreeR
       r->pair_a = ra;
       r->pair_b = rb;
       if (N < 2) return undefined(r, N == 0 ? "no unit rated by both" : "one unit rated by both");
+      for (uint32_t k = 0; k < q; k++)
+        if (row[k] == N && col[k] == N) return one_category(r, k, "paired rating");
       for (uint32_t k = 0; k < q; k++) {
         if (!w->W) {
           pe += row[k] * col[k];
@@ -606,7 +627,7 @@ static void light(const AgreeView *v, AgreeWork *w, const uint32_t *mult, AgreeR
         for (uint32_t l = 0; l < q; l++) pe += weight(w, k, l) * row[k] * col[l];
       }
       pe /= N * N;
-      if (!(1 - pe > 1e-12)) return undefined(r, "chance agreement is 1 (one category only)");
+      if (!(1 - pe > 1e-12)) return undefined(r, "chance agreement is 1: kappa is 0/0");
       double po = acc[1] / N;
       sum += (po - pe) / (1 - pe);
       spa += po;
@@ -626,7 +647,7 @@ int agree_compute(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const ui
   memset(r, 0, sizeof *r);
   r->units = v->n_units;
   r->raters = v->n_raters;
-  r->pair_a = r->pair_b = AGREE_NONE;
+  r->pair_a = r->pair_b = r->same_cat = AGREE_NONE;
   if (mult) want_se = 0;
   switch (o->metric) {
   case AGREE_COHEN:

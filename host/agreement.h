@@ -76,6 +76,8 @@ typedef struct AgreeResult {
   uint64_t pairable;            /* values in pairable units (Cohen, Scott: in paired units) */
   char why[AGREE_WHY];          /* the reason when not defined; "" otherwise */
   uint32_t pair_a, pair_b;      /* Light: the rater pair the reason is about, else AGREE_NONE */
+  uint32_t same_cat;            /* undefined because every value is this category, else AGREE_NONE */
+  const char *same_what;        /*   the values meant: "rating", "pairable value", "paired rating" */
 } AgreeResult;
 
 /* Scratch space reused across calls (the bootstrap calls the same metric often). */

@@ -322,12 +322,29 @@ static int l_info(lua_State *L) {
   return 1;
 }
 
-/* Pushes the reason a result is undefined (naming the rater pair for Light). */
-static void push_why(lua_State *L, const AgreeData *d, const AgreeResult *r) {
-  if (r->pair_a != AGREE_NONE && r->pair_b != AGREE_NONE)
-    lua_pushfstring(L, "raters '%s' and '%s': %s", d->rater_name[r->pair_a], d->rater_name[r->pair_b], r->why);
-  else
-    lua_pushstring(L, r->why);
+/* Pushes the reason a result is undefined: the rater pair for Light, and the
+ * category every value fell in. k is the category (multi-label: the label) of a
+ * per-category result, whose values are 1 (k) and 0 (the rest); AGREE_NONE for
+ * the coefficient over every category. [-0, +1, m] */
+static void push_why(lua_State *L, const AgreeData *d, const AgreeResult *r, uint32_t k) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  if (r->pair_a != AGREE_NONE && r->pair_b != AGREE_NONE) {
+    lua_pushfstring(L, "raters '%s' and '%s': ", d->rater_name[r->pair_a], d->rater_name[r->pair_b]);
+    luaL_addvalue(&b);
+  }
+  if (r->same_cat != AGREE_NONE && k == AGREE_NONE) {
+    const char *name = d->cat_name[r->same_cat];
+    if (d->multi_label && !*name) lua_pushfstring(L, "every %s is the empty label set: ", r->same_what);
+    else lua_pushfstring(L, "every %s is '%s': ", r->same_what, name);
+    luaL_addvalue(&b);
+  } else if (r->same_cat != AGREE_NONE) {
+    lua_pushfstring(L, "%s %s %s '%s': ", r->same_cat ? "every" : "no", r->same_what,
+                    d->multi_label ? "holds" : "is", d->multi_label ? d->label_name[k] : d->cat_name[k]);
+    luaL_addvalue(&b);
+  }
+  luaL_addstring(&b, r->why);
+  luaL_pushresult(&b);
 }
 
 /* Reads opts.weights as a q x q matrix of agreement weights into a userdata
@@ -434,7 +451,7 @@ static int l_compute(lua_State *L) {
     set_num(L, "pa", r->pa);
     set_num(L, "pe", r->pe);
   } else {
-    push_why(L, d, r);
+    push_why(L, d, r, AGREE_NONE);
     lua_setfield(L, -2, "undefined");
   }
   if (r->defined && r->has_se) set_num(L, "se", r->se);
@@ -470,7 +487,7 @@ static int l_compute(lua_State *L) {
         lua_pushnumber(L, res[k + 1].value);
         lua_setfield(L, -3, name);
       } else {
-        push_why(L, d, &res[k + 1]);
+        push_why(L, d, &res[k + 1], k);
         lua_setfield(L, -2, name);
       }
     }

@@ -82,6 +82,90 @@ describe("agree: Fleiss (1971), 30 patients x 6 psychiatrists", function()
     check("fleiss1971.csv", "--wide --metric fleiss_kappa", IRR.fleiss1971.fleiss_kappa, "irrCAC")
     check("fleiss1971.csv", "--wide --metric gwet_ac1", IRR.fleiss1971.gwet_ac1, "AC1")
   end)
+
+  -- Fleiss' kappa for the individual categories (his eq. 21: the category
+  -- against the rest). Exact: statsmodels' fleiss_kappa and irrCAC's
+  -- fleiss.kappa.raw on the binary recoding. At three decimals these are .245,
+  -- .245, .520, .471, .566 (what R's irr prints, kappam.fleiss(detail = TRUE)).
+  -- Fleiss' Table 2 prints .248, .248, .517, .470, .565 (quoted so, with the
+  -- remark that the paper rounds p_j, by the tests of an R package's
+  -- reliability_kappa_fleiss): his hand arithmetic at three decimals, which the
+  -- test redoes from our exact values: p_j = n_j / Nm rounded, P_j = (sum_i
+  -- x_ij^2 - Nm p_j) / (Nm(m-1) p_j) rounded, kappa_j = (P_j - p_j) / (1 - p_j).
+  it("category-specific kappas: statsmodels and irrCAC exactly, Fleiss' Table 2 by his arithmetic", function()
+    local r = agree("agree " .. H.q(DIR .. "fleiss1971.csv") .. " --wide --metric fleiss_kappa --per-category")
+    local names = {"1", "2", "3", "4", "5"}   -- depression, personality disorder, schizophrenia, neurosis, other
+    local irr3 = {"0.245", "0.245", "0.520", "0.471", "0.566"}
+    local table2 = {"0.248", "0.248", "0.517", "0.470", "0.565"}
+    local n_j = {26, 26, 30, 55, 43}   -- Fleiss' column totals, N = 30 patients, m = 6 psychiatrists
+    local N, m = 30, 6
+    local function round3(x) return math.floor(x * 1000 + 0.5) / 1000 end
+    for j, c in ipairs(names) do
+      local k = r.per_category[c]
+      H.near(k, REF.fleiss1971.fleiss_per_category[c], 1e-9, c .. " statsmodels")
+      H.near(k, IRR.fleiss1971_per_category[c].fleiss_kappa, 1e-9, c .. " irrCAC")
+      assert.are.equal(irr3[j], string.format("%.3f", k), c)
+      local p = n_j[j] / (N * m)
+      local sumsq = (k * (1 - p) + p) * N * m * (m - 1) * p + N * m * p   -- sum_i x_ij^2 from kappa_j
+      H.near(sumsq, math.floor(sumsq + 0.5), 1e-9, c .. " sum of squares is a whole number")
+      local p3 = round3(p)
+      local P3 = round3((sumsq - N * m * p3) / (N * m * (m - 1) * p3))
+      assert.are.equal(table2[j], string.format("%.3f", (P3 - p3) / (1 - p3)), c .. " Fleiss' Table 2")
+    end
+  end)
+end)
+
+describe("agree: per category is the coefficient on the binary recoding", function()
+  -- References on the data recoded 1 for the category, 0 for any other value
+  -- (missing stays missing): irrCAC (tools/agree_ref.R: pa.coeff.raw,
+  -- gwet.ac1.raw, bp.coeff.raw, fleiss.kappa.raw with categ.labels 0:1;
+  -- scott2.table), nltk (tools/agree_ref.py: AnnotationTask pi, kappa, avg_Ao),
+  -- statsmodels (fleiss_kappa method "randolph": Brennan-Prediger), sklearn
+  -- (Cohen's kappa per pair of raters on the units both rated, averaged: Light),
+  -- and Gwet's AC1 written out in tools/agree_ref.py (gwet_ac1_complete).
+  local function per_category(file, args)
+    return agree("agree " .. H.q(DIR .. file) .. " --wide --per-category " .. args).per_category
+  end
+
+  it("AC1, Brennan-Prediger, percent agreement and Fleiss equal irrCAC, with and without missing values", function()
+    for _, set in ipairs {{"panel.csv", "panel"}, {"sparse.csv", "sparse"}, {"kripp2011.csv", "kripp2011"},
+                          {"fleiss1971.csv", "fleiss1971"}} do
+      local want = IRR[set[2] .. "_per_category"]
+      for _, metric in ipairs {"gwet_ac1", "brennan_prediger", "percent_agreement", "fleiss_kappa"} do
+        local got = per_category(set[1], "--metric " .. metric)
+        for c, w in pairs(want) do H.near(got[c], w[metric], 1e-9, set[2] .. " " .. metric .. " " .. c) end
+      end
+    end
+  end)
+
+  it("AC1 equals Gwet's formula, Brennan-Prediger statsmodels, Light's kappa and percent agreement nltk", function()
+    local p = REF.panel
+    local ac1 = per_category("panel.csv", "--metric gwet_ac1")
+    local bp = per_category("panel.csv", "--metric brennan_prediger")
+    local light = per_category("panel.csv", "--metric light_kappa")
+    local pa = per_category("panel.csv", "--metric percent_agreement")
+    for _, c in ipairs {"x", "y", "z"} do
+      H.near(ac1[c], p.gwet_ac1_per_category[c], 1e-9, "AC1 " .. c)
+      H.near(bp[c], p.brennan_prediger_per_category[c], 1e-9, "BP " .. c)
+      H.near(light[c], p.light_per_category_nltk[c], 1e-9, "Light " .. c)
+      H.near(pa[c], p.percent_per_category_nltk[c], 1e-9, "percent " .. c)
+    end
+  end)
+
+  it("Light's kappa with missing values equals sklearn pair by pair", function()
+    local light = per_category("sparse.csv", "--metric light_kappa")
+    for c, want in pairs(REF.sparse.light_per_category) do H.near(light[c], want, 1e-9, c) end
+  end)
+
+  it("Scott's pi equals nltk and irrCAC's scott2.table; percent agreement nltk (two raters)", function()
+    local pi = per_category("pairs.csv", "--metric scott_pi")
+    local pa = per_category("pairs.csv", "--metric percent_agreement")
+    for _, c in ipairs {"a", "b", "c", "d"} do
+      H.near(pi[c], REF.pairs.scott_per_category_nltk[c], 1e-9, "nltk " .. c)
+      H.near(pi[c], IRR.pairs_per_category[c].scott_pi, 1e-9, "irrCAC " .. c)
+      H.near(pa[c], REF.pairs.percent_per_category_nltk[c], 1e-9, "percent " .. c)
+    end
+  end)
 end)
 
 describe("agree: Cohen's kappa", function()

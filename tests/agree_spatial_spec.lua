@@ -74,6 +74,73 @@ print(string.format("%d %.15f %.15f", info.clusters, a.value, b.value))
     assert.are.equal("250 0.409579743852947 0.730167657163854\n", out)
   end)
 
+  -- Tags are an item's label set, not shapes to match: per item and annotator
+  -- the set of tags is one rating. tests/agree/tags_delivery.csv (three
+  -- annotators, 25 images, rows shuffled, one tag given twice) and
+  -- tags_single.csv (one tag each, ann4 skipped three images) were written by
+  -- tools/agree_ref.py, which computed the references with nltk's AnnotationTask
+  -- (masi_distance, jaccard_distance; per tag, alpha on the binary recoding),
+  -- statsmodels' fleiss_kappa and fast-krippendorff (tests/agree/expected.lua).
+  local REF = dofile("tests/agree/expected.lua")
+
+  it("tags with several per annotator: alpha over the sets equals nltk, per tag nltk and statsmodels", function()
+    local file, t = "tests/agree/tags_delivery.csv", REF.tags_delivery
+    local r = agree(file, "--metric krippendorff_alpha --level masi")
+    assert.are.same({25, 3, 75}, {r.units, r.raters, r.pairable})
+    H.near(r.value, t.alpha_masi, 1e-9, "MASI")
+    H.near(agree(file, "--metric krippendorff_alpha --level jaccard").value, t.alpha_jaccard, 1e-9, "Jaccard")
+    H.near(agree(file, "--metric krippendorff_alpha --level nominal").value, t.alpha_exact, 1e-9, "exact sets")
+    r = agree(file, "--metric krippendorff_alpha --level masi --per-category")
+    for l, want in pairs(t.alpha_per_label) do H.near(r.per_category[l], want, 1e-9, "alpha " .. l) end
+    r = agree(file, "--metric fleiss_kappa --per-category")
+    for l, want in pairs(t.fleiss_per_label) do H.near(r.per_category[l], want, 1e-9, "Fleiss " .. l) end
+    -- the same through Lua
+    local script = H.script([[
+local annovet = require "annovet"
+local ds = assert(annovet.load(arg[1]))
+local data, info = assert(annovet.agree.from_annotations(ds))
+local a = annovet.agree.krippendorff_alpha(data, {level = "masi"})
+print(string.format("%s %d %d %.17g", tostring(info.tags), info.units, info.multi_tag, a.value))
+]])
+    local out, err, code = H.run("run " .. H.q(script) .. " " .. H.q(file))
+    assert.are.equal(0, code, err)
+    local tags, units, multi, v = out:match("^(%S+) (%d+) (%d+) (%S+)\n$")
+    assert.are.same({"true", "25"}, {tags, units})
+    assert.is_true(tonumber(multi) > 0)
+    H.near(tonumber(v), t.alpha_masi, 1e-9, "Lua")
+  end)
+
+  it("tags with several per annotator and a single-label metric: one line naming the item, exit 2", function()
+    for _, m in ipairs {"--metric fleiss_kappa", "--metric krippendorff_alpha", "--metric gwet_ac1 --ci 10"} do
+      local out, err, code = H.run("agree tests/agree/tags_delivery.csv --from-annotations " .. m)
+      assert.are.equal(2, code, m)
+      assert.are.equal("", out)
+      local line = err:match("annovet: (tests/agree/tags_delivery%.csv: [^\n]*)\n$")
+      assert.truthy(line, err)
+      assert.truthy(line:find("^tests/agree/tags_delivery%.csv: item 'img%d+%.jpg': annotator 'ann%d' gave %d tags %(.*%): "), line)
+      assert.truthy(line:find("use --metric krippendorff_alpha --level masi|jaccard for the tag sets", 1, true), line)
+      assert.truthy(line:find("or --per-category for agreement per tag", 1, true), line)
+    end
+  end)
+
+  it("one tag per annotator: the tag is the rating (statsmodels, nltk, fast-krippendorff)", function()
+    local file, t = "tests/agree/tags_single.csv", REF.tags_single
+    -- by default an annotator rates the images it tagged: ann4's skipped ones are missing
+    local r = agree(file, "--metric krippendorff_alpha")
+    assert.are.same({30, 4, 117}, {r.units, r.raters, r.pairable})
+    H.near(r.value, t.item_alpha, 1e-9, "alpha, skipped images missing")
+    -- --raters all: ann4 saw every image and tagged nothing on three: "(none)"
+    H.near(agree(file, "--metric krippendorff_alpha --raters all").value, t.all_alpha_nltk, 1e-9, "alpha")
+    H.near(agree(file, "--metric fleiss_kappa --raters all").value, t.all_fleiss, 1e-9, "Fleiss")
+    H.near(agree(file, "--metric light_kappa --raters all").value, t.all_light_nltk, 1e-9, "Light")
+    H.near(agree(file, "--metric percent_agreement --raters all").value, t.all_percent_nltk, 1e-9, "percent")
+    -- --unmatched missing leaves them out again
+    H.near(agree(file, "--metric krippendorff_alpha --raters all --unmatched missing").value, t.item_alpha, 1e-9,
+      "unmatched missing")
+    -- single tags as sets: MASI between singletons is the nominal distance
+    H.near(agree(file, "--metric krippendorff_alpha --level masi").value, t.item_alpha, 1e-9, "masi = nominal")
+  end)
+
   it("refuses options that do not fit", function()
     local dir = H.tmpdir()
     local csv = H.write(dir .. "/r.csv", "unit,rater,value\n1,a,x\n1,b,x\n2,a,y\n2,b,x\n")
@@ -83,6 +150,9 @@ print(string.format("%d %.15f %.15f", info.clusters, a.value, b.value))
       {"agree examples/pilot/acme.json --from-annotations --metric cohen_kappa --unmatched maybe", "--unmatched: expected none or missing"},
       {"agree examples/pilot/acme.json --from-annotations --metric krippendorff_alpha --level iou --ci 10", "--level iou takes no --ci"},
       {"agree examples/pilot/acme.json --from-annotations --metric cohen_kappa --wide", "--wide is for CSV input"},
+      {"agree tests/agree/tags_single.csv --from-annotations --metric krippendorff_alpha --level iou",
+        "--level iou compares shapes by IoU; tags have none"},
+      {"agree tests/agree/tags_single.csv --from-annotations --metric fleiss_kappa --iou 0.5", "--iou does not apply to tags"},
     }
     for _, c in ipairs(cases) do
       local _, err, code = H.run(c[1])

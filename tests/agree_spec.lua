@@ -59,16 +59,41 @@ describe("agree undefined cases give null with a reason", function()
     return r
   end
 
-  it("one category used by everyone: kappa, Fleiss, alpha, Scott are 0/0, not 1", function()
+  -- Issue 4: a single category used by everyone is undefined for every
+  -- chance-corrected coefficient, even where a formula gives 1 (irrCAC's AC1 and
+  -- Brennan-Prediger once --categories lists a category nobody used).
+  -- percent_agreement is not chance-corrected: 1 is its true value.
+  it("one category used by everyone: every chance-corrected coefficient is null, percent agreement 1", function()
     local csv = "a,b,c\nx,x,x\nx,x,x\nx,x,x\n"
-    undefined(csv, "--wide --metric fleiss_kappa", "one category")
-    undefined(csv, "--wide --metric krippendorff_alpha", "alpha is 0/0")
-    undefined("a,b\nx,x\nx,x\n", "--wide --metric cohen_kappa", "chance agreement is 1")
-    undefined("a,b\nx,x\nx,x\n", "--wide --metric scott_pi", "chance agreement is 1")
-    undefined(csv, "--wide --metric gwet_ac1", "one category in the category set")
-    -- with the possible categories given, AC1 and percent agreement are defined
-    local r = agree(H.q(H.write(H.tmpdir() .. "/e.csv", csv)) .. " --wide --metric gwet_ac1 --categories x,y")
-    assert.are.equal(1, r.value)
+    local why = "every rating is 'x': agreement cannot be told from chance"
+    for _, cats in ipairs {"", " --categories x,y", " --categories y,x,z"} do
+      for _, m in ipairs {"fleiss_kappa", "gwet_ac1", "brennan_prediger"} do
+        undefined(csv, "--wide --metric " .. m .. cats, why)
+        undefined(csv, "--wide --metric " .. m .. " --weights quadratic" .. cats, why)
+      end
+      undefined(csv, "--wide --metric krippendorff_alpha" .. cats,
+        "every pairable value is 'x': agreement cannot be told from chance")
+      undefined(csv, "--wide --metric light_kappa" .. cats, "every paired rating is 'x': agreement cannot be told from chance")
+      for _, m in ipairs {"cohen_kappa", "scott_pi"} do
+        undefined("a,b\nx,x\nx,x\n", "--wide --metric " .. m .. cats,
+          "every paired rating is 'x': agreement cannot be told from chance")
+        undefined("a,b\nx,x\nx,x\n", "--wide --metric " .. m .. " --weights linear" .. cats, "every paired rating is 'x'")
+      end
+      local r = agree(H.q(H.write(H.tmpdir() .. "/e.csv", csv)) .. " --wide --metric percent_agreement" .. cats)
+      assert.are.equal(1, r.value)
+      assert.are.equal(H.json.null, r.undefined)
+    end
+    -- alpha over pairable values only: the single ratings of unit 3 do not count
+    undefined("unit,rater,value\n1,a,x\n1,b,x\n2,a,x\n2,b,x\n3,a,y\n", "--metric krippendorff_alpha",
+      "every pairable value is 'x'")
+    -- Light names the pair whose ratings are all one category
+    undefined("unit,rater,value\n1,a,x\n1,b,x\n2,a,x\n2,b,x\n3,c,x\n3,a,y\n4,c,y\n4,a,x\n",
+      "--metric light_kappa", "raters 'a' and 'b': every paired rating is 'x'")
+    -- label sets: every rater gave the same set
+    undefined("unit,rater,value\n1,a,p\n1,a,q\n1,b,p\n1,b,q\n2,a,p\n2,a,q\n2,b,q\n2,b,p\n",
+      "--multi-label --metric krippendorff_alpha --level masi", "every pairable value is 'p|q'")
+    undefined("unit,rater,value\n1,a,\n1,b,\n2,a,\n2,b,\n",
+      "--multi-label --metric fleiss_kappa", "every rating is the empty label set")
   end)
 
   it("one unit, and nothing pairable", function()
@@ -81,10 +106,42 @@ describe("agree undefined cases give null with a reason", function()
       "raters 'a' and 'c': no unit rated by both")
   end)
 
-  it("per-category values name the categories nobody used as undefined", function()
-    local r = agree(K .. " --wide --metric fleiss_kappa --per-category --categories 1,2,3,4,5,6")
-    assert.are.equal(H.json.null, r.per_category["6"])
-    assert.is_number(r.per_category["1"])
+  it("per category: a category nobody used, or used by every rating, is null with the reason", function()
+    for _, m in ipairs {"fleiss_kappa", "gwet_ac1", "brennan_prediger", "light_kappa", "krippendorff_alpha"} do
+      local out, err, code = H.run("agree " .. K .. " --wide --metric " .. m ..
+        " --per-category --categories 1,2,3,4,5,6 --format csv")
+      assert.are.equal(0, code, err)
+      local row = out:match("\n(" .. m .. ",[^\n]*,6,[^\n]*)")
+      assert.truthy(row, out)
+      -- no value, the reason in the last column
+      assert.truthy(row:find(",6,,.*no [a-z ]+ is '6': agreement cannot be told from chance$"), row)
+      local r = agree(K .. " --wide --metric " .. m .. " --per-category --categories 1,2,3,4,5,6")
+      assert.are.equal(H.json.null, r.per_category["6"], m)
+      assert.is_number(r.per_category["1"], m)
+      -- category 5: only unit 10, where all three raters chose it: perfect agreement,
+      -- defined; but Light's kappa needs every pair, and o1 did not rate unit 10
+      if m == "light_kappa" then
+        assert.truthy(out:find(",5,,[^\n]*raters 'o1' and 'o2': no paired rating is '5'"), out)
+      else
+        assert.are.equal(1, r.per_category["5"], m)
+      end
+    end
+    -- percent agreement stays defined: every rating agrees that it is not 6
+    local r = agree(K .. " --wide --metric percent_agreement --per-category --categories 1,2,3,4,5,6")
+    assert.are.equal(1, r.per_category["6"])
+    -- a category used by every rating (the only one): null against the rest too
+    local f = H.q(H.write(H.tmpdir() .. "/one.csv", "a,b\nx,x\nx,x\nx,x\n"))
+    local out, err, code = H.run("agree " .. f .. " --wide --metric cohen_kappa --per-category --categories x,y --format table")
+    assert.are.equal(0, code, err)
+    assert.truthy(out:find("x         undefined: every paired rating is 'x': agreement cannot be told from chance", 1, true), out)
+    assert.truthy(out:find("y         undefined: no paired rating is 'y': agreement cannot be told from chance", 1, true), out)
+    -- labels: one in every set, one in none
+    f = H.q(H.write(H.tmpdir() .. "/t.csv", "unit,rater,value\n1,a,p\n1,a,q\n1,b,p\n2,a,p\n2,b,p\n2,b,q\n3,a,p\n3,b,p\n"))
+    out, err, code = H.run("agree " .. f .. " --multi-label --metric gwet_ac1 --per-category --categories p,q,r --format csv")
+    assert.are.equal(0, code, err)
+    assert.truthy(out:find("\ngwet_ac1,,none,p,,,,,3,2,6,every rating holds 'p': agreement cannot be told from chance\n", 1, true), out)
+    assert.truthy(out:find("\ngwet_ac1,,none,q,%-?[%d.e-]+,"), out)
+    assert.truthy(out:find("\ngwet_ac1,,none,r,,,,,3,2,6,no rating holds 'r': agreement cannot be told from chance\n", 1, true), out)
   end)
 end)
 
@@ -118,6 +175,52 @@ describe("agree bad input: one line, exit 2", function()
     bad(K .. " --wide --metric krippendorff_alpha --level masi", "needs multi-label data")
     bad(H.q(d .. "/none.csv") .. " --metric fleiss_kappa", "none.csv: No such file")
     bad(H.q(H.write(d .. "/q.csv", 'unit,rater,value\n1,a,"x\n')) .. " --metric fleiss_kappa", "malformed CSV")
+    -- a NUL inside a value would make "x\0y" print as "x"
+    bad(H.q(H.write(d .. "/n.csv", "a,b\nx\0y,z\nx,y\n")) .. " --wide --metric fleiss_kappa",
+      "n.csv: row 2, column 'a': a NUL byte in the cell")
+    bad(H.q(H.write(d .. "/h.csv", "a\0b,c\nx,y\n")) .. " --wide --metric fleiss_kappa", "h.csv: row 1: a NUL byte in a cell")
+  end)
+end)
+
+describe("agree options out of range: one line, exit 2, never an internal error", function()
+  after_each(H.cleanup)
+  local F = "tests/agree/fleiss1971.csv --wide --metric fleiss_kappa "
+
+  it("--ci above the engine's 10,000,000 resamples, and seeds that are not whole decimal numbers", function()
+    bad(F .. "--ci 4294967297", "--ci: expected a whole number from 1 to 10000000, got '4294967297'")
+    bad(F .. "--ci 10000001", "--ci: expected a whole number from 1 to 10000000")
+    bad(F .. "--ci 0", "--ci: expected a whole number from 1 to 10000000, got '0'")
+    bad(F .. "--ci 2.5", "--ci: expected a whole number")
+    bad(F .. "--ci 1e300", "--ci: expected a whole number")
+    local seed = "--seed: expected a whole number from 0 to 4611686018427387903"
+    bad(F .. "--ci 10 --seed 4611686018427387904", seed)
+    bad(F .. "--ci 10 --seed 18446744073709551616", seed)
+    bad(F .. "--ci 10 --seed -1", seed)
+    bad(F .. "--ci 10 --seed 0x10000000000000000", seed)   -- Lua would wrap it to 0
+    bad(F .. "--ci 10 --seed 1e300", seed)
+    bad(F .. "--seed 3", "--seed goes with --ci N")
+    for _, l in ipairs {"0", "1", "nan", "inf", "-0.5", "x"} do
+      bad(F .. "--ci 10 --ci-level " .. l, "--ci-level: expected a number between 0 and 1, got '" .. l .. "'")
+    end
+    bad(F .. "--weights cubic", "--weights: expected none, linear or quadratic, got 'cubic'")
+    bad(F .. "--format xml", "--format: expected json, csv or table, got 'xml'")
+    -- the largest seed is accepted, and "1e1" is ten
+    local r = agree(F .. "--ci 1e1 --seed 4611686018427387903")
+    assert.are.same({10, 4611686018427387903}, {r.ci.resamples, r.ci.seed})
+  end)
+
+  it("refuses an empty name in --categories", function()
+    bad(F .. "--categories x,,y", "--categories: name 2 of 'x,,y' is empty")
+    bad(F .. "--categories 1,2,3,4,5,", "--categories: name 6 of '1,2,3,4,5,' is empty")
+    bad(F .. "--categories ' '", "--categories: name 1 of ' ' is empty")
+    bad(F .. "--categories 1,2,1", "--categories: '1' is listed twice")
+  end)
+
+  it("refuses one column named for two roles (it crashed)", function()
+    local f = H.q(H.write(H.tmpdir() .. "/l.csv", "unit,rater,value\n1,a,x\n1,b,x\n2,a,y\n2,b,x\n"))
+    bad(f .. " --metric fleiss_kappa --unit rater", "l.csv: row 1: column 'rater' is named for two of unit, rater and value")
+    bad(f .. " --metric fleiss_kappa --value unit", "l.csv: row 1: column 'unit' is named for two of unit, rater and value")
+    bad(f .. " --metric fleiss_kappa --rater value", "l.csv: row 1: column 'value' is named for two of unit, rater and value")
   end)
 end)
 
@@ -199,10 +302,13 @@ describe("annovet.agree from Lua", function()
       print(err)
       ok, err = pcall(annovet.agree.cohen_kappa, {units = {{a = {1}, b = "y"}}})
       print(err)
+      print(select(2, annovet.agree.gwet_ac1({units = {{a = "x", b = "y"}, {a = "x", b = "x"}}},
+        {categories = {"x", ""}})))
     ]])
     local out, err, code = H.run("run " .. H.q(script))
     assert.are.equal(0, code, err)
     assert.truthy(out:find("weights[1][2]: expected an agreement weight in [0, 1]", 1, true), out)
     assert.truthy(out:find("data.units[1].a: a table, expected a string or a number", 1, true), out)
+    assert.truthy(out:find("--categories: category 2 is empty", 1, true), out)
   end)
 end)

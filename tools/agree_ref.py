@@ -7,8 +7,11 @@ statsmodels and nltk, and with fast-krippendorff (the `krippendorff` package,
 pysal/pln-fing-udelar fast-krippendorff) when it is importable from
 $KRIPPENDORFF_PATH (a local checkout outside the project; never committed).
 
-    KRIPPENDORFF_PATH=/tmp/ref/fast-krippendorff /usr/bin/python3 tools/agree_ref.py \
+    PYTHONHASHSEED=0 KRIPPENDORFF_PATH=/tmp/ref/fast-krippendorff /usr/bin/python3 tools/agree_ref.py \
         > tests/agree/expected.lua
+
+(nltk sums over sets, so without PYTHONHASHSEED its values may change in the
+last bit from run to run.)
 
 The irrCAC values come from tools/agree_ref.R on the same CSV files.
 """
@@ -50,6 +53,14 @@ def write_long(name, triples):
             w.writerow(list(t) + ["x"])
 
 
+def write_tags(name, rows):
+    with open(os.path.join(OUT, name), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["item", "annotator", "label"])
+        for r in rows:
+            w.writerow(r)
+
+
 def lua(v):
     if isinstance(v, dict):
         return "{" + ", ".join("[%s] = %s" % (lua(k), lua(x)) for k, x in sorted(v.items())) + "}"
@@ -58,6 +69,30 @@ def lua(v):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "nil"
     return repr(float(v))
+
+
+def gwet_ac1_complete(rows, k):
+    """Gwet's AC1 of category k against the rest on complete data (Gwet 2008,
+    eq. 14 with q = 2): pa from the agreeing pairs per unit, pe = sum_c
+    pi_c (1 - pi_c) / (q - 1) with pi_c the share of ratings in class c."""
+    r = len(rows[0])
+    ones = [sum(1 for v in row if v == k) for row in rows]
+    pa = sum((c * (c - 1) + (r - c) * (r - c - 1)) / (r * (r - 1)) for c in ones) / len(rows)
+    pi = sum(ones) / (r * len(rows))
+    pe = (pi * (1 - pi) + (1 - pi) * pi) / (2 - 1)
+    return (pa - pe) / (1 - pe)
+
+
+def light_pairwise(rows, k):
+    """Light's kappa of category k against the rest: sklearn's Cohen kappa of
+    every pair of raters on the units both rated, averaged."""
+    r = len(rows[0])
+    ks = []
+    for i in range(r):
+        for j in range(i + 1, r):
+            both = [(row[i], row[j]) for row in rows if row[i] is not None and row[j] is not None]
+            ks.append(cohen_kappa_score([a == k for a, _ in both], [b == k for _, b in both]))
+    return sum(ks) / len(ks)
 
 
 def alpha_ref(matrix, level):
@@ -99,6 +134,10 @@ def main():
     e["percent_nltk"] = task.avg_Ao()
     # per category: sklearn on the one-against-the-rest recoding
     e["cohen_per_category"] = {c: cohen_kappa_score([x == c for x in a], [y == c for y in b]) for c in cats}
+    binary = {c: AnnotationTask(data=[(n, str(u), str(r[i] == c)) for u, r in enumerate(rows)
+                                      for i, n in enumerate(["r1", "r2"])]) for c in cats}
+    e["scott_per_category_nltk"] = {c: t.pi() for c, t in binary.items()}
+    e["percent_per_category_nltk"] = {c: t.avg_Ao() for c, t in binary.items()}
     exp["pairs"] = e
 
     # 2. panel: five raters, 40 units, 3 categories, complete
@@ -121,6 +160,15 @@ def main():
     e["fleiss_per_category"] = {
         c: fleiss_kappa(aggregate_raters((arr == k).astype(int), n_cat=2)[0]) for k, c in enumerate(["x", "y", "z"])
     }
+    e["brennan_prediger_per_category"] = {
+        c: fleiss_kappa(aggregate_raters((arr == k).astype(int), n_cat=2)[0], method="randolph")
+        for k, c in enumerate(["x", "y", "z"])
+    }
+    binary = {c: AnnotationTask(data=[(names[i], str(u), str(r[i] == k)) for u, r in enumerate(rows) for i in range(5)])
+              for k, c in enumerate(["x", "y", "z"])}
+    e["light_per_category_nltk"] = {c: t.kappa() for c, t in binary.items()}
+    e["percent_per_category_nltk"] = {c: t.avg_Ao() for c, t in binary.items()}
+    e["gwet_ac1_per_category"] = {c: gwet_ac1_complete(rows, k) for k, c in enumerate(["x", "y", "z"])}
     exp["panel"] = e
 
     # 3. sparse: six raters, 50 units, values 1..5, about 35% missing
@@ -149,6 +197,7 @@ def main():
         str(k): alpha_ref([[np.nan if r[i] is None else float(r[i] == k) for r in rows] for i in range(6)], "nominal")
         for k in range(1, 6)
     }
+    e["light_per_category"] = {str(k): light_pairwise(rows, k) for k in range(1, 6)}
     exp["sparse"] = e
 
     # 4. tags: four raters, 30 units, label sets over a..d (never empty)
@@ -182,7 +231,13 @@ def main():
     from statsmodels.stats.tests.test_inter_rater import diagnoses, table10
     write_wide("fleiss1971.csv", ["d%d" % i for i in range(1, 7)], diagnoses.tolist())
     counts, _ = aggregate_raters(diagnoses)
-    exp["fleiss1971"] = {"fleiss": fleiss_kappa(counts)}
+    exp["fleiss1971"] = {
+        "fleiss": fleiss_kappa(counts),
+        # Fleiss' category-specific kappa (his eq. 21) equals kappa on the binary recoding
+        "fleiss_per_category": {
+            str(k): fleiss_kappa(aggregate_raters((diagnoses == k).astype(int), n_cat=2)[0]) for k in range(1, 6)
+        },
+    }
 
     # 6. The SAS example of statsmodels' TestUnweightedCohens (table10)
     t10 = np.array(table10)
@@ -207,6 +262,67 @@ def main():
     write_wide("kripp2011.csv", ["o1", "o2", "o3", "o4"], [[k[i][u] for i in range(4)] for u in range(12)])
     km = [[np.nan if v is None else v for v in r] for r in k]
     exp["kripp2011"] = {"alpha_" + l: alpha_ref(km, l) for l in ["nominal", "ordinal", "interval", "ratio"]}
+
+    # 8. Tag deliveries (annovet's csv format: item,annotator,label, one row per
+    #    tag, rows shuffled), read by `annovet agree --from-annotations`. A seed
+    #    of their own, so the data sets above do not change.
+    trng = random.Random(20240613)
+    labels = ["bird", "car", "cat", "dog"]
+    # 8a. three annotators tag all 25 images, often with several tags
+    names = ["ann1", "ann2", "ann3"]
+    sets = []
+    for u in range(25):
+        base = {l for l in labels if trng.random() < 0.45} or {trng.choice(labels)}
+        unit = []
+        for _ in names:
+            s = set(base)
+            if trng.random() < 0.45:
+                s ^= {trng.choice(labels)}
+            unit.append(s or {trng.choice(labels)})
+        sets.append(unit)
+    rows = [("img%02d.jpg" % u, names[i], l) for u, unit in enumerate(sets) for i, s in enumerate(unit) for l in sorted(s)]
+    rows.append(rows[7])   # a tag given twice is still one tag of the set
+    trng.shuffle(rows)
+    write_tags("tags_delivery.csv", rows)
+    data = [(names[i], "img%02d.jpg" % u, frozenset(s)) for u, unit in enumerate(sets) for i, s in enumerate(unit)]
+    e = {}
+    e["alpha_masi"] = AnnotationTask(data=data, distance=masi_distance).alpha()
+    e["alpha_jaccard"] = AnnotationTask(data=data, distance=jaccard_distance).alpha()
+    e["alpha_exact"] = AnnotationTask(data=data).alpha()
+    e["alpha_per_label"] = {
+        l: AnnotationTask(data=[(n, i, l in s) for n, i, s in data]).alpha() for l in labels
+    }
+    e["fleiss_per_label"] = {
+        l: fleiss_kappa(aggregate_raters(np.array([[int(l in s) for s in unit] for unit in sets]), n_cat=2)[0])
+        for l in labels
+    }
+    exp["tags_delivery"] = e
+    # 8b. four annotators give one tag per image (30 images); ann4 skips three
+    names = ["ann1", "ann2", "ann3", "ann4"]
+    units = []
+    for u in range(30):
+        truth = trng.choice(labels)
+        units.append([truth if trng.random() < 0.7 else trng.choice(labels) for _ in names])
+    skipped = {4, 11, 23}
+    rows = [("img%02d.jpg" % u, names[i], v) for u, unit in enumerate(units) for i, v in enumerate(unit)
+            if not (i == 3 and u in skipped)]
+    trng.shuffle(rows)
+    write_tags("tags_single.csv", rows)
+    e = {}
+    # --raters all: ann4 saw every image, so a skipped one is "(none)"
+    full = [[("(none)" if i == 3 and u in skipped else v) for i, v in enumerate(unit)] for u, unit in enumerate(units)]
+    task = AnnotationTask(data=[(names[i], str(u), v) for u, unit in enumerate(full) for i, v in enumerate(unit)])
+    e["all_alpha_nltk"] = task.alpha()
+    e["all_light_nltk"] = task.kappa()
+    e["all_percent_nltk"] = task.avg_Ao()
+    cats = sorted({v for unit in full for v in unit})
+    e["all_fleiss"] = fleiss_kappa(aggregate_raters(np.array([[cats.index(v) for v in unit] for unit in full]),
+                                                    n_cat=len(cats))[0])
+    # --raters item (the default): ann4 did not rate the images it skipped
+    mat = [[np.nan if (i == 3 and u in skipped) else float(labels.index(unit[i])) for u, unit in enumerate(units)]
+           for i in range(4)]
+    e["item_alpha"] = alpha_ref(mat, "nominal")
+    exp["tags_single"] = e
 
     print("-- Generated by tools/agree_ref.py (see its docstring for the command); do not edit.")
     print("-- sklearn %s, statsmodels %s, nltk %s, fast-krippendorff %s" % (

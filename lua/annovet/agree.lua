@@ -94,6 +94,88 @@ local function cluster_opts(ds, opts)
     line_width = opts.line_width, chamfer_step = opts.chamfer_step, sigmas = opts.sigmas}
 end
 
+-- Tags are labels on the item, not shapes: per item and annotator, the set of
+-- tags (the annotations of type tag) is one rating. When every annotator gave at
+-- most one tag per item the data are single-label (a tag, or "(none)"),
+-- otherwise label sets (multi_label). An annotator who saw the item (raters
+-- "item": annotated it; "all": everyone) but tagged nothing rates it "(none)" or
+-- the empty set (unmatched "none"), or not at all ("missing").
+local function from_tags(ds, opts, unmatched, raters)
+  local sets, seen, everyone, names = {}, {}, {}, {}
+  local no_annotator, multi, example = 0, 0, nil
+  for a in ds:annotations() do
+    local who = a.annotator
+    if not who then
+      if a.type == "tag" then no_annotator = no_annotator + 1 end
+    else
+      if not everyone[who] then
+        everyone[who] = true
+        names[#names + 1] = who
+      end
+      local k = seen[a.item] or {}
+      seen[a.item] = k
+      k[who] = true
+      if a.type == "tag" and a.category then
+        local per = sets[a.item] or {}
+        sets[a.item] = per
+        local set = per[who] or {}
+        per[who] = set
+        set[a.category] = true
+      end
+    end
+  end
+  table.sort(names)
+  local lists = {}   -- item -> annotator -> sorted list of tags
+  for item, per in pairs(sets) do
+    lists[item] = {}
+    for who, set in pairs(per) do
+      local l = {}
+      for t in pairs(set) do l[#l + 1] = t end
+      table.sort(l)
+      lists[item][who] = l
+    end
+  end
+  local ratings, units = {}, 0
+  for it in ds:items() do
+    local id = it.id
+    local who_saw = names
+    if raters == "item" then
+      who_saw = {}
+      for who in pairs(seen[id] or {}) do who_saw[#who_saw + 1] = who end
+      table.sort(who_saw)
+    end
+    local unit = it.file ~= "" and it.file or ("#" .. id)
+    local rated = false
+    for _, who in ipairs(who_saw) do
+      local l = lists[id] and lists[id][who]
+      if l or unmatched == "none" then
+        l = l or {}
+        if #l > 1 then
+          multi = multi + 1
+          example = example or {item = unit, annotator = who, tags = l}
+        end
+        ratings[#ratings + 1] = {unit, who, l}
+        rated = true
+      end
+    end
+    if rated then units = units + 1 end
+  end
+  local multi_label = multi > 0 or opts.label_sets
+  if not multi_label then
+    for _, r in ipairs(ratings) do r[3] = r[3][1] or M.NONE end
+  end
+  local data, err = c.table({ratings = ratings}, {categories = opts.categories, multi_label = multi_label})
+  if not data then return nil, err end
+  return data, {tags = true, iou_type = "tag", clusters = units, units = units, left_out = 0,
+    no_annotator = no_annotator, multi_tag = multi, example = example}
+end
+
+-- The shape type agreement over annotations compares (opts.iou_type, else as
+-- compare chooses): "tag" for tags.
+function M.shape_type(ds, opts)
+  return cluster_opts(ds, opts or {}).type
+end
+
 -- Reliability data from several annotators' annotations of the same items: per
 -- item, the annotators' shapes are matched one-to-one across annotators (in
 -- annotator order, each matched optimally to the clusters so far at the
@@ -104,8 +186,11 @@ end
 -- having seen every item (default "item": those with an annotation on it).
 -- opts: iou_type (default as compare), iou (0.5), matcher, chamfer, line_width,
 -- sigmas, unmatched, raters, categories (the label set and order, "(none)"
--- included when used). Returns data (for M.compute), info
--- {clusters, units, left_out, no_annotator}; or nil and a message.
+-- included when used). Tags (iou_type "tag") are not matched: see from_tags
+-- above; info.tags is then true, info.multi_tag counts the (item, annotator)
+-- pairs with several tags (the data are then label sets) and info.example names
+-- the first; opts.label_sets makes label sets of single tags too. Returns data (for M.compute), info {clusters, units, left_out,
+-- no_annotator, iou_type}; or nil and a message.
 function M.from_annotations(ds, opts)
   opts = opts or {}
   local unmatched, raters = opts.unmatched or "none", opts.raters or "item"
@@ -114,6 +199,7 @@ function M.from_annotations(ds, opts)
   end
   if raters ~= "item" and raters ~= "all" then error("raters must be 'item' or 'all', not '" .. tostring(raters) .. "'", 2) end
   local co = cluster_opts(ds, opts)
+  if co.type == "tag" then return from_tags(ds, opts, unmatched, raters) end
   local cl, err = ccompare.clusters(ds, co)
   if not cl then return nil, err end
   local ratings, members, seen, item_file = {}, {}, {}, {}
@@ -171,6 +257,9 @@ end
 function M.alpha_iou(ds, opts)
   opts = opts or {}
   local co = cluster_opts(ds, opts)
+  if co.type == "tag" then
+    return nil, "tags have no shape to compare with IoU: alpha over tag sets is --level masi or jaccard"
+  end
   co.alpha = true
   local cl, err = ccompare.clusters(ds, co)
   if not cl then return nil, err end

@@ -59,4 +59,36 @@ return {
   ["brennan_prediger"] = {value = 0.78181818181818186, se = 0.1407290238428647, pa = 0.81818181818181823, pe = 0.16666666666666666},
   ["gwet_ac1_quadratic"] = {value = 0.94740778979972406, se = 0.093667407516401596, pa = 0.98424242424242425, pe = 0.70038194444444435},
 },
+["panel_per_category"] = {
+  ["x"] = {percent_agreement = 0.76000000000000001, gwet_ac1 = 0.63147792706333983, brennan_prediger = 0.52000000000000002, fleiss_kappa = 0.31182795698924581},
+  ["y"] = {percent_agreement = 0.78000000000000003, gwet_ac1 = 0.58031285768790541, brennan_prediger = 0.56000000000000005, fleiss_kappa = 0.5376208490962584},
+  ["z"] = {percent_agreement = 0.76500000000000001, gwet_ac1 = 0.5536138284737393, brennan_prediger = 0.53000000000000003, fleiss_kappa = 0.50374828423608864},
+},
+["sparse_per_category"] = {
+  ["1"] = {percent_agreement = 0.86802721088435375, gwet_ac1 = 0.82218894283590827, brennan_prediger = 0.7360544217687075, fleiss_kappa = 0.48806483864647998},
+  ["2"] = {percent_agreement = 0.81904761904761902, gwet_ac1 = 0.76014441830813451, brennan_prediger = 0.63809523809523805, fleiss_kappa = 0.26315653399174976},
+  ["3"] = {percent_agreement = 0.75986394557823134, gwet_ac1 = 0.64166226075922617, brennan_prediger = 0.51972789115646267, fleiss_kappa = 0.27200859291084734},
+  ["4"] = {percent_agreement = 0.76190476190476197, gwet_ac1 = 0.66503998172100875, brennan_prediger = 0.52380952380952395, fleiss_kappa = 0.17666271318397742},
+  ["5"] = {percent_agreement = 0.82108843537414966, gwet_ac1 = 0.68282702758490732, brennan_prediger = 0.64217687074829932, fleiss_kappa = 0.58957518472315773},
+},
+["kripp2011_per_category"] = {
+  ["1"] = {percent_agreement = 0.90909090909090906, gwet_ac1 = 0.8545454545454545, brennan_prediger = 0.81818181818181812, fleiss_kappa = 0.75757575757575746},
+  ["2"] = {percent_agreement = 0.86363636363636365, gwet_ac1 = 0.77461849484805012, brennan_prediger = 0.72727272727272729, fleiss_kappa = 0.65474525474525469},
+  ["3"] = {percent_agreement = 0.90909090909090906, gwet_ac1 = 0.8450779989241527, brennan_prediger = 0.81818181818181812, fleiss_kappa = 0.77998472116119166},
+  ["4"] = {percent_agreement = 0.95454545454545459, gwet_ac1 = 0.94411564955855254, brennan_prediger = 0.90909090909090917, fleiss_kappa = 0.75644820295983073},
+  ["5"] = {percent_agreement = 1, gwet_ac1 = 1, brennan_prediger = 1, fleiss_kappa = 1},
+},
+["fleiss1971_per_category"] = {
+  ["1"] = {percent_agreement = 0.81333333333333324, gwet_ac1 = 0.75204985241062627, brennan_prediger = 0.62666666666666648, fleiss_kappa = 0.24475524475524454},
+  ["2"] = {percent_agreement = 0.81333333333333324, gwet_ac1 = 0.75204985241062627, brennan_prediger = 0.62666666666666648, fleiss_kappa = 0.24475524475524454},
+  ["3"] = {percent_agreement = 0.8666666666666667, gwet_ac1 = 0.81538461538461537, brennan_prediger = 0.73333333333333339, fleiss_kappa = 0.52000000000000068},
+  ["4"] = {percent_agreement = 0.77555555555555555, gwet_ac1 = 0.6100804289544236, brennan_prediger = 0.55111111111111111, fleiss_kappa = 0.47112727272727301},
+  ["5"] = {percent_agreement = 0.84222222222222221, gwet_ac1 = 0.75206130565525264, brennan_prediger = 0.68444444444444441, fleiss_kappa = 0.56611780682396873},
+},
+["pairs_per_category"] = {
+  ["a"] = {scott_pi = 0.41080196399345348},
+  ["b"] = {scott_pi = 0.46666666666666679},
+  ["c"] = {scott_pi = 0.39495798319327746},
+  ["d"] = {scott_pi = 0.68169761273209539},
+},
 }

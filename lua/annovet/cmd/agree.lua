@@ -1,6 +1,5 @@
 -- annovet agree: inter-annotator agreement of a CSV of ratings.
 local agree = require "annovet.agree"
-local args = require "annovet.args"
 local dataset = require "annovet.dataset"
 local json = require "annovet.c.json"
 
@@ -9,12 +8,31 @@ local USAGE = "annovet agree FILE.csv --metric NAME [--level L] [--weights W] [-
   "       annovet agree DATASET --from-annotations --metric NAME [--iou T] [--iou-type T] " ..
   "[--unmatched none|missing] [--raters item|all] [--level iou] ..."
 
+local MAX_RESAMPLES = 10000000         -- the most the engine draws (annovet.agree.compute)
+local MAX_SEED = 4611686018427387903   -- 2^62 - 1
+
+-- The names of --categories A,B,C (spaces around a name dropped), or nil and a
+-- message for an empty name.
 local function split_list(s)
   local out = {}
   for item in (s .. ","):gmatch("([^,]*),") do
-    out[#out + 1] = item:match("^%s*(.-)%s*$")
+    local name = item:match("^%s*(.-)%s*$")
+    if name == "" then
+      return nil, string.format("--categories: name %d of '%s' is empty (expected names separated by commas)", #out + 1, s)
+    end
+    out[#out + 1] = name
   end
   return out
+end
+
+-- A whole number option in [min, max], written in decimal ("1e6" accepted), or
+-- nil and a message.
+local function whole(s, name, min, max)
+  local v = (s:match("^%d+$") or s:match("^%d*%.?%d*[eE]%+?%d+$")) and tonumber(s)
+  if not v or v ~= math.floor(v) or v < min or v > max then
+    return nil, string.format("%s: expected a whole number from %d to %d, got '%s'", name, min, max, s)
+  end
+  return math.tointeger(v)
 end
 
 local function null(v)
@@ -148,14 +166,17 @@ annotator who annotated the item but drew nothing in a cluster rates it
 applies to these labels; --metric krippendorff_alpha --level iou instead
 computes alpha with distance 1 - IoU (OKS for keypoints) over the clustered
 shapes: clusters with two or more shapes are the units, chance disagreement
-pairs every such shape with every other (no bootstrap).]],
+pairs every such shape with every other (no bootstrap). Tags are not matched:
+per item and annotator the set of tags is one rating ("(none)" or the empty set
+for an annotator who saw the item and tagged nothing); with several tags per
+annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
   options = {
     {name = "--metric", arg = "NAME", help = "the coefficient (see above)"},
     {name = "--level", arg = "L", help = "alpha: nominal (default), ordinal, interval, ratio, jaccard, masi"},
     {name = "--weights", arg = "W", help = "none (default), linear or quadratic (by category position)"},
     {name = "--categories", arg = "A,B,C", help = "the category set and order"},
-    {name = "--ci", arg = "N", help = "bootstrap N resamples of units for a confidence interval"},
-    {name = "--seed", arg = "S", help = "the bootstrap's seed (default 1): same seed, same interval"},
+    {name = "--ci", arg = "N", help = "bootstrap N resamples of units (1 to 10000000) for a confidence interval"},
+    {name = "--seed", arg = "S", help = "the bootstrap's seed, 0 to 2^62-1 (default 1): same seed, same interval"},
     {name = "--ci-level", arg = "P", help = "interval coverage (default 0.95)"},
     {name = "--per-category", help = "agreement of each category against the rest"},
     {name = "--wide", help = "one row per unit, one column per rater"},
@@ -208,10 +229,10 @@ pairs every such shape with every other (no bootstrap).]],
       cli.fail("krippendorff_alpha takes --level, not --weights")
     end
     local ci, seed, ci_level
-    if opts.ci then ci = cli.check(args.count(opts.ci, "--ci")) end
+    if opts.ci then ci = cli.check(whole(opts.ci, "--ci", 1, MAX_RESAMPLES)) end
     if opts.seed then
       if not ci then cli.fail("--seed goes with --ci N") end
-      seed = cli.check(args.count(opts.seed, "--seed", 0))
+      seed = cli.check(whole(opts.seed, "--seed", 0, MAX_SEED))
     end
     if opts.ci_level then
       ci_level = tonumber(opts.ci_level)
@@ -219,7 +240,7 @@ pairs every such shape with every other (no bootstrap).]],
         cli.fail("--ci-level: expected a number between 0 and 1, got '" .. opts.ci_level .. "'")
       end
     end
-    local categories = opts.categories and split_list(opts.categories)
+    local categories = opts.categories and cli.check(split_list(opts.categories))
     local rater_col = opts.rater or "rater"
     local data
     if opts.from_annotations then
@@ -244,6 +265,14 @@ pairs every such shape with every other (no bootstrap).]],
         if not ok then cli.fail("--iou-type: unknown shape '" .. so.iou_type .. "'") end
       end
       local ds = cli.check(dataset.load(file))
+      local tags = agree.shape_type(ds, so) == "tag"
+      if tags then
+        if level == "iou" then
+          cli.fail("--level iou compares shapes by IoU; tags have none: --level masi or jaccard compares tag sets")
+        end
+        if opts.iou then cli.fail("--iou does not apply to tags: an item's tags are compared as a set") end
+        so.label_sets = level == "masi" or level == "jaccard"
+      end
       if level == "iou" then
         if ci or opts.per_category or categories then
           cli.fail("--level iou takes no --ci, --per-category or --categories")
@@ -255,7 +284,24 @@ pairs every such shape with every other (no bootstrap).]],
       local dinfo
       data, dinfo = agree.from_annotations(ds, so)
       data = cli.check(data, dinfo)
-      cli.progress(string.format("agree: %d clusters of %s shapes", dinfo.clusters, dinfo.iou_type))
+      if not dinfo.tags then
+        cli.progress(string.format("agree: %d clusters of %s shapes", dinfo.clusters, dinfo.iou_type))
+      elseif dinfo.multi_tag == 0 then
+        cli.progress(string.format("agree: tags on %d items, at most one per annotator and item", dinfo.units))
+      else
+        cli.progress(string.format("agree: tags on %d items as label sets (%d annotator-items with several tags)",
+          dinfo.units, dinfo.multi_tag))
+        local sets = opts.metric == "krippendorff_alpha" and level and level ~= "ordinal"
+        if not sets and not opts.per_category then
+          local x = dinfo.example
+          local alpha = opts.metric == "krippendorff_alpha"
+          cli.fail(string.format("%s: item '%s': annotator '%s' gave %d tags (%s): %s compares one label per " ..
+            "rater; use --metric krippendorff_alpha --level masi|jaccard for the tag sets%s, or --per-category " ..
+            "for agreement per tag", file, x.item, x.annotator, #x.tags, table.concat(x.tags, ", "),
+            alpha and "krippendorff_alpha at the nominal level" or opts.metric,
+            alpha and " (--level nominal: exact sets)" or ""))
+        end
+      end
     else
       data = cli.check(agree.read_csv(file, {
         wide = opts.wide, multi_label = opts.multi_label, categories = categories, level = level,
