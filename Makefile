@@ -26,6 +26,7 @@ SRC := \
 	host/l_cocoeval.c \
 	host/err.c \
 	host/numfmt.c \
+	host/utf8.c \
 	host/hash.c \
 	host/store.c \
 	host/model.c \

@@ -7,6 +7,7 @@
 #include "l_annovet.h"
 #include "lauxlib.h"
 #include "numfmt.h"
+#include "utf8.h"
 
 #define JSON_MAX_DEPTH 256
 
@@ -100,14 +101,8 @@ static char *utf8_clean(const char *s, size_t len) {
   size_t o = 0;
   const unsigned char *p = (const unsigned char *)s, *e = p + len;
   while (p < e) {
-    unsigned c = *p;
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    int ok = n > 0 && (size_t)(e - p) >= n && c != 0;
-    for (size_t k = 1; ok && k < n; k++) ok = (p[k] & 0xC0) == 0x80;
-    if (ok && n == 2) ok = c >= 0xC2;
-    if (ok && n == 3) ok = !(c == 0xE0 && p[1] < 0xA0) && !(c == 0xED && p[1] >= 0xA0);
-    if (ok && n == 4) ok = c <= 0xF4 && !(c == 0xF0 && p[1] < 0x90) && !(c == 0xF4 && p[1] >= 0x90);
-    if (ok) {
+    size_t n = utf8_len(p, (size_t)(e - p));
+    if (n) {
       memcpy(out + o, p, n);
       o += n;
       p += n;
