@@ -544,6 +544,7 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
     int img = yolo_is_image(f);
     int lbl = !img && fio_has_ext(f, ".txt") && !not_labels(f) && (!layout || in_label_dir(f));
     if (!img && !lbl) continue;
+    if (fio_check_name(root, f, "an item's file name and subset", e) != 0) goto done;
     ents[nents].key = entry_key(f, lbl, e);
     if (!ents[nents].key) goto done;
     *(img ? &ents[nents].img : &ents[nents].lbl) = f;

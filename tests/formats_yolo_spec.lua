@@ -194,6 +194,36 @@ describe("YOLO", function()
       end
     end)
 
+    -- Names become JSON keys and values (inspect, convert): bytes that are not
+    -- UTF-8 are refused where they are read, with the file, line:column or the
+    -- file name (its bad bytes shown as \xHH, so the message is text too).
+    it("refuses class names and file names that are not UTF-8", function()
+      local cases = {
+        {{["classes.txt"] = "a\xff\n", ["x.txt"] = "0 0.5 0.5 0.1 0.1\n"},
+          "classes.txt:1:2: byte 0xFF is not UTF-8; expected class names as UTF-8 text"},
+        {{["obj.names"] = "ok\ncaf\xe9\n", ["obj_train_data/x.txt"] = "0 0.5 0.5 0.1 0.1\n"},
+          "obj.names:2:4: byte 0xE9 is not UTF-8"},
+        {{["classes.txt"] = "a\n", ["i\xff.txt"] = "0 0.5 0.5 0.1 0.1\n"},
+          "/i\\xFF.txt: byte 0xFF of the file name is not UTF-8; expected a UTF-8 name (it becomes an item's file name"},
+        {{["data.yaml"] = "names: [a]\n", ["labels/tr\xe9/x.txt"] = "0 0.5 0.5 0.1 0.1\n"},
+          "/labels/tr\\xE9/x.txt: byte 0xE9 of the file name is not UTF-8"},
+        {{["data.yaml"] = "names: [a]\n", ["labels/x.txt"] = "0 0.5 0.5 0.1 0.1\n", ["images/p\xc3.jpg"] = ""},
+          "/images/p\\xC3.jpg: byte 0xC3 of the file name is not UTF-8"},
+      }
+      for _, c in ipairs(cases) do
+        local dir = folder(c[1])
+        local err = F.fails("inspect --from yolo " .. H.q(dir))
+        assert.matches(c[2], err, 1, true)
+        assert.are.equal(1, select(2, err:gsub("\n", "")), err)
+        assert.is_truthy(utf8.len(err), "the message is UTF-8 text: " .. err)
+      end
+      -- the same names in UTF-8 are read, and inspect writes them as they are
+      local dir = folder {["classes.txt"] = "caf\u{E9}\n", ["\u{E9}t\u{E9}.txt"] = "0 0.5 0.5 0.1 0.1\n"}
+      local s = F.inspect(dir)
+      assert.are.same({["caf\u{E9}"] = 1}, s.by_class)
+      assert.are.equal("\u{E9}t\u{E9}", F.dump(dir).items[1].file)
+    end)
+
     it("warns with a count for boxes and points outside the image", function()
       local dir = folder {["data.yaml"] = "names: [a]\n", ["labels/x.txt"] =
         "0 0.5 0.5 0.2 0.2\n0 0.95 0.5 0.2 0.2\n0 0.5 -0.1 0.2 0.1\n0 0.1 0.1 1.2 0.1 0.2 0.1\n"}
