@@ -446,10 +446,15 @@ static int add_set(Ls *k, const cJSON *an) {
   k->score = NAN;
   if (strcmp(k->set, "predictions") == 0) {
     const char *mv = NULL;
-    char name[200];
     if (jr_str(c, an, "model_version", &mv) < 0 || jr_num(c, an, "score", &k->score) < 0) return -1;
-    snprintf(name, sizeof name, "prediction:%s", mv && *mv ? mv : "model");
+    if (!mv || !*mv) mv = "model";
+    size_t nmv = strlen(mv);
+    char *name = err_malloc(c->e, nmv + 12);   /* whole: a cut could split a character */
+    if (!name) return -1;
+    memcpy(name, "prediction:", 11);
+    memcpy(name + 11, mv, nmv + 1);
     StrId s = intern(k, name);
+    free(name);
     int64_t ai = s == (StrId)-1 ? -1 : dataset_annotator(k->d, s, c->e);
     if (ai < 0) return -1;
     k->annotator = (int32_t)ai;

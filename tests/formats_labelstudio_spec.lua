@@ -284,6 +284,22 @@ describe("Label Studio", function()
     assert.truthy(err:find("dropped: tag (2; first: " .. path .. ": [0]: COCO cannot hold image tags)", 1, true), err)
   end)
 
+  -- A prediction's annotator is "prediction:" and its model_version, whole: a
+  -- fixed-size name cut a long one inside a character (invalid UTF-8) and made
+  -- two long versions one annotator.
+  it("keeps a long model_version whole as the prediction's annotator", function()
+    local mv1, mv2 = ("v"):rep(187) .. "\u{E9}1", ("v"):rep(187) .. "\u{E9}2"
+    local function pred(mv)
+      return '{"model_version":"' .. mv .. '","result":[{"id":"q","type":"choices","from_name":"c","to_name":"image",' ..
+        '"value":{"choices":["x"]}}]}'
+    end
+    local path = H.write(H.tmpdir() .. "/p.json", '[{"id":1,"data":{"image":"a.jpg"},"predictions":[' ..
+      pred(mv1) .. "," .. pred(mv2) .. "]}]")
+    local out, err, code = H.run("inspect " .. H.q(path))
+    assert.are.equal(0, code, err)
+    assert.are.same({["prediction:" .. mv1] = 1, ["prediction:" .. mv2] = 1}, H.decode(out).by_annotator)
+  end)
+
   it("names the task, annotation and result of bad input", function()
     local dir = H.tmpdir()
     local cases = {
