@@ -17,7 +17,11 @@
  * a warning "image size unknown" names the label file; annovet's YOLO writer
  * writes such items back unchanged, and other writers see an item of unknown
  * size. Items are every image and every label file, numbered 1.. in path order;
- * the subset comes from obj_<subset>_data, labels/<subset>/ or <subset>/labels/. */
+ * the subset comes from obj_<subset>_data, labels/<subset>/ or <subset>/labels/.
+ * Image lists (a .txt that data.yaml's train/val/... or obj.data's train/valid/
+ * test name: "./x" beside the list, Darknet's "data/x" in the folder) name
+ * images that may not have come with the labels: such an image is still an
+ * item, so it keeps its name and extension (datumaro reads Darknet's so). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,7 @@
 #include "fio.h"
 #include "imgsize.h"
 #include "labelmap.h"
+#include "utf8.h"
 #include "yolo.h"
 
 static const char *const image_exts[] = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff",
@@ -45,6 +50,7 @@ typedef struct YoloRead {
   int64_t kpt_k, kpt_dims;      /* data.yaml kpt_shape, 0 when absent */
   int names_known;
   char names_file[64];          /* the class list's file name, for messages */
+  FioList lists;                /* image lists (train.txt ...) named by data.yaml or obj.data */
   int32_t *cls;                 /* class index -> category index, -1 for none */
   uint32_t ncls;
   double *vals;
@@ -125,6 +131,9 @@ static int read_yaml(YoloRead *r, const char *path) {
         if (!r->e->msg[0]) err_set(r->e, "%s:%lu: kpt_shape: expected [keypoints, 2 or 3]", path, (unsigned long)v->start_mark.line + 1);
         goto done;
       }
+    } else if (v->type == YAML_SCALAR_NODE && strcmp(key, "path") != 0 &&
+               fio_has_ext((const char *)v->data.scalar.value, ".txt")) {
+      if (fio_list_add(&r->lists, (const char *)v->data.scalar.value, r->e) != 0) goto done;
     } else if (strcmp(key, "names") == 0) {
       r->names_known = 1;
       snprintf(r->names_file, sizeof r->names_file, "%s", fio_base(path));
@@ -228,7 +237,21 @@ static int find_names(YoloRead *r, const FioList *all) {
   if (!od) return -1;
   char *text = NULL, *names = NULL;
   size_t n;
-  if (fio_kind(od) == 0 && format_slurp(od, &text, &n, r->e) == 0) names = objdata_value(text, "names", r->e);
+  if (fio_kind(od) == 0 && format_slurp(od, &text, &n, r->e) == 0) {
+    names = objdata_value(text, "names", r->e);
+    static const char *const keys[] = {"train", "valid", "test"};
+    for (int k = 0; k < 3; k++) {
+      char *l = objdata_value(text, keys[k], r->e);
+      int bad = l && fio_list_add(&r->lists, l, r->e) != 0;
+      free(l);
+      if (bad) {
+        free(text);
+        free(names);
+        free(od);
+        return -1;
+      }
+    }
+  }
   free(text);
   free(od);
   const char *cands[5] = {names, names && strncmp(names, "data/", 5) == 0 ? names + 5 : NULL, "obj.names",
@@ -242,6 +265,127 @@ static int find_names(YoloRead *r, const FioList *all) {
     free(p);
   }
   free(names);
+  return rc;
+}
+
+/* Drops "." and "dir/.." parts of the relative path p in place; -1 when it
+ * leaves its folder. */
+static int normalise(char *p) {
+  size_t o = 0;
+  for (char *q = p; *q;) {
+    size_t n = strcspn(q, "/");
+    if ((n == 1 && q[0] == '.') || n == 0) {
+      /* nothing */
+    } else if (n == 2 && q[0] == '.' && q[1] == '.') {
+      if (o == 0) return -1;
+      while (o > 0 && p[o - 1] != '/') o--;
+      if (o > 0) o--;           /* the '/' before the dropped part */
+    } else {
+      if (o > 0) p[o++] = '/';
+      memmove(p + o, q, n);
+      o += n;
+    }
+    q += n;
+    if (*q == '/') q++;
+  }
+  p[o] = '\0';
+  return o ? 0 : -1;
+}
+
+/* Where a path written in an image list is in the folder: "./x" relative to
+ * the list's folder (Ultralytics), "data/x" the folder itself (Darknet's
+ * working directory) unless a data/ folder is there; NULL (nothing to look up)
+ * for absolute paths and ones that leave the folder. malloc'd, normalised. */
+static char *list_entry(const char *root, const char *list_dir, const char *s, size_t n, Err *e) {
+  if (n == 0 || s[0] == '/') return NULL;
+  char *line = fio_strndup(s, n, e), *out = NULL;
+  if (!line) return NULL;
+  const char *rel = line;
+  char *in_root = fio_join(root, "data", e);
+  if (strncmp(rel, "./", 2) == 0) {
+    while (strncmp(rel, "./", 2) == 0) rel += 2;
+    out = *list_dir ? fio_join(list_dir, rel, e) : fio_strndup(rel, strlen(rel), e);
+  } else if (strncmp(rel, "data/", 5) == 0 && in_root && fio_kind(in_root) != 1) {
+    out = fio_strndup(rel + 5, strlen(rel + 5), e);
+  } else {
+    out = fio_strndup(rel, strlen(rel), e);
+  }
+  free(in_root);
+  free(line);
+  if (out && normalise(out) != 0) {
+    free(out);
+    out = NULL;
+  }
+  return out;
+}
+
+static int cmp_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The images the lists name that are not in the folder (all, sorted), into
+ * absent: items keep those names (and extensions) when only the labels came.
+ * A list that is not there is passed over (Ultralytics lists may sit outside). */
+static int read_lists(YoloRead *r, const FioList *all, FioList *absent) {
+  int rc = 0;
+  for (size_t i = 0; i < r->lists.n && rc == 0; i++) {
+    const char *lp = r->lists.v[i];
+    char *path = fio_join(r->root, lp, r->e);
+    if (!path) return -1;
+    if (fio_kind(path) != 0 && strncmp(lp, "data/", 5) == 0) {
+      free(path);
+      lp += 5;
+      if (!(path = fio_join(r->root, lp, r->e))) return -1;
+    }
+    char *text = NULL, *dir = NULL;
+    size_t len;
+    if (fio_kind(path) != 0) {
+      free(path);
+      continue;
+    }
+    const char *b = fio_base(lp);
+    dir = fio_strndup(lp, b > lp ? (size_t)(b - lp - 1) : 0, r->e);
+    if (!dir || format_slurp(path, &text, &len, r->e) != 0) rc = -1;
+    unsigned line = 0;
+    for (const char *p = text, *end = text + len; rc == 0 && p && p < end;) {
+      const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end;
+      line++;
+      const char *q = p;
+      p = nl ? nl + 1 : NULL;
+      while (q < le && (*q == ' ' || *q == '\t')) q++;
+      size_t n = (size_t)(le - q);
+      while (n && (q[n - 1] == '\r' || q[n - 1] == ' ' || q[n - 1] == '\t')) n--;
+      Err e2 = {""};
+      char *rel = list_entry(r->root, dir, q, n, &e2);
+      if (!rel && e2.msg[0]) rc = err_set(r->e, "%s", e2.msg);
+      if (!rel || !yolo_is_image(rel) || (all->n && bsearch(&rel, all->v, all->n, sizeof *all->v, cmp_name))) {
+        free(rel);
+        continue;
+      }
+      size_t nrel = strlen(rel), bad = utf8_bad(rel, nrel);
+      if (bad < nrel) {
+        char shown[300];
+        utf8_show(shown, sizeof shown, rel);
+        rc = err_set(r->e, "%s:%u: image '%s': byte 0x%02X is not UTF-8; expected a UTF-8 name (it becomes an item's file name)",
+                     path, line, shown, (unsigned char)rel[bad]);
+      } else if (fio_list_add(absent, rel, r->e) != 0) {
+        rc = -1;
+      }
+      free(rel);
+    }
+    free(text);
+    free(dir);
+    free(path);
+  }
+  if (rc == 0 && absent->n) {   /* one item per image, however many lists name it */
+    qsort(absent->v, absent->n, sizeof *absent->v, cmp_name);
+    size_t k = 0;
+    for (size_t i = 0; i < absent->n; i++) {
+      if (k && strcmp(absent->v[k - 1], absent->v[i]) == 0) free(absent->v[i]);
+      else absent->v[k++] = absent->v[i];
+    }
+    absent->n = k;
+  }
   return rc;
 }
 
@@ -271,7 +415,8 @@ static int in_label_dir(const char *rel) {
  * path without its extension). */
 typedef struct Entry {
   char *key;
-  const char *img, *lbl;     /* into the file list */
+  const char *img, *lbl;     /* into the file list (img: or the absent images) */
+  int absent;                /* img is named by an image list but not in the folder */
 } Entry;
 
 static int cmp_entry(const void *a, const void *b) {
@@ -516,7 +661,7 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
   r.g = g;
   r.e = e;
   r.next_ann = 1;
-  FioList all = {0};
+  FioList all = {0}, absent = {0};
   Entry *ents = NULL;
   size_t nents = 0;
   char *root = NULL, *p = NULL;
@@ -532,13 +677,20 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
   if (fmt == (StrId)-1) goto done;
   d->format = fmt;
   d->src_kind = SRC_LINE;
-  if (fio_list_tree(root, "", &all, e) != 0 || find_names(&r, &all) != 0) goto done;
+  if (fio_list_tree(root, "", &all, e) != 0 || find_names(&r, &all) != 0 || read_lists(&r, &all, &absent) != 0)
+    goto done;
   if (!r.names_known)
     diag_warn(g, "no class names", "%s: no data.yaml, obj.names or classes.txt; classes are named by their index", root);
   int layout = 0;   /* any labels/ or obj_*_data/ folder: only files there are label files */
   for (size_t i = 0; i < all.n && !layout; i++) layout = in_label_dir(all.v[i]);
-  ents = err_calloc(e, all.n + 1, sizeof *ents);
+  ents = err_calloc(e, all.n + absent.n + 1, sizeof *ents);
   if (!ents) goto done;
+  for (size_t i = 0; i < absent.n; i++) {
+    ents[nents].key = entry_key(absent.v[i], 0, e);
+    if (!ents[nents].key) goto done;
+    ents[nents].img = absent.v[i];
+    ents[nents++].absent = 1;
+  }
   for (size_t i = 0; i < all.n; i++) {
     const char *f = all.v[i];
     int img = yolo_is_image(f);
@@ -571,7 +723,7 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
     StrId sub = entry_subset(d, rel, e);
     if (file == (StrId)-1 || sub == (StrId)-1) goto done;
     int32_t w = 0, h = 0;
-    if (en->img) {
+    if (en->img && !en->absent) {
       free(p);
       p = fio_join(root, en->img, e);
       if (!p) goto done;
@@ -586,7 +738,8 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
     if (!p) goto done;
     if (!w)
       diag_warn(g, "image size unknown", "%s: %s; coordinates kept normalised (0..1)", p,
-                en->img ? "the image header cannot be read" : "no image for it (images/ or beside it)");
+                en->absent ? "its image is named in an image list but is not in the folder"
+                : en->img ? "the image header cannot be read" : "no image for it (images/ or beside it)");
     if (read_labels(&r, p, (uint32_t)it, w ? w : 1.0, h ? h : 1.0) != 0) goto done;
   }
   rc = 0;
@@ -594,6 +747,8 @@ done:
   for (size_t i = 0; i < nents; i++) free(ents[i].key);
   free(ents);
   fio_list_free(&all);
+  fio_list_free(&absent);
+  fio_list_free(&r.lists);
   free(r.cls);
   free(r.vals);
   free(root);
