@@ -81,7 +81,15 @@ const Format *format_detect(const char *path, Err *e) {
       best_score = s;
     }
   }
-  if (!best) err_set(e, "%s: not a delivery format annovet knows (COCO, VOC, YOLO, CVAT, Label Studio, CSV); give --from FORMAT", path);
+  if (!best) {
+    char names[256];
+    size_t n = 0;
+    names[0] = '\0';
+    for (const Format *const *f = formats; *f && n < sizeof names; f++)
+      n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", (*f)->name);
+    err_set(e, "%s: not a delivery format annovet knows (COCO, VOC, YOLO, CVAT, Label Studio, CSV, "
+            "PNG label images); give --from FORMAT (%s)", path, names);
+  }
   return best;
 }
 
