@@ -315,7 +315,10 @@ static cJSON *encode(lua_State *L, int idx, int depth, Enc *enc) {
   return NULL;
 }
 
-/* json.encode(value [, {pretty=bool}]) -> string. [-1|2, +1, e] */
+/* json.encode(value [, {pretty=bool}]) -> string, always valid UTF-8: bytes of
+ * strings and keys that are not UTF-8 are written as U+FFFD (the output stays
+ * usable and the mark shows where), and two keys written as the same text raise
+ * an error. [-1|2, +1, e] */
 static int l_encode(lua_State *L) {
   luaL_checkany(L, 1);
   int pretty = 0;
