@@ -32,13 +32,14 @@ size_t utf8_bad(const char *s, size_t n) {
   return n;
 }
 
-/* Copies s with invalid bytes as \xHH until buf is full; the tail then becomes "...". */
+/* Copies s with invalid bytes and control characters as \xHH until buf is
+ * full; the tail then becomes "...". */
 void utf8_show(char *buf, size_t n, const char *s) {
   if (n == 0) return;
   const unsigned char *p = (const unsigned char *)s;
   size_t len = strlen(s), o = 0, i = 0;
   while (i < len) {
-    size_t k = utf8_len(p + i, len - i);
+    size_t k = p[i] < 0x20 || p[i] == 0x7F ? 0 : utf8_len(p + i, len - i);
     size_t need = k ? k : 4;
     if (o + need + 1 > n) break;
     if (k) memcpy(buf + o, p + i, k);

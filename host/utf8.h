@@ -14,8 +14,8 @@ size_t utf8_len(const unsigned char *p, size_t rest);
 size_t utf8_bad(const char *s, size_t n);
 
 /* Writes s into buf (n bytes, NUL-terminated, cut with "..." when longer) for a
- * message: bytes that are not UTF-8 shown as \xHH, so the message itself stays
- * valid text. */
+ * message: bytes that are not UTF-8, and control characters, shown as \xHH, so
+ * the message itself stays valid text on one line. */
 void utf8_show(char *buf, size_t n, const char *s);
 
 #endif

@@ -271,6 +271,8 @@ describe("YOLO", function()
           "/labels/tr\\xE9/x.txt: byte 0xE9 of the file name is not UTF-8"},
         {{["data.yaml"] = "names: [a]\n", ["labels/x.txt"] = "0 0.5 0.5 0.1 0.1\n", ["images/p\xc3.jpg"] = ""},
           "/images/p\\xC3.jpg: byte 0xC3 of the file name is not UTF-8"},
+        -- a line break in the name is shown too, so the message stays one line
+        {{["classes.txt"] = "a\n", ["x\ny\xff.txt"] = "0 0.5 0.5 0.1 0.1\n"}, "/x\\x0Ay\\xFF.txt: byte 0xFF"},
       }
       for _, c in ipairs(cases) do
         local dir = folder(c[1])
