@@ -77,6 +77,7 @@ SRC := \
 	host/cvat_write.c \
 	host/cvat_util.c \
 	host/fmt_yolo.c \
+	host/yolo_lists.c \
 	host/yolo_write.c \
 	host/fmt_pngmask.c \
 	build/embed.c \

@@ -30,7 +30,6 @@
 #include "fio.h"
 #include "imgsize.h"
 #include "labelmap.h"
-#include "utf8.h"
 #include "yolo.h"
 
 static const char *const image_exts[] = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff",
@@ -268,129 +267,11 @@ static int find_names(YoloRead *r, const FioList *all) {
   return rc;
 }
 
-/* Drops "." and "dir/.." parts of the relative path p in place; -1 when it
- * leaves its folder. */
-static int normalise(char *p) {
-  size_t o = 0;
-  for (char *q = p; *q;) {
-    size_t n = strcspn(q, "/");
-    if ((n == 1 && q[0] == '.') || n == 0) {
-      /* nothing */
-    } else if (n == 2 && q[0] == '.' && q[1] == '.') {
-      if (o == 0) return -1;
-      while (o > 0 && p[o - 1] != '/') o--;
-      if (o > 0) o--;           /* the '/' before the dropped part */
-    } else {
-      if (o > 0) p[o++] = '/';
-      memmove(p + o, q, n);
-      o += n;
-    }
-    q += n;
-    if (*q == '/') q++;
-  }
-  p[o] = '\0';
-  return o ? 0 : -1;
-}
-
-/* Where a path written in an image list is in the folder: "./x" relative to
- * the list's folder (Ultralytics), "data/x" the folder itself (Darknet's
- * working directory) unless a data/ folder is there; NULL (nothing to look up)
- * for absolute paths and ones that leave the folder. malloc'd, normalised. */
-static char *list_entry(const char *root, const char *list_dir, const char *s, size_t n, Err *e) {
-  if (n == 0 || s[0] == '/') return NULL;
-  char *line = fio_strndup(s, n, e), *out = NULL;
-  if (!line) return NULL;
-  const char *rel = line;
-  char *in_root = fio_join(root, "data", e);
-  if (strncmp(rel, "./", 2) == 0) {
-    while (strncmp(rel, "./", 2) == 0) rel += 2;
-    out = *list_dir ? fio_join(list_dir, rel, e) : fio_strndup(rel, strlen(rel), e);
-  } else if (strncmp(rel, "data/", 5) == 0 && in_root && fio_kind(in_root) != 1) {
-    out = fio_strndup(rel + 5, strlen(rel + 5), e);
-  } else {
-    out = fio_strndup(rel, strlen(rel), e);
-  }
-  free(in_root);
-  free(line);
-  if (out && normalise(out) != 0) {
-    free(out);
-    out = NULL;
-  }
-  return out;
-}
-
-static int cmp_name(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The images the lists name that are not in the folder (all, sorted), into
- * absent: items keep those names (and extensions) when only the labels came.
- * A list that is not there is passed over (Ultralytics lists may sit outside). */
-static int read_lists(YoloRead *r, const FioList *all, FioList *absent) {
-  int rc = 0;
-  for (size_t i = 0; i < r->lists.n && rc == 0; i++) {
-    const char *lp = r->lists.v[i];
-    char *path = fio_join(r->root, lp, r->e);
-    if (!path) return -1;
-    if (fio_kind(path) != 0 && strncmp(lp, "data/", 5) == 0) {
-      free(path);
-      lp += 5;
-      if (!(path = fio_join(r->root, lp, r->e))) return -1;
-    }
-    char *text = NULL, *dir = NULL;
-    size_t len;
-    if (fio_kind(path) != 0) {
-      free(path);
-      continue;
-    }
-    const char *b = fio_base(lp);
-    dir = fio_strndup(lp, b > lp ? (size_t)(b - lp - 1) : 0, r->e);
-    if (!dir || format_slurp(path, &text, &len, r->e) != 0) rc = -1;
-    unsigned line = 0;
-    for (const char *p = text, *end = text + len; rc == 0 && p && p < end;) {
-      const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end;
-      line++;
-      const char *q = p;
-      p = nl ? nl + 1 : NULL;
-      while (q < le && (*q == ' ' || *q == '\t')) q++;
-      size_t n = (size_t)(le - q);
-      while (n && (q[n - 1] == '\r' || q[n - 1] == ' ' || q[n - 1] == '\t')) n--;
-      Err e2 = {""};
-      char *rel = list_entry(r->root, dir, q, n, &e2);
-      if (!rel && e2.msg[0]) rc = err_set(r->e, "%s", e2.msg);
-      if (!rel || !yolo_is_image(rel) || (all->n && bsearch(&rel, all->v, all->n, sizeof *all->v, cmp_name))) {
-        free(rel);
-        continue;
-      }
-      size_t nrel = strlen(rel), bad = utf8_bad(rel, nrel);
-      if (bad < nrel) {
-        char shown[300];
-        utf8_show(shown, sizeof shown, rel);
-        rc = err_set(r->e, "%s:%u: image '%s': byte 0x%02X is not UTF-8; expected a UTF-8 name (it becomes an item's file name)",
-                     path, line, shown, (unsigned char)rel[bad]);
-      } else if (fio_list_add(absent, rel, r->e) != 0) {
-        rc = -1;
-      }
-      free(rel);
-    }
-    free(text);
-    free(dir);
-    free(path);
-  }
-  if (rc == 0 && absent->n) {   /* one item per image, however many lists name it */
-    qsort(absent->v, absent->n, sizeof *absent->v, cmp_name);
-    size_t k = 0;
-    for (size_t i = 0; i < absent->n; i++) {
-      if (k && strcmp(absent->v[k - 1], absent->v[i]) == 0) free(absent->v[i]);
-      else absent->v[k++] = absent->v[i];
-    }
-    absent->n = k;
-  }
-  return rc;
-}
-
-/* Files that sit among label files but are not label files. */
-static int not_labels(const char *rel) {
+/* Files that sit among label files but are not label files: class lists,
+ * image lists, READMEs. */
+static int not_labels(const YoloRead *r, const char *rel) {
+  for (size_t i = 0; r && i < r->lists.n; i++)
+    if (strcmp(r->lists.v[i], rel) == 0) return 1;
   const char *b = fio_base(rel);
   static const char *const skip[] = {"classes.txt", "obj.names", "train.txt", "valid.txt", "val.txt", "test.txt"};
   for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
@@ -677,7 +558,7 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
   if (fmt == (StrId)-1) goto done;
   d->format = fmt;
   d->src_kind = SRC_LINE;
-  if (fio_list_tree(root, "", &all, e) != 0 || find_names(&r, &all) != 0 || read_lists(&r, &all, &absent) != 0)
+  if (fio_list_tree(root, "", &all, e) != 0 || find_names(&r, &all) != 0 || yolo_read_lists(root, &r.lists, &all, &absent, e) != 0)
     goto done;
   if (!r.names_known)
     diag_warn(g, "no class names", "%s: no data.yaml, obj.names or classes.txt; classes are named by their index", root);
@@ -694,7 +575,7 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
   for (size_t i = 0; i < all.n; i++) {
     const char *f = all.v[i];
     int img = yolo_is_image(f);
-    int lbl = !img && fio_has_ext(f, ".txt") && !not_labels(f) && (!layout || in_label_dir(f));
+    int lbl = !img && fio_has_ext(f, ".txt") && !not_labels(&r, f) && (!layout || in_label_dir(f));
     if (!img && !lbl) continue;
     if (fio_check_name(root, f, "an item's file name and subset", e) != 0) goto done;
     ents[nents].key = entry_key(f, lbl, e);
@@ -776,7 +657,7 @@ static int yolo_detect(const char *path, int is_dir, const char *head, size_t n)
     const char *f = l.v[i];
     if (strcmp(f, "data.yaml") == 0 || strcmp(f, "obj.data") == 0 || strcmp(f, "obj.names") == 0) score = 90;
     else if (strcmp(f, "classes.txt") == 0) classes = 1;
-    else if (fio_has_ext(f, ".txt") && !not_labels(f)) txt = 1;
+    else if (fio_has_ext(f, ".txt") && !not_labels(NULL, f)) txt = 1;
     else if (strcmp(f, "labels") == 0 && score < 50) {
       char *p = fio_join(path, f, &e);
       if (p && fio_kind(p) == 1) score = 50;

@@ -158,6 +158,12 @@ describe("YOLO", function()
     for _, it in ipairs(d.items) do files[#files + 1] = it.file end
     assert.are.same({"images/v.tif", "images/x.png"}, files)
     assert.are.equal(1, #d.items[2].anns)
+    -- a list named otherwise than train.txt, beside label files without a labels/
+    -- folder, is a list, not a label file
+    dir = folder {["classes.txt"] = "a\n", ["data.yaml"] = "names: [a]\ntrain: ./mine.txt\n",
+      ["mine.txt"] = "./p.jpg\n", ["p.txt"] = "0 0.5 0.5 0.1 0.1\n"}
+    d = F.dump(dir)
+    assert.are.same({"p.jpg", 1}, {d.items[1].file, #d.items})
     dir = folder {["data.yaml"] = "names: [a]\ntrain: train.txt\n", ["train.txt"] = "./images/ok.jpg\n./images/b\xe4d.jpg\n",
       ["labels/ok.txt"] = ""}
     local err = F.fails("inspect " .. H.q(dir))
