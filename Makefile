@@ -26,6 +26,7 @@ SRC := \
 	host/l_cocoeval.c \
 	host/err.c \
 	host/numfmt.c \
+	host/utf8.c \
 	host/hash.c \
 	host/store.c \
 	host/model.c \
@@ -76,6 +77,7 @@ SRC := \
 	host/cvat_write.c \
 	host/cvat_util.c \
 	host/fmt_yolo.c \
+	host/yolo_lists.c \
 	host/yolo_write.c \
 	host/fmt_pngmask.c \
 	build/embed.c \

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "utf8.h"
+
 static int is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
@@ -356,4 +358,15 @@ char *fio_safe_rel(const char *name, Err *e) {
   }
   out[o] = '\0';
   return out;
+}
+
+/* Names the file with utf8_show, so the message itself is valid text. */
+int fio_check_name(const char *dir, const char *rel, const char *what, Err *e) {
+  size_t n = strlen(rel), bad = utf8_bad(rel, n);
+  if (bad == n) return 0;
+  char shown_dir[200], shown[300];
+  utf8_show(shown_dir, sizeof shown_dir, dir ? dir : "");
+  utf8_show(shown, sizeof shown, rel);
+  return err_set(e, "%s%s%s: byte 0x%02X of the file name is not UTF-8; expected a UTF-8 name (it becomes %s)",
+                 shown_dir, dir ? "/" : "", shown, (unsigned char)rel[bad], what);
 }

@@ -82,6 +82,11 @@ const Attr *fio_attr(const Dataset *d, uint32_t i, const char *key);
  * and "", "." and ".." components become "_". malloc'd. */
 char *fio_safe_rel(const char *name, Err *e);
 
+/* 0 when rel (a file found in folder dir, or NULL) is a UTF-8 name; otherwise
+ * -1 with e naming the file (its bytes that are not UTF-8 shown as \xHH) and
+ * what the name would have become (what: "an item's file name"). */
+int fio_check_name(const char *dir, const char *rel, const char *what, Err *e);
+
 /* Counts a "box outside image" warning when the box leaves the item's image by
  * more than the rounding tolerance tol (pixels); items of unknown size pass. */
 void fio_check_box(Diag *g, const Item *it, const double box[4], double tol, const char *where);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fmt_csv.h"
+#include "utf8.h"
 
 #define MAX_FIELD (1u << 20)   /* longest cell kept: 1 MiB */
 
@@ -60,28 +61,12 @@ static void fail(CsvRead *r, const char *fmt, ...) {
   r->failed = 1;
 }
 
-/* Whether s (n bytes) is valid UTF-8 without NUL. */
-static int utf8_ok(const unsigned char *p, size_t n) {
-  for (size_t i = 0; i < n;) {
-    unsigned c = p[i];
-    size_t k = c && c < 0x80 ? 1 : (c >> 5) == 6 && c >= 0xC2 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 && c <= 0xF4 ? 4 : 0;
-    if (!k || i + k > n) return 0;
-    for (size_t j = 1; j < k; j++)
-      if ((p[i + j] & 0xC0) != 0x80) return 0;
-    if ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] >= 0xA0) ||
-        (c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] >= 0x90))
-      return 0;
-    i += k;
-  }
-  return 1;
-}
-
 /* libcsv field callback: keeps the cell. */
 static void on_field(void *s, size_t len, void *data) {
   CsvRead *r = data;
   if (r->failed) return;
   if (len > MAX_FIELD) return fail(r, "column %d: a cell longer than 1 MiB", r->ncell + 1);
-  if (!utf8_ok(s, len)) return fail(r, "column %d: not valid UTF-8 text", r->ncell + 1);
+  if (utf8_bad(s, len) < len) return fail(r, "column %d: not valid UTF-8 text", r->ncell + 1);
   if (r->ncell == r->cellcap) {
     int nc = r->cellcap ? r->cellcap * 2 : 8;
     char **c = err_realloc(r->e, r->cell, (size_t)nc, sizeof *c);

@@ -15,11 +15,15 @@ typedef struct Region {
   const cJSON *geom;          /* the result whose value has the geometry */
   int kind;                   /* GEOM_* */
   const cJSON *labels[4];     /* label arrays (rectanglelabels, labels, ...) */
+  uint32_t labels_at[4];      /* index of the result of each */
   int nlabels;
   const cJSON *text;          /* textarea's "text" */
+  uint32_t text_at;
   const cJSON *choices[8];    /* choices results (their "value") */
   int nchoices;
   uint32_t first;             /* index of its first result, for messages */
+  uint32_t geom_at;           /* index of the geom result */
+  uint32_t choice_at[8];      /* index of each choices result */
 } Region;
 
 enum { GEOM_NONE = 0, GEOM_RECT, GEOM_POLY, GEOM_POINT, GEOM_BRUSH };
@@ -51,11 +55,22 @@ static void where_result(Ls *k, uint32_t r) {
   snprintf(k->c->where, sizeof k->c->where, "[%u].%s[%u].result[%u]", k->task, k->set, k->set_index, r);
 }
 
-/* The category named name, created (ids 1, 2, ... in order of use) when new. */
-static int64_t category(Ls *k, const char *name) {
+/* The annotation's source: result r's JSON path, interned (SRC_PATH). */
+static int source_of(Ls *k, uint32_t r, AnnInit *a) {
+  char path[96];
+  snprintf(path, sizeof path, "[%u].%s[%u].result[%u]", k->task, k->set, k->set_index, r);
+  StrId s = intern(k, path);
+  if (s == (StrId)-1) return -1;
+  a->src_pos = s;
+  return 0;
+}
+
+/* The category named name, created (ids 1, 2, ... in order of use) when new;
+ * field is where name is in the current result, for messages. */
+static int64_t category(Ls *k, const char *name, const char *field) {
   int64_t ci = dataset_category_by_name(k->d, name);
   if (ci >= 0) return ci;
-  if (jr_utf8(k->c, name, "labels") != 0) return -1;
+  if (jr_utf8(k->c, name, field) != 0) return -1;
   StrId n = intern(k, name);
   if (n == (StrId)-1) return -1;
   return dataset_add_category(k->d, (int64_t)k->d->ncats + 1, n, 0, k->c->e);
@@ -112,17 +127,19 @@ static int gather(Ls *k, const cJSON *results, size_t *nreg) {
     int kind = geom_kind(type, v);
     if (kind && !rg->geom && strcmp(type, "choices") != 0 && strcmp(type, "number") != 0) {
       rg->geom = res;
+      rg->geom_at = r;
       rg->kind = kind;
     }
     if (strcmp(type, "textarea") == 0) {
       rg->text = cJSON_GetObjectItemCaseSensitive(v, "text");
+      rg->text_at = r;
     } else if (strcmp(type, "choices") == 0 || strcmp(type, "number") == 0) {
-      if (rg->nchoices < 8) rg->choices[rg->nchoices++] = res;
+      if (rg->nchoices < 8) rg->choice_at[rg->nchoices] = r, rg->choices[rg->nchoices++] = res;
       else diag_warn(k->g, "dropped: choices past the 8th of a region", "%s: %s", c->file, c->where);
     } else {
       const cJSON *lab = cJSON_GetObjectItemCaseSensitive(v, type);
       if (!lab && strcmp(type, "labels") != 0) lab = cJSON_GetObjectItemCaseSensitive(v, "labels");
-      if (lab && rg->nlabels < 4) rg->labels[rg->nlabels++] = lab;
+      if (lab && rg->nlabels < 4) rg->labels_at[rg->nlabels] = r, rg->labels[rg->nlabels++] = lab;
       else if (lab) diag_warn(k->g, "dropped: label lists past the 4th of a region", "%s: %s", c->file, c->where);
     }
   }
@@ -149,10 +166,14 @@ static int result_size(Ls *k, const cJSON *res, double *W, double *H) {
   return 0;
 }
 
-/* A number field of a result's value, required. */
-static int vnum(Ls *k, const cJSON *v, const char *key, double *out) {
-  int rc = jr_num(k->c, v, key, out);
-  return rc == 0 ? jr_fail(k->c, "value", "no \"%s\"", key) : rc < 0 ? -1 : 0;
+/* A number field of a result's value (messages name it value.key); required
+ * unless *out may stay as it is (optional). Returns 0, or -1 with c->e set. */
+static int vnum(Ls *k, const cJSON *v, const char *key, int optional, double *out) {
+  char f[32];
+  snprintf(f, sizeof f, "value.%s", key);
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(v, key);
+  if (!x || cJSON_IsNull(x)) return optional ? 0 : jr_fail(k->c, f, "missing");
+  return jr_num_value(k->c, x, f, out) < 0 ? -1 : 0;
 }
 
 /* Converts region rg's geometry to pixels into a (type, bbox, coords, parts, rle).
@@ -161,7 +182,7 @@ static int region_geometry(Ls *k, Region *rg, AnnInit *a, uint32_t **runs, doubl
   JCtx *c = k->c;
   const cJSON *res = rg->geom, *v = cJSON_GetObjectItemCaseSensitive(res, "value");
   double W, H;
-  where_result(k, rg->first);
+  where_result(k, rg->geom_at);
   if (result_size(k, res, &W, &H) != 0) return -1;
   if (!W || !H) {
     diag_warn(k->g, "dropped: region without image size", "%s: %s: no original_width/original_height",
@@ -170,10 +191,11 @@ static int region_geometry(Ls *k, Region *rg, AnnInit *a, uint32_t **runs, doubl
   }
   if (rg->kind == GEOM_RECT) {
     double x, y, w, h, rot = 0;
-    if (vnum(k, v, "x", &x) || vnum(k, v, "y", &y) || vnum(k, v, "width", &w) || vnum(k, v, "height", &h) ||
-        jr_num(c, v, "rotation", &rot) < 0)
+    if (vnum(k, v, "x", 0, &x) || vnum(k, v, "y", 0, &y) || vnum(k, v, "width", 0, &w) ||
+        vnum(k, v, "height", 0, &h) || vnum(k, v, "rotation", 1, &rot))
       return -1;
-    if (w < 0 || h < 0) return jr_fail(c, "value", "width and height must not be negative");
+    if (w < 0 || h < 0)
+      return jr_fail(c, w < 0 ? "value.width" : "value.height", "must not be negative, got %g", w < 0 ? w : h);
     x *= W / 100;
     y *= H / 100;
     w *= W / 100;
@@ -221,7 +243,7 @@ static int region_geometry(Ls *k, Region *rg, AnnInit *a, uint32_t **runs, doubl
     a->nparts = 1;
   } else if (rg->kind == GEOM_POINT) {
     double x, y;
-    if (vnum(k, v, "x", &x) || vnum(k, v, "y", &y)) return -1;
+    if (vnum(k, v, "x", 0, &x) || vnum(k, v, "y", 0, &y)) return -1;
     if (x < 0 || x > 100 || y < 0 || y > 100)
       diag_warn(k->g, "keypoint outside image", "%s: %s.value leaves the image", c->file, c->where);
     if (jr_reserve((void **)&k->co, &k->cocap, 3, sizeof *k->co, c->e) != 0) return -1;
@@ -237,7 +259,9 @@ static int region_geometry(Ls *k, Region *rg, AnnInit *a, uint32_t **runs, doubl
     if (!bytes) return -1;
     for (const cJSON *b = rle->child; b; b = b->next, j++) {
       int64_t x;
-      if (jr_int_value(c, b, "value.rle", 0, 255, &x) < 0) {
+      char f[48];
+      snprintf(f, sizeof f, "value.rle[%zu]", j);
+      if (jr_int_value(c, b, f, 0, 255, &x) < 0) {
         free(bytes);
         return -1;
       }
@@ -265,6 +289,7 @@ static int region_attrs(Ls *k, const Region *rg, uint32_t *nattrs) {
   for (int i = 0; i < rg->nchoices; i++) {
     const cJSON *res = rg->choices[i], *v = cJSON_GetObjectItemCaseSensitive(res, "value");
     const char *from = "choice";
+    where_result(k, rg->choice_at[i]);
     if (jr_str(k->c, res, "from_name", &from) < 0 ||
         jr_reserve((void **)&k->at, &k->atcap, (size_t)n + 1, sizeof *k->at, k->c->e) != 0)
       return -1;
@@ -278,7 +303,7 @@ static int region_attrs(Ls *k, const Region *rg, uint32_t *nattrs) {
       if (jr_num_value(k->c, num, "value.number", &a->num) < 0) return -1;
     } else if (cJSON_IsArray(ch) && ch->child && cJSON_IsString(ch->child)) {
       a->kind = ATTR_STRING;
-      if (jr_utf8(k->c, ch->child->valuestring, "value.choices") != 0 ||
+      if (jr_utf8(k->c, ch->child->valuestring, "value.choices[0]") != 0 ||
           (a->str = intern(k, ch->child->valuestring)) == (StrId)-1)
         return -1;
     } else {
@@ -298,14 +323,14 @@ static int add_region(Ls *k, Region *rg) {
   a.annotator = k->annotator;
   a.stage = k->stage;
   a.src_file = k->src;
-  a.src_pos = k->task;
   a.score = k->score;
   uint32_t *runs = NULL;
   double hw[2];
   int rc = 0;
+  if (source_of(k, rg->geom ? rg->geom_at : rg->first, &a) != 0) return -1;
   if (rg->geom) {
     double s;
-    where_result(k, rg->first);
+    where_result(k, rg->geom_at);
     if (jr_num(c, rg->geom, "score", &s) > 0) a.score = s;
     rc = region_geometry(k, rg, &a, &runs, hw);
     if (rc <= 0) goto done;
@@ -315,32 +340,44 @@ static int add_region(Ls *k, Region *rg) {
   } else if (!rg->text) {   /* choices on the item: one tag per choice */
     for (int i = 0; i < rg->nchoices; i++) {
       const cJSON *ch = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rg->choices[i], "value"), "choices");
-      where_result(k, rg->first);
-      for (const cJSON *x = cJSON_IsArray(ch) ? ch->child : NULL; x; x = x->next) {
-        if (!cJSON_IsString(x)) return jr_fail(c, "value.choices", "expected strings, got %s", jr_kind(x));
-        int64_t ci = category(k, x->valuestring);
+      where_result(k, rg->choice_at[i]);
+      if (source_of(k, rg->choice_at[i], &a) != 0) return -1;
+      uint32_t j = 0;
+      for (const cJSON *x = cJSON_IsArray(ch) ? ch->child : NULL; x; x = x->next, j++) {
+        char f[48];
+        snprintf(f, sizeof f, "value.choices[%u]", j);
+        if (!cJSON_IsString(x)) return jr_fail(c, f, "expected a string, got %s", jr_kind(x));
+        int64_t ci = category(k, x->valuestring, f);
         if (ci < 0) return -1;
         a.cat = (int32_t)ci;
         if (dataset_add_annotation(k->d, &a, c->e) < 0) return -1;
       }
     }
-    if (rg->nlabels)
+    if (rg->nlabels) {
+      where_result(k, rg->labels_at[0]);
       diag_warn(k->g, "dropped: labels without a region", "%s: %s", c->file, c->where);
+    }
     return 0;
   }
   rc = -1;
   if (rg->text) {   /* a transcription: one string, lines joined by newlines */
     char *joined = NULL;
     size_t len = 0;
-    for (const cJSON *x = cJSON_IsArray(rg->text) ? rg->text->child : rg->text; x; x = cJSON_IsArray(rg->text) ? x->next : NULL) {
+    uint32_t nline = 0;
+    int many = cJSON_IsArray(rg->text);
+    where_result(k, rg->text_at);
+    for (const cJSON *x = many ? rg->text->child : rg->text; x; x = many ? x->next : NULL, nline++) {
+      char f[48];
+      if (many) snprintf(f, sizeof f, "value.text[%u]", nline);
+      else snprintf(f, sizeof f, "value.text");
       if (!cJSON_IsString(x)) {
-        jr_fail(c, "value.text", "expected strings, got %s", jr_kind(x));
+        jr_fail(c, f, "expected %s, got %s", many ? "a string" : "a string or an array of strings", jr_kind(x));
         free(joined);
         goto done;
       }
       size_t l = strlen(x->valuestring);
       char *q = err_realloc(c->e, joined, len + l + 2, 1);
-      if (!q || jr_utf8(c, x->valuestring, "value.text") != 0) {
+      if (!q || jr_utf8(c, x->valuestring, f) != 0) {
         free(q ? q : joined);
         goto done;
       }
@@ -384,16 +421,22 @@ static int add_region(Ls *k, Region *rg) {
   }
   int any = 0;
   for (int i = 0; i < rg->nlabels; i++) {
+    char f[64];
+    const char *key = rg->labels[i]->string ? rg->labels[i]->string : "labels";
+    where_result(k, rg->labels_at[i]);
+    snprintf(f, sizeof f, "value.%.32s", key);
     if (!cJSON_IsArray(rg->labels[i])) {
-      jr_fail(c, "value", "expected an array of labels, got %s", jr_kind(rg->labels[i]));
+      jr_fail(c, f, "expected an array of labels, got %s", jr_kind(rg->labels[i]));
       goto done;
     }
-    for (const cJSON *x = rg->labels[i]->child; x; x = x->next) {
+    uint32_t j = 0;
+    for (const cJSON *x = rg->labels[i]->child; x; x = x->next, j++) {
+      snprintf(f, sizeof f, "value.%.32s[%u]", key, j);
       if (!cJSON_IsString(x)) {
-        jr_fail(c, "value", "expected label strings, got %s", jr_kind(x));
+        jr_fail(c, f, "expected a label, got %s", jr_kind(x));
         goto done;
       }
-      int64_t ci = category(k, x->valuestring);
+      int64_t ci = category(k, x->valuestring, f);
       if (ci < 0) goto done;
       a.cat = (int32_t)ci;
       if (dataset_add_annotation(k->d, &a, c->e) < 0) goto done;
@@ -446,10 +489,15 @@ static int add_set(Ls *k, const cJSON *an) {
   k->score = NAN;
   if (strcmp(k->set, "predictions") == 0) {
     const char *mv = NULL;
-    char name[200];
     if (jr_str(c, an, "model_version", &mv) < 0 || jr_num(c, an, "score", &k->score) < 0) return -1;
-    snprintf(name, sizeof name, "prediction:%s", mv && *mv ? mv : "model");
+    if (!mv || !*mv) mv = "model";
+    size_t nmv = strlen(mv);
+    char *name = err_malloc(c->e, nmv + 12);   /* whole: a cut could split a character */
+    if (!name) return -1;
+    memcpy(name, "prediction:", 11);
+    memcpy(name + 11, mv, nmv + 1);
     StrId s = intern(k, name);
+    free(name);
     int64_t ai = s == (StrId)-1 ? -1 : dataset_annotator(k->d, s, c->e);
     if (ai < 0) return -1;
     k->annotator = (int32_t)ai;
@@ -518,7 +566,7 @@ int labelstudio_read(const char *path, Dataset *d, Diag *g, Err *e) {
   k.c = &c;
   int rc = -1;
   size_t p = jr_ws(text, len, len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
-  d->src_kind = SRC_ELEMENT;
+  d->src_kind = SRC_PATH;
   if ((k.src = strpool_intern(&d->str, path, strlen(path), e)) == (StrId)-1 ||
       (d->format = strpool_intern(&d->str, "labelstudio", 11, e)) == (StrId)-1)
     goto done;

@@ -75,6 +75,7 @@ static int pngmask_read_ds(const char *path, Dataset *d, Diag *g, Err *e) {
     free(p);
     p = fio_join(dir, pngs.v[i], e);
     if (!p) goto done;
+    if (fio_check_name(dir, pngs.v[i], "an item's file name", e) != 0) goto done;
     StrId file = strpool_intern(&d->str, pngs.v[i], strlen(pngs.v[i]), e);
     if (file == (StrId)-1) goto done;
     int64_t it = dataset_add_item(d, (int64_t)i + 1, file, 0, 0, e);

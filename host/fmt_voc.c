@@ -29,6 +29,7 @@
 #include "labelimg.h"
 #include "labelmap.h"
 #include "pngmask.h"
+#include "utf8.h"
 #include "voc.h"
 #include "xmlio.h"
 
@@ -353,6 +354,8 @@ static int read_image_sets(VocRead *r) {
     for (size_t i = 0; i < files.n && rc == 0; i++) {
       const char *f = files.v[i];
       if (!fio_has_ext(f, ".txt") || strchr(f, '_') || (strcmp(f, "trainval.txt") == 0) != pass) continue;
+      rc = fio_check_name(dir, f, "a subset name", r->e);
+      if (rc != 0) break;
       rc = read_set_file(r, dir, f, pass);
     }
   fio_list_free(&files);
@@ -365,6 +368,10 @@ static int flush_file(VocRead *r) {
   Dataset *d = r->d;
   XmlIo *x = &r->x;
   StrId file = r->filename;
+  size_t nstem = strlen(r->stem);
+  if (!r->has_filename && utf8_bad(r->stem, nstem) < nstem &&
+      fio_check_name(NULL, x->file, "the item's file name, as the file has no <filename>", r->e) != 0)
+    return xmlio_stop(x);
   if (!r->has_filename && intern(r, r->stem, strlen(r->stem), &file) != 0) return -1;
   int32_t w = (int32_t)r->width, h = (int32_t)r->height;
   for (int k = 0; k < 2 && (!w || !h); k++) {   /* no <size>: the image's own header, if it is here */

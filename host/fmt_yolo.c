@@ -17,7 +17,11 @@
  * a warning "image size unknown" names the label file; annovet's YOLO writer
  * writes such items back unchanged, and other writers see an item of unknown
  * size. Items are every image and every label file, numbered 1.. in path order;
- * the subset comes from obj_<subset>_data, labels/<subset>/ or <subset>/labels/. */
+ * the subset comes from obj_<subset>_data, labels/<subset>/ or <subset>/labels/.
+ * Image lists (a .txt that data.yaml's train/val/... or obj.data's train/valid/
+ * test name: "./x" beside the list, Darknet's "data/x" in the folder) name
+ * images that may not have come with the labels: such an image is still an
+ * item, so it keeps its name and extension (datumaro reads Darknet's so). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +49,7 @@ typedef struct YoloRead {
   int64_t kpt_k, kpt_dims;      /* data.yaml kpt_shape, 0 when absent */
   int names_known;
   char names_file[64];          /* the class list's file name, for messages */
+  FioList lists;                /* image lists (train.txt ...) named by data.yaml or obj.data */
   int32_t *cls;                 /* class index -> category index, -1 for none */
   uint32_t ncls;
   double *vals;
@@ -125,6 +130,9 @@ static int read_yaml(YoloRead *r, const char *path) {
         if (!r->e->msg[0]) err_set(r->e, "%s:%lu: kpt_shape: expected [keypoints, 2 or 3]", path, (unsigned long)v->start_mark.line + 1);
         goto done;
       }
+    } else if (v->type == YAML_SCALAR_NODE && strcmp(key, "path") != 0 &&
+               fio_has_ext((const char *)v->data.scalar.value, ".txt")) {
+      if (fio_list_add(&r->lists, (const char *)v->data.scalar.value, r->e) != 0) goto done;
     } else if (strcmp(key, "names") == 0) {
       r->names_known = 1;
       snprintf(r->names_file, sizeof r->names_file, "%s", fio_base(path));
@@ -228,7 +236,21 @@ static int find_names(YoloRead *r, const FioList *all) {
   if (!od) return -1;
   char *text = NULL, *names = NULL;
   size_t n;
-  if (fio_kind(od) == 0 && format_slurp(od, &text, &n, r->e) == 0) names = objdata_value(text, "names", r->e);
+  if (fio_kind(od) == 0 && format_slurp(od, &text, &n, r->e) == 0) {
+    names = objdata_value(text, "names", r->e);
+    static const char *const keys[] = {"train", "valid", "test"};
+    for (int k = 0; k < 3; k++) {
+      char *l = objdata_value(text, keys[k], r->e);
+      int bad = l && fio_list_add(&r->lists, l, r->e) != 0;
+      free(l);
+      if (bad) {
+        free(text);
+        free(names);
+        free(od);
+        return -1;
+      }
+    }
+  }
   free(text);
   free(od);
   const char *cands[5] = {names, names && strncmp(names, "data/", 5) == 0 ? names + 5 : NULL, "obj.names",
@@ -245,8 +267,11 @@ static int find_names(YoloRead *r, const FioList *all) {
   return rc;
 }
 
-/* Files that sit among label files but are not label files. */
-static int not_labels(const char *rel) {
+/* Files that sit among label files but are not label files: class lists,
+ * image lists, READMEs. */
+static int not_labels(const YoloRead *r, const char *rel) {
+  for (size_t i = 0; r && i < r->lists.n; i++)
+    if (strcmp(r->lists.v[i], rel) == 0) return 1;
   const char *b = fio_base(rel);
   static const char *const skip[] = {"classes.txt", "obj.names", "train.txt", "valid.txt", "val.txt", "test.txt"};
   for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
@@ -271,7 +296,8 @@ static int in_label_dir(const char *rel) {
  * path without its extension). */
 typedef struct Entry {
   char *key;
-  const char *img, *lbl;     /* into the file list */
+  const char *img, *lbl;     /* into the file list (img: or the absent images) */
+  int absent;                /* img is named by an image list but not in the folder */
 } Entry;
 
 static int cmp_entry(const void *a, const void *b) {
@@ -516,7 +542,7 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
   r.g = g;
   r.e = e;
   r.next_ann = 1;
-  FioList all = {0};
+  FioList all = {0}, absent = {0};
   Entry *ents = NULL;
   size_t nents = 0;
   char *root = NULL, *p = NULL;
@@ -532,18 +558,26 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
   if (fmt == (StrId)-1) goto done;
   d->format = fmt;
   d->src_kind = SRC_LINE;
-  if (fio_list_tree(root, "", &all, e) != 0 || find_names(&r, &all) != 0) goto done;
+  if (fio_list_tree(root, "", &all, e) != 0 || find_names(&r, &all) != 0 || yolo_read_lists(root, &r.lists, &all, &absent, e) != 0)
+    goto done;
   if (!r.names_known)
     diag_warn(g, "no class names", "%s: no data.yaml, obj.names or classes.txt; classes are named by their index", root);
   int layout = 0;   /* any labels/ or obj_*_data/ folder: only files there are label files */
   for (size_t i = 0; i < all.n && !layout; i++) layout = in_label_dir(all.v[i]);
-  ents = err_calloc(e, all.n + 1, sizeof *ents);
+  ents = err_calloc(e, all.n + absent.n + 1, sizeof *ents);
   if (!ents) goto done;
+  for (size_t i = 0; i < absent.n; i++) {
+    ents[nents].key = entry_key(absent.v[i], 0, e);
+    if (!ents[nents].key) goto done;
+    ents[nents].img = absent.v[i];
+    ents[nents++].absent = 1;
+  }
   for (size_t i = 0; i < all.n; i++) {
     const char *f = all.v[i];
     int img = yolo_is_image(f);
-    int lbl = !img && fio_has_ext(f, ".txt") && !not_labels(f) && (!layout || in_label_dir(f));
+    int lbl = !img && fio_has_ext(f, ".txt") && !not_labels(&r, f) && (!layout || in_label_dir(f));
     if (!img && !lbl) continue;
+    if (fio_check_name(root, f, "an item's file name and subset", e) != 0) goto done;
     ents[nents].key = entry_key(f, lbl, e);
     if (!ents[nents].key) goto done;
     *(img ? &ents[nents].img : &ents[nents].lbl) = f;
@@ -570,7 +604,7 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
     StrId sub = entry_subset(d, rel, e);
     if (file == (StrId)-1 || sub == (StrId)-1) goto done;
     int32_t w = 0, h = 0;
-    if (en->img) {
+    if (en->img && !en->absent) {
       free(p);
       p = fio_join(root, en->img, e);
       if (!p) goto done;
@@ -585,7 +619,8 @@ static int yolo_read(const char *path, Dataset *d, Diag *g, Err *e) {
     if (!p) goto done;
     if (!w)
       diag_warn(g, "image size unknown", "%s: %s; coordinates kept normalised (0..1)", p,
-                en->img ? "the image header cannot be read" : "no image for it (images/ or beside it)");
+                en->absent ? "its image is named in an image list but is not in the folder"
+                : en->img ? "the image header cannot be read" : "no image for it (images/ or beside it)");
     if (read_labels(&r, p, (uint32_t)it, w ? w : 1.0, h ? h : 1.0) != 0) goto done;
   }
   rc = 0;
@@ -593,6 +628,8 @@ done:
   for (size_t i = 0; i < nents; i++) free(ents[i].key);
   free(ents);
   fio_list_free(&all);
+  fio_list_free(&absent);
+  fio_list_free(&r.lists);
   free(r.cls);
   free(r.vals);
   free(root);
@@ -620,7 +657,7 @@ static int yolo_detect(const char *path, int is_dir, const char *head, size_t n)
     const char *f = l.v[i];
     if (strcmp(f, "data.yaml") == 0 || strcmp(f, "obj.data") == 0 || strcmp(f, "obj.names") == 0) score = 90;
     else if (strcmp(f, "classes.txt") == 0) classes = 1;
-    else if (fio_has_ext(f, ".txt") && !not_labels(f)) txt = 1;
+    else if (fio_has_ext(f, ".txt") && !not_labels(NULL, f)) txt = 1;
     else if (strcmp(f, "labels") == 0 && score < 50) {
       char *p = fio_join(path, f, &e);
       if (p && fio_kind(p) == 1) score = 50;

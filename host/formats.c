@@ -12,6 +12,7 @@
 #include "fmt_coco.h"
 #include "fmt_csv.h"
 #include "fmt_labelstudio.h"
+#include "utf8.h"
 
 /* Each format's table lives in its own fmt_<name>.c. */
 extern const Format format_voc, format_cvat, format_yolo, format_pngmask;
@@ -80,7 +81,15 @@ const Format *format_detect(const char *path, Err *e) {
       best_score = s;
     }
   }
-  if (!best) err_set(e, "%s: not a delivery format annovet knows (COCO, VOC, YOLO, CVAT, Label Studio, CSV); give --from FORMAT", path);
+  if (!best) {
+    char names[256];
+    size_t n = 0;
+    names[0] = '\0';
+    for (const Format *const *f = formats; *f && n < sizeof names; f++)
+      n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", (*f)->name);
+    err_set(e, "%s: not a delivery format annovet knows (COCO, VOC, YOLO, CVAT, Label Studio, CSV, "
+            "PNG label images); give --from FORMAT (%s)", path, names);
+  }
   return best;
 }
 
@@ -141,6 +150,67 @@ int format_slurp(const char *path, char **out, size_t *len, Err *e) {
   return 0;
 }
 
+/* What text_check checks: a pool's strings, each looked at once. */
+typedef struct TextCheck {
+  const Dataset *d;
+  uint8_t *seen;        /* per string id: 1 once found valid */
+} TextCheck;
+
+/* 0 when string id is UTF-8 text; otherwise -1 with e saying where (where, what). */
+static int text_ok(TextCheck *t, StrId id, const char *where, const char *what, Err *e) {
+  if (id == 0 || id >= t->d->str.n || t->seen[id]) return 0;
+  const char *s = strpool_get(&t->d->str, id);
+  size_t n = strlen(s), bad = utf8_bad(s, n);
+  if (bad == n) {
+    t->seen[id] = 1;
+    return 0;
+  }
+  char w[300], v[200];
+  utf8_show(w, sizeof w, where);
+  utf8_show(v, sizeof v, s);
+  return err_set(e, "%s: %s '%s': byte 0x%02X is not UTF-8; expected UTF-8 text", w, what, v,
+                 (unsigned char)s[bad]);
+}
+
+/* Checks that every name and text a reader put in d is UTF-8: category names,
+ * supercategories and keypoint names, item file names, subsets and hashes,
+ * annotators, attribute keys and values, OCR text. The readers check most of it
+ * where they can name a line or a JSON path; this is the net under all of them,
+ * so JSON and CSV output never carry bytes that are not text. */
+static int text_check(const Dataset *d, const char *path, Err *e) {
+  TextCheck t = {d, err_calloc(e, (size_t)d->str.n + 1, 1)};
+  if (!t.seen) return -1;
+  int rc = 0;
+  char where[400];
+  for (uint32_t c = 0; c < d->ncats && rc == 0; c++) {
+    const Category *k = &d->cats[c];
+    snprintf(where, sizeof where, "%s: category %lld", path, (long long)k->id);
+    rc = text_ok(&t, k->name, where, "name", e) || text_ok(&t, k->supercategory, where, "supercategory", e);
+    for (uint32_t j = 0; j < k->nkp && rc == 0; j++) rc = text_ok(&t, k->kp_names[j], where, "keypoint name", e);
+  }
+  for (uint32_t i = 0; i < d->nitems && rc == 0; i++) {
+    const Item *it = &d->items[i];
+    snprintf(where, sizeof where, "%s: item %lld", path, (long long)it->id);
+    rc = text_ok(&t, it->file, where, "file name", e) || text_ok(&t, it->subset, where, "subset", e) ||
+         text_ok(&t, it->hash, where, "hash", e);
+  }
+  for (uint32_t i = 0; i < d->nannotators && rc == 0; i++)
+    rc = text_ok(&t, d->annotators[i], path, "annotator", e);
+  for (uint32_t i = 0; i < d->nann && rc == 0; i++) {
+    const Attr *a = d->attrs.v + d->a_off[i];
+    int ok = 1;
+    for (uint32_t j = 0; j < d->a_n[i] && ok; j++)
+      ok = (a[j].key == 0 || t.seen[a[j].key]) && (a[j].str == 0 || t.seen[a[j].str]);
+    if (ok && (d->text[i] == 0 || t.seen[d->text[i]])) continue;
+    dataset_source(d, i, where, sizeof where);
+    rc = text_ok(&t, d->text[i], where, "text", e);
+    for (uint32_t j = 0; j < d->a_n[i] && rc == 0; j++)
+      rc = text_ok(&t, a[j].key, where, "attribute key", e) || text_ok(&t, a[j].str, where, "attribute value", e);
+  }
+  free(t.seen);
+  return rc ? -1 : 0;
+}
+
 int format_read(const Format *f, const char *path, const Dataset *ref, Dataset **out,
                 Diag *g, Err *e) {
   *out = NULL;
@@ -148,7 +218,8 @@ int format_read(const Format *f, const char *path, const Dataset *ref, Dataset *
   if (!f->read) return err_set(e, "%s: annovet cannot read the %s format", path, f->name);
   Dataset *d = dataset_new(e);
   if (!d) return -1;
-  if ((ref && dataset_copy_meta(d, ref, e) != 0) || f->read(path, d, g, e) != 0) {
+  if ((ref && dataset_copy_meta(d, ref, e) != 0) || f->read(path, d, g, e) != 0 ||
+      text_check(d, path, e) != 0) {
     dataset_free(d);
     return -1;
   }

@@ -10,6 +10,7 @@
 
 #include "jnum.h"
 #include "numfmt.h"
+#include "utf8.h"
 
 #define SKIP_MAX_DEPTH 1000   /* as cJSON's CJSON_NESTING_LIMIT */
 
@@ -358,19 +359,8 @@ int jr_num(JCtx *c, const cJSON *obj, const char *key, double *out) {
 }
 
 int jr_utf8(JCtx *c, const char *s, const char *field) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (p[i]) {
-    unsigned ch = p[i];
-    size_t n = ch < 0x80 ? 1 : (ch >> 5) == 6 ? 2 : (ch >> 4) == 14 ? 3 : (ch >> 3) == 30 ? 4 : 0;
-    int ok = n > 0;
-    for (size_t k = 1; ok && k < n; k++) ok = (p[i + k] & 0xC0) == 0x80;
-    if (ok && n == 2) ok = ch >= 0xC2;
-    if (ok && n == 3) ok = !(ch == 0xE0 && p[i + 1] < 0xA0) && !(ch == 0xED && p[i + 1] >= 0xA0);
-    if (ok && n == 4) ok = ch <= 0xF4 && !(ch == 0xF0 && p[i + 1] < 0x90) && !(ch == 0xF4 && p[i + 1] >= 0x90);
-    if (!ok) return jr_fail(c, field, "not valid UTF-8 text (byte %zu is 0x%02X)", i, ch);
-    i += n;
-  }
+  size_t n = strlen(s), i = utf8_bad(s, n);
+  if (i < n) return jr_fail(c, field, "not valid UTF-8 text (byte %zu is 0x%02X)", i, (unsigned char)s[i]);
   return 0;
 }
 

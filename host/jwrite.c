@@ -4,19 +4,7 @@
 #include <inttypes.h>
 
 #include "numfmt.h"
-
-/* Length of the valid UTF-8 sequence at p (at most rest bytes), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t rest) {
-  unsigned c = p[0];
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (n == 0 || n > rest) return 0;
-  for (size_t k = 1; k < n; k++)
-    if ((p[k] & 0xC0) != 0x80) return 0;
-  if (n == 2 && c < 0xC2) return 0;
-  if (n == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))) return 0;
-  if (n == 4 && (c > 0xF4 || (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))) return 0;
-  return n;
-}
+#include "utf8.h"
 
 void jw_str(FILE *f, const char *s) {
   const unsigned char *p = (const unsigned char *)s;

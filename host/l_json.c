@@ -7,6 +7,7 @@
 #include "l_annovet.h"
 #include "lauxlib.h"
 #include "numfmt.h"
+#include "utf8.h"
 
 #define JSON_MAX_DEPTH 256
 
@@ -100,14 +101,8 @@ static char *utf8_clean(const char *s, size_t len) {
   size_t o = 0;
   const unsigned char *p = (const unsigned char *)s, *e = p + len;
   while (p < e) {
-    unsigned c = *p;
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    int ok = n > 0 && (size_t)(e - p) >= n && c != 0;
-    for (size_t k = 1; ok && k < n; k++) ok = (p[k] & 0xC0) == 0x80;
-    if (ok && n == 2) ok = c >= 0xC2;
-    if (ok && n == 3) ok = !(c == 0xE0 && p[1] < 0xA0) && !(c == 0xED && p[1] >= 0xA0);
-    if (ok && n == 4) ok = c <= 0xF4 && !(c == 0xF0 && p[1] < 0x90) && !(c == 0xF4 && p[1] >= 0x90);
-    if (ok) {
+    size_t n = utf8_len(p, (size_t)(e - p));
+    if (n) {
       memcpy(out + o, p, n);
       o += n;
       p += n;
@@ -130,13 +125,20 @@ static cJSON *make_string(const char *s, size_t len) {
 }
 
 typedef struct Key {
-  char *s;            /* the key as text */
+  char *s;            /* the key as written: decimal text, or the string made valid UTF-8 */
+  char *raw;          /* a string key's own bytes (rawlen of them), to look it up */
+  size_t rawlen;
   int isint;          /* an integer key, looked up as such */
   lua_Integer i;
 } Key;
 
 static int key_cmp(const void *a, const void *b) {
   return strcmp(((const Key *)a)->s, ((const Key *)b)->s);
+}
+
+static void key_free(Key *k) {
+  free(k->s);
+  free(k->raw);
 }
 
 static cJSON *encode(lua_State *L, int idx, int depth, Enc *enc);
@@ -195,9 +197,14 @@ static long collect_keys(lua_State *L, int idx, Key **out, Enc *enc) {
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     lua_pop(L, 1);
-    Key k = {NULL, 0, 0};
+    Key k = {NULL, NULL, 0, 0, 0};
     if (lua_type(L, -1) == LUA_TSTRING) {
-      k.s = strdup(lua_tostring(L, -1));
+      const char *s = lua_tolstring(L, -1, &k.rawlen);
+      k.raw = malloc(k.rawlen + 1);
+      if (k.raw) {
+        memcpy(k.raw, s, k.rawlen);
+        k.s = utf8_clean(s, k.rawlen);
+      }
     } else if (lua_isinteger(L, -1)) {
       char num[32];
       k.isint = 1;
@@ -218,9 +225,9 @@ static long collect_keys(lua_State *L, int idx, Key **out, Enc *enc) {
       }
     }
     if (enc->err) {
-      free(k.s);
+      key_free(&k);
       lua_pop(L, 1);
-      for (size_t i = 0; i < n; i++) free(keys[i].s);
+      for (size_t i = 0; i < n; i++) key_free(&keys[i]);
       return -1;
     }
     keys[n++] = k;
@@ -228,14 +235,25 @@ static long collect_keys(lua_State *L, int idx, Key **out, Enc *enc) {
   return (long)n;
 }
 
+/* Builds the object of the table at idx, keys sorted. Two keys that would be
+ * written as the same text (1 and "1", or strings that differ only in bytes
+ * that are not UTF-8, each written as U+FFFD) are an error: JSON readers keep
+ * one of the two values and drop the other without a word. */
 static cJSON *encode_object(lua_State *L, int idx, int depth, Enc *enc) {
   Key *keys;
   long n = collect_keys(L, idx, &keys, enc);
   cJSON *obj = n >= 0 ? cJSON_CreateObject() : NULL;
   if (n >= 0) qsort(keys, (size_t)n, sizeof *keys, key_cmp);
   for (long i = 0; i < n; i++) {
+    if (obj && i > 0 && strcmp(keys[i - 1].s, keys[i].s) == 0) {
+      enc->err = "two keys are written as this same text (an integer key and a string key, "
+                 "or bytes that are not UTF-8 written as U+FFFD)";
+      snprintf(enc->path, sizeof enc->path, "%s", keys[i].s);
+      cJSON_Delete(obj);
+      obj = NULL;
+    }
     if (obj) {
-      if (keys[i].isint) lua_pushinteger(L, keys[i].i); else lua_pushstring(L, keys[i].s);
+      if (keys[i].isint) lua_pushinteger(L, keys[i].i); else lua_pushlstring(L, keys[i].raw, keys[i].rawlen);
       lua_rawget(L, idx);
       cJSON *v = encode(L, lua_gettop(L), depth + 1, enc);
       lua_pop(L, 1);
@@ -247,8 +265,8 @@ static cJSON *encode_object(lua_State *L, int idx, int depth, Enc *enc) {
         obj = NULL;
       }
     }
-    free(keys[i].s);
   }
+  for (long i = 0; i < n; i++) key_free(&keys[i]);
   free(keys);
   if (!obj && !enc->err) enc->err = "out of memory";
   return obj;
@@ -297,7 +315,10 @@ static cJSON *encode(lua_State *L, int idx, int depth, Enc *enc) {
   return NULL;
 }
 
-/* json.encode(value [, {pretty=bool}]) -> string. [-1|2, +1, e] */
+/* json.encode(value [, {pretty=bool}]) -> string, always valid UTF-8: bytes of
+ * strings and keys that are not UTF-8 are written as U+FFFD (the output stays
+ * usable and the mark shows where), and two keys written as the same text raise
+ * an error. [-1|2, +1, e] */
 static int l_encode(lua_State *L) {
   luaL_checkany(L, 1);
   int pretty = 0;

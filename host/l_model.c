@@ -184,15 +184,38 @@ static int64_t item_at_top(lua_State *L, const Dataset *d) {
   return -1;
 }
 
+/* Raises an error naming the first key of the filter table at idx that is not
+ * one a filter knows: a misspelt key ({categroy = "car"}) would otherwise
+ * select everything. [-0, +0, v] */
+static void check_filter_keys(lua_State *L, int idx) {
+  static const char *const known[] = {"item", "category", "type", "annotator", "min_score", NULL};
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    int ok = 0;
+    if (lua_type(L, -1) == LUA_TSTRING)
+      for (int k = 0; known[k] && !ok; k++) ok = strcmp(lua_tostring(L, -1), known[k]) == 0;
+    if (!ok) {
+      if (lua_type(L, -1) == LUA_TSTRING)
+        luaL_error(L, "unknown filter key '%s' (a filter knows item, category, type, annotator, min_score)",
+                   lua_tostring(L, -1));
+      luaL_error(L, "filter key %s is not a name (a filter knows item, category, type, annotator, min_score)",
+                 luaL_tolstring(L, -1, NULL));
+    }
+  }
+}
+
 /* Reads the filter table at idx ({item=, category=, type=, annotator=, min_score=})
  * into a mask of kept annotations (a userdata pushed on the stack), or pushes nil
- * when there is no filter. Unknown values select nothing. [-0, +1, v] */
+ * when there is no filter. Unknown values select nothing; unknown keys raise an
+ * error. [-0, +1, v] */
 static uint8_t *push_mask(lua_State *L, const Dataset *d, int idx) {
   if (lua_isnoneornil(L, idx)) {
     lua_pushnil(L);
     return NULL;
   }
   luaL_checktype(L, idx, LUA_TTABLE);
+  check_filter_keys(L, idx);
   uint8_t *keep = lua_newuserdatauv(L, (size_t)d->nann + d->ncats + 1, 0);
   uint8_t *cat_ok = keep + d->nann;
   int64_t item = -2, type = -1, annot = -2;

@@ -6,6 +6,7 @@
 
 #include "fio.h"
 #include "formats.h"
+#include "utf8.h"
 
 static const char *const voc_classes[] = {
   "background", "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair",
@@ -121,11 +122,17 @@ int labelmap_read(const char *path, int voc, LabelMap *m, Err *e) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *le = nl ? nl : end;
     line++;
-    const char *s = p;
+    const char *s = p, *line0 = p;
     size_t n = (size_t)(le - p);
     p = nl ? nl + 1 : end;
     if (n && s[n - 1] == '\r') n--;
     if (line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;   /* BOM */
+    size_t bad = utf8_bad(s, n);
+    if (bad < n) {
+      rc = err_set(e, "%s:%u:%zu: byte 0x%02X is not UTF-8; expected class names as UTF-8 text", path, line,
+                   (size_t)(s - line0) + bad + 1, (unsigned char)s[bad]);
+      break;
+    }
     if (voc) {
       while (n && (*s == ' ' || *s == '\t')) s++, n--;
       if (n == 0 || *s == '#') continue;

@@ -325,6 +325,8 @@ void dataset_source(const Dataset *d, uint32_t i, char *buf, size_t n) {
     snprintf(buf, n, "%s: annotations[%u]", file, d->src_pos[i]);
   else if (d->src_kind == SRC_ELEMENT)
     snprintf(buf, n, "%s: [%u]", file, d->src_pos[i]);
+  else if (d->src_kind == SRC_PATH)
+    snprintf(buf, n, "%s: %s", file, d->src_pos[i] < d->str.n ? strpool_get(&d->str, d->src_pos[i]) : "?");
   else if (d->src_pos[i] == 0)   /* a whole file (a label image): no line */
     snprintf(buf, n, "%s", file);
   else

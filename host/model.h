@@ -99,12 +99,14 @@ typedef struct AnnInit {
   const double *seg;     uint32_t nseg;     /* keypoints' segmentation (see above) */
   StrId text;
   StrId src_file;             /* where it came from, for messages and evidence */
-  uint32_t src_pos;           /* line (SRC_LINE) or array index (SRC_INDEX) */
+  uint32_t src_pos;           /* line (SRC_LINE), array index (SRC_INDEX, SRC_ELEMENT)
+                                 or the StrId of a JSON path (SRC_PATH) */
 } AnnInit;
 
 /* SRC_LINE: "file:line"; SRC_INDEX: "file: annotations[i]"; SRC_ELEMENT: "file: [i]",
- * element i of a top-level array (COCO results, Label Studio tasks). */
-typedef enum SrcKind { SRC_LINE = 0, SRC_INDEX, SRC_ELEMENT } SrcKind;
+ * element i of a top-level array (COCO results); SRC_PATH: "file: path", the
+ * interned JSON path src_pos (Label Studio: "[0].annotations[1].result[3]"). */
+typedef enum SrcKind { SRC_LINE = 0, SRC_INDEX, SRC_ELEMENT, SRC_PATH } SrcKind;
 
 /* A growable array of T with count and capacity. */
 #define VEC(T) struct { T *v; size_t n, cap; }

@@ -37,6 +37,14 @@ int xmlio_fail_at(XmlIo *x, int level, const char *fmt, ...) {
   return r;
 }
 
+int xmlio_stop(XmlIo *x) {
+  if (!x->failed) {
+    x->failed = 1;
+    XML_StopParser(x->p, XML_FALSE);
+  }
+  return -1;
+}
+
 unsigned long xmlio_line(const XmlIo *x) {
   return (unsigned long)XML_GetCurrentLineNumber(x->p);
 }

@@ -50,6 +50,10 @@ int xmlio_fail_at(XmlIo *x, int level, const char *fmt, ...)
 #endif
   ;
 
+/* Stops the parse with the message already in x->e (one that names its own
+ * place); returns -1. */
+int xmlio_stop(XmlIo *x);
+
 /* The current line (1-based), for source positions. */
 unsigned long xmlio_line(const XmlIo *x);
 

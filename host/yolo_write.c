@@ -1,6 +1,11 @@
 /* YOLO TXT writer, Ultralytics layout: data.yaml (names as a map from class
- * index, nc, kpt_shape when there are keypoints) and one labels/[subset/]<name>.txt
- * per item; images are not copied (put them in images/ beside labels/).
+ * index, nc, kpt_shape when there are keypoints), one labels/[subset/]<name>.txt
+ * per item, and an image list per subset (<subset>.txt, or images.txt: one
+ * "./images/[subset/]<name>.<ext>" line per item, the path Ultralytics looks for
+ * the image at, so the item keeps its image name and extension when read back).
+ * YOLO holds labels only: images are not copied and their sizes have no place
+ * (coordinates are normalised); both are warned per item, with the items
+ * whose file name changes (YOLO finds an image by its label's path).
  *
  * Class index: the category id when the dataset was read from YOLO, else the
  * category's position. Lines: box -> "c cx cy w h" (+ score when there is one);
@@ -81,35 +86,38 @@ static int *class_index(const Dataset *d, int64_t *maxc, Err *e) {
   return cls;
 }
 
-/* data.yaml: path, a key per subset, nc, names as a map, kpt_shape. */
-static void put_yaml(FILE *f, const Dataset *d, const int *cls, int64_t maxc, uint32_t kpts) {
-  fputs("# YOLO dataset written by annovet (Ultralytics layout: put the images in images/)\npath: .\n", f);
+/* An image list of the folder: one subset's (or, named "images", the items
+ * without one), written as <name>.txt with a "./images/..." line per item. */
+typedef struct ImageList {
+  StrId subset;
+  char *name;          /* the list's file name without .txt */
+  char *text;          /* its lines */
+  size_t len, cap;
+} ImageList;
+
+/* data.yaml: path, a key per subset (its image list, else its images/ folder),
+ * nc, names as a map, kpt_shape. */
+static void put_yaml(FILE *f, const Dataset *d, const int *cls, int64_t maxc, uint32_t kpts,
+                     const ImageList *lists, size_t nlists) {
+  fputs("# YOLO dataset written by annovet (Ultralytics layout): labels only; put the images at\n"
+        "# the paths the image lists (<subset>.txt) name, images/[subset/] beside labels/\npath: .\n", f);
   /* each subset as a key (Ultralytics reads train, val and test) */
   int any = 0;
-  StrId seen[64];
-  int nseen = 0;
-  for (uint32_t i = 0; i < d->nitems && nseen < 64; i++) {
-    StrId s = d->items[i].subset;
-    int k = 0;
-    while (k < nseen && seen[k] != s) k++;
-    if (!s || k < nseen) continue;
-    seen[nseen++] = s;
-    const char *name = strpool_get(&d->str, s);
-    char *rel = fio_safe_rel(name, NULL);
-    size_t n = strlen(rel ? rel : "") + 8;
+  for (size_t k = 0; k < nlists; k++) {
+    if (!lists[k].subset) continue;
+    size_t n = strlen(lists[k].name) + 8;
     char *val = malloc(n);
-    if (rel && val) {
-      snprintf(val, n, "images/%s", rel);
-      put_yaml_str(f, name);
+    if (val) {
+      snprintf(val, n, "%s.txt", lists[k].name);
+      put_yaml_str(f, strpool_get(&d->str, lists[k].subset));
       fputs(": ", f);
       put_yaml_str(f, val);
       fputc('\n', f);
       any = 1;
     }
     free(val);
-    free(rel);
   }
-  if (!any) fputs("train: images\nval: images\n", f);
+  if (!any) fputs(nlists ? "train: images.txt\nval: images.txt\n" : "train: images\nval: images\n", f);
   fprintf(f, "nc: %lld\nnames:\n", (long long)(maxc + 1));
   for (uint32_t c = 0; c < d->ncats; c++) {
     fprintf(f, "  %d: ", cls[c]);
@@ -117,6 +125,75 @@ static void put_yaml(FILE *f, const Dataset *d, const int *cls, int64_t maxc, ui
     fputc('\n', f);
   }
   if (kpts) fprintf(f, "kpt_shape: [%u, 3]\n", kpts);
+}
+
+/* Where the reader (and Ultralytics) looks for the image of label file rel: its
+ * last labels/ folder turned into images/, and ext (".jpg", or "") in place of
+ * .txt. malloc'd. */
+static char *image_rel(const char *rel, const char *ext, Err *e) {
+  size_t n = strlen(rel) - 4;   /* without .txt */
+  char *out = err_malloc(e, n + strlen(ext) + 1);
+  if (!out) return NULL;
+  memcpy(out, rel, n);
+  strcpy(out + n, ext);
+  char *at = NULL;
+  for (char *p = out; (p = strstr(p, "labels/")) != NULL; p++)
+    if (p == out || p[-1] == '/') at = p;
+  if (at) memcpy(at, "images", 6);
+  return out;
+}
+
+/* The extension of file name s (".jpg"), or "" when its last part has none. */
+static const char *file_ext(const char *s) {
+  const char *dot = strrchr(fio_base(s), '.');
+  return dot && dot != fio_base(s) ? dot : "";
+}
+
+/* The image list of subset sub, added when new; NULL with e set on failure. */
+static ImageList *list_of(const Dataset *d, StrId sub, ImageList **lists, size_t *n, Err *e) {
+  for (size_t k = 0; k < *n; k++)
+    if ((*lists)[k].subset == sub) return &(*lists)[k];
+  ImageList *l = err_realloc(e, *lists, *n + 1, sizeof *l);
+  if (!l) return NULL;
+  *lists = l;
+  l = &l[*n];
+  memset(l, 0, sizeof *l);
+  l->subset = sub;
+  char *name = fio_safe_rel(sub ? strpool_get(&d->str, sub) : "images", e);
+  if (!name) return NULL;
+  for (char *p = name; *p; p++)
+    if (*p == '/') *p = '_';
+  size_t m = strlen(name) + 24;
+  if (!(l->name = err_malloc(e, m))) {
+    free(name);
+    return NULL;
+  }
+  snprintf(l->name, m, "%s", name);
+  for (size_t k = 0; k < *n; k++)   /* "a/b" and "a_b", or a subset named "images" */
+    if (strcmp((*lists)[k].name, l->name) == 0) {
+      snprintf(l->name, m, "%s_%zu", name, *n + 1);
+      k = (size_t)-1;
+    }
+  free(name);
+  (*n)++;
+  return l;
+}
+
+/* Appends "./img" to the image list of subset sub. */
+static int list_add(const Dataset *d, StrId sub, const char *img, ImageList **lists, size_t *n, Err *e) {
+  ImageList *l = list_of(d, sub, lists, n, e);
+  if (!l) return -1;
+  size_t need = l->len + strlen(img) + 4;
+  if (need > l->cap) {
+    size_t cap = l->cap ? l->cap : 256;
+    while (cap < need) cap *= 2;
+    char *t = err_realloc(e, l->text, cap, 1);
+    if (!t) return -1;
+    l->text = t;
+    l->cap = cap;
+  }
+  l->len += (size_t)sprintf(l->text + l->len, "./%s\n", img);
+  return 0;
 }
 
 /* One annotation as YOLO lines; W, H the item's size (1 when normalised). */
@@ -217,24 +294,41 @@ static void put_annotation(FILE *f, const Dataset *d, uint32_t i, int c, double 
   }
 }
 
-/* data.yaml, then one label file per item (empty for items without annotations). */
+/* Says what the folder does not hold about item it, written as label file rel
+ * with its image expected at img (listed: in an image list). */
+static void warn_item(const Dataset *d, const Item *it, const char *rel, const char *img, int listed, Diag *g) {
+  const char *file = strpool_get(&d->str, it->file);
+  diag_warn(g, "not written: image files", "%s: YOLO holds labels only; put the image at %s%s", file, img,
+            listed ? " (the image list names it)" : "");
+  if (it->width > 0 && it->height > 0)
+    diag_warn(g, "dropped: image size", "%s: %dx%d; YOLO has no place for sizes: read back without the image, "
+              "coordinates stay normalised (0..1)", file, it->width, it->height);
+  if (!listed && *file_ext(file))
+    diag_warn(g, "dropped: file extension", "%s: %s is not an image extension an image list can name; read back as %s",
+              file, file_ext(file), img);
+  else if (strcmp(img, file) != 0)
+    diag_warn(g, "renamed: item file", "%s: read back as %s (label %s): YOLO finds an image by its label's path",
+              file, img, rel);
+}
+
+/* One label file per item (empty for items without annotations), an image list
+ * per subset naming where each item's image goes, and data.yaml. */
 int yolo_write(const Dataset *d, const char *path, Diag *g, Err *e) {
   FioOut o;
   if (fio_out_begin(&o, path, 1, e) != 0) return -1;
   uint32_t *start = NULL, *order = NULL;
   int *cls = NULL;
-  char *rel = NULL;
+  char *rel = NULL, *img = NULL;
+  ImageList *lists = NULL;
+  size_t nlists = 0;
   int rc = -1;
   int64_t maxc;
+  FILE *f = NULL;
   if (fio_by_item(d, &start, &order, e) != 0 || !(cls = class_index(d, &maxc, e))) goto done;
   int from_yolo = strcmp(strpool_get(&d->str, d->format), "yolo") == 0;
   uint32_t kpts = 0;
   for (uint32_t i = 0; i < d->nann && !kpts; i++)
     if (d->type[i] == ANN_KEYPOINTS) kpts = d->g_n[i] / 3;
-  FILE *f = fio_out_open(&o, "data.yaml", e);
-  if (!f) goto done;
-  put_yaml(f, d, cls, maxc, kpts);
-  if (fio_close(f, "data.yaml", e) != 0) goto done;
   for (uint32_t it = 0; it < d->nitems; it++) {
     const Item *item = &d->items[it];
     free(rel);
@@ -253,6 +347,13 @@ int yolo_write(const Dataset *d, const char *path, Diag *g, Err *e) {
       free(rel);
       rel = nr;
     }
+    free(img);
+    const char *file = strpool_get(&d->str, item->file);
+    int listed = yolo_is_image(file);
+    img = image_rel(rel, listed ? file_ext(file) : "", e);
+    if (!img) goto done;
+    if (listed && list_add(d, item->subset, img, &lists, &nlists, e) != 0) goto done;
+    warn_item(d, item, rel, img, listed, g);
     double W = item->width, H = item->height;
     int known = item->width > 0 && item->height > 0;
     if (!known && !from_yolo && start[it + 1] > start[it]) {
@@ -272,14 +373,39 @@ int yolo_write(const Dataset *d, const char *path, Diag *g, Err *e) {
       }
       put_annotation(f, d, i, cls[d->cat[i]], W, H, kpts, g);
     }
-    if (fio_close(f, rel, e) != 0) goto done;
+    int bad = fio_close(f, rel, e);
+    f = NULL;
+    if (bad != 0) goto done;
   }
+  for (size_t k = 0; k < nlists; k++) {
+    free(rel);
+    size_t n = strlen(lists[k].name) + 5;
+    if (!(rel = err_malloc(e, n))) goto done;
+    snprintf(rel, n, "%s.txt", lists[k].name);
+    if (!(f = fio_out_open(&o, rel, e))) goto done;
+    fwrite(lists[k].text, 1, lists[k].len, f);
+    int bad = fio_close(f, rel, e);
+    f = NULL;
+    if (bad != 0) goto done;
+  }
+  if (!(f = fio_out_open(&o, "data.yaml", e))) goto done;
+  put_yaml(f, d, cls, maxc, kpts, lists, nlists);
+  int bad = fio_close(f, "data.yaml", e);
+  f = NULL;
+  if (bad != 0) goto done;
   rc = fio_out_commit(&o, e);
 done:
+  if (f) fclose(f);
+  for (size_t k = 0; k < nlists; k++) {
+    free(lists[k].name);
+    free(lists[k].text);
+  }
+  free(lists);
   if (rc != 0) fio_out_abort(&o);
   free(start);
   free(order);
   free(cls);
   free(rel);
+  free(img);
   return rc;
 }

@@ -75,6 +75,25 @@ describe("annovet.load and Dataset", function()
     assert.truthy(out:find("^2\t2\t1\t1\t1\ntrue\t0\n2\t1\nnil\t.*/no/such/dir/x%.json: cannot create: No such file or directory\n$"), out)
   end)
 
+  -- A misspelt key used to be ignored, so {categroy = "car"} selected all 3.
+  it("raises for a filter key it does not know, naming it and the known ones", function()
+    local out, err, code = run([[
+      local ds = assert(annovet.load(arg[1]))
+      print(pcall(ds.filter, ds, {categroy = "car"}))
+      print(pcall(ds.annotations, ds, {category = "car", min_scor = 0.5}))
+      print(pcall(ds.counts, ds, {[1] = "car"}))
+      print(ds:counts{category = "car"}.annotations)
+    ]])
+    assert.are.equal(0, code, err)
+    local lines = {}
+    for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
+    local known = "(a filter knows item, category, type, annotator, min_score)"
+    assert.truthy(lines[1]:find("^false\t.*unknown filter key 'categroy' " .. known:gsub("%p", "%%%0")), lines[1])
+    assert.truthy(lines[2]:find("^false\t.*unknown filter key 'min_scor' "), lines[2])
+    assert.truthy(lines[3]:find("^false\t.*filter key 1 is not a name "), lines[3])
+    assert.are.equal("2", lines[4])
+  end)
+
   it("returns nil and a message for bad input, raises for bad arguments", function()
     local out, err, code = run([[
       print(annovet.load(arg[2] .. "/none.json"))

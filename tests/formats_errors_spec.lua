@@ -158,6 +158,26 @@ describe("bad COCO input", function()
     expect(err, path, ":1:1021: JSON nested deeper than 1000")
   end)
 
+  it("says which formats it knows, PNG label images among them, for a file it cannot place", function()
+    local err, path = fails("notes.txt", "just some notes\n")
+    local names = err:match("give %-%-from FORMAT %(([^)]*)%)$")
+    assert.is_truthy(names, err)
+    assert.matches(path .. ": not a delivery format annovet knows (COCO, VOC, YOLO, CVAT, Label Studio, CSV, " ..
+      "PNG label images)", err, 1, true)
+    -- every name it offers is one --from takes (a file of another kind: an error
+    -- about the file, never "annovet cannot read 'NAME'" as for --from nope)
+    local _, bad = H.run("inspect --from nope " .. H.q(path))
+    assert.matches("annovet cannot read 'nope'", bad, 1, true)
+    local seen = {}
+    for name in names:gmatch("[^, ]+") do
+      seen[#seen + 1] = name
+      local _, e2 = H.run("inspect --from " .. name .. " " .. H.q(path))
+      assert.is_nil(e2:find("cannot read '" .. name .. "'", 1, true), name .. ": " .. e2)
+    end
+    assert.is_truthy(names:find("pngmask", 1, true), names)
+    assert.are.equal(8, #seen)
+  end)
+
   it("refuses a file over the 2 GiB limit with a clear message (sparse 3 GiB file)", function()
     local path = H.tmpdir() .. "/huge.json"
     assert(os.execute("truncate -s 3G " .. H.q(path)))

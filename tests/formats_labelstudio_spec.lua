@@ -281,14 +281,80 @@ describe("Label Studio", function()
     assert.are.equal(1, w["rbox written as polygon"])
     local c = H.decode(H.slurp(out))
     assert.are.equal("5", c.annotations[1].annotator)
-    assert.truthy(err:find("dropped: tag (2; first: " .. path .. ": [0]: COCO cannot hold image tags)", 1, true), err)
+    -- the tags are result 5 of the first annotation (c1 in TASKS)
+    assert.truthy(err:find("dropped: tag (2; first: " .. path .. ": [0].annotations[0].result[5]: COCO cannot hold image tags)",
+      1, true), err)
+  end)
+
+  -- A prediction's annotator is "prediction:" and its model_version, whole: a
+  -- fixed-size name cut a long one inside a character (invalid UTF-8) and made
+  -- two long versions one annotator.
+  it("keeps a long model_version whole as the prediction's annotator", function()
+    local mv1, mv2 = ("v"):rep(187) .. "\u{E9}1", ("v"):rep(187) .. "\u{E9}2"
+    local function pred(mv)
+      return '{"model_version":"' .. mv .. '","result":[{"id":"q","type":"choices","from_name":"c","to_name":"image",' ..
+        '"value":{"choices":["x"]}}]}'
+    end
+    local path = H.write(H.tmpdir() .. "/p.json", '[{"id":1,"data":{"image":"a.jpg"},"predictions":[' ..
+      pred(mv1) .. "," .. pred(mv2) .. "]}]")
+    local out, err, code = H.run("inspect " .. H.q(path))
+    assert.are.equal(0, code, err)
+    assert.are.same({["prediction:" .. mv1] = 1, ["prediction:" .. mv2] = 1}, H.decode(out).by_annotator)
+  end)
+
+  -- Each annotation's source is the JSON path of its result, as COCO's are
+  -- annotations[N]: paths read off TASKS (the o1 text region's geometry is its
+  -- rectangle, result 6; the two scene tags are both result 5).
+  it("records the JSON path of each annotation's result as its source", function()
+    local path = H.write(H.tmpdir() .. "/tasks.json", TASKS)
+    local out, err, code = H.run("run " .. H.q(H.script([[
+      local ds = assert(annovet.load(arg[1]))
+      for a in ds:annotations() do print(a.type, a.source) end
+    ]])) .. " " .. H.q(path))
+    assert.are.equal(0, code, err)
+    local p = path .. ": [0]."
+    assert.are.equal(table.concat({
+      "box\t" .. p .. "annotations[0].result[0]",
+      "rbox\t" .. p .. "annotations[0].result[2]",
+      "keypoints\t" .. p .. "annotations[0].result[3]",
+      "polygon\t" .. p .. "annotations[0].result[4]",
+      "tag\t" .. p .. "annotations[0].result[5]",
+      "tag\t" .. p .. "annotations[0].result[5]",
+      "text\t" .. p .. "annotations[0].result[6]",
+      "box\t" .. p .. "predictions[0].result[0]", ""}, "\n"), out)
   end)
 
   it("names the task, annotation and result of bad input", function()
     local dir = H.tmpdir()
     local cases = {
       {'[{"id":1,"annotations":[{"result":[{"id":"a","type":"rectanglelabels","original_width":10,"original_height":10,' ..
-        '"value":{"x":"1","y":1,"width":1,"height":1}}]}]}]', ": [0].annotations[0].result[0].x: expected a number, got a string"},
+        '"value":{"x":"1","y":1,"width":1,"height":1}}]}]}]', ": [0].annotations[0].result[0].value.x: expected a number, got a string"},
+      {'[{"id":1,"annotations":[{"result":[{"id":"a","type":"rectanglelabels","original_width":10,"original_height":10,' ..
+        '"value":{"x":1,"y":1,"width":"1","height":1}}]}]}]', ": [0].annotations[0].result[0].value.width: expected a number, got a string"},
+      {'[{"id":1,"annotations":[{},{"result":[{"id":"a","type":"rectangle","value":{}},{"id":"b","type":"rectanglelabels",' ..
+        '"original_width":10,"original_height":10,"value":{"x":1,"y":1,"width":2}}]}]}]',
+        ": [0].annotations[1].result[1].value.height: missing"},
+      {'[{"id":1,"annotations":[{"result":[{"id":"a","type":"rectanglelabels","original_width":10,"original_height":10,' ..
+        '"value":{"x":1,"y":1,"width":1,"height":-2}}]}]}]', ": [0].annotations[0].result[0].value.height: must not be negative, got -2"},
+      {'[{"id":1,"annotations":[{"result":[{"id":"a","type":"rectanglelabels","original_width":10,"original_height":10,' ..
+        '"value":{"x":1,"y":1,"width":1,"height":1,"rotation":true}}]}]}]',
+        ": [0].annotations[0].result[0].value.rotation: expected a number, got a boolean"},
+      {'[{"id":1,"annotations":[{"result":[{"id":"a","type":"keypointlabels","original_width":10,"original_height":10,' ..
+        '"value":{"x":1,"y":null}}]}]}]', ": [0].annotations[0].result[0].value.y: missing"},
+      {'[{"id":1,"annotations":[{"result":[{"id":"a","type":"choices","from_name":"q","value":{"x":1}},' ..
+        '{"id":"a","type":"rectangle","original_width":10,"original_height":10,"value":{"x":1,"y":1,"width":"w","height":1}}]}]}]',
+        ": [0].annotations[0].result[1].value.width: expected a number, got a string"},
+      {'[{"id":1,"annotations":[{"result":[{"id":"a","type":"rectangle","original_width":10,"original_height":10,' ..
+        '"value":{"x":1,"y":1,"width":1,"height":1}},{"id":"a","type":"labels","value":{"labels":["ok", 3]}}]}]}]',
+        ": [0].annotations[0].result[1].value.labels[1]: expected a label, got a number"},
+      {'[{"id":1,"annotations":[{"result":[{"id":"t","type":"choices","value":{"choices":["a", {}]}}]}]}]',
+        ": [0].annotations[0].result[0].value.choices[1]: expected a string, got an object"},
+      {'[{"id":1,"annotations":[{"result":[{"id":"a","type":"rectangle","original_width":10,"original_height":10,' ..
+        '"value":{"x":1,"y":1,"width":1,"height":1}},{"id":"a","type":"textarea","value":{"text":["ok", "b\255"]}}]}]}]',
+        ": [0].annotations[0].result[1].value.text[1]: not valid UTF-8 text (byte 1 is 0xFF)"},
+      {'[{"id":1,"annotations":[{"result":[{"id":"a","type":"brushlabels","original_width":6,"original_height":4,' ..
+        '"value":{"format":"rle","rle":[0,0,300],"brushlabels":["x"]}}]}]}]',
+        ": [0].annotations[0].result[0].value.rle[2]: expected an integer from 0 to 255, got 300"},
       {'[{"id":1,"annotations":[{"result":[{"id":"a","original_width":10,"value":{}}]}]}]',
         ": [0].annotations[0].result[0].type: missing"},
       {'[{"id":1,"data":{}},{"id":1,"data":{}, "annotations":[]}]', ": [1].id: duplicate task id 1"},
@@ -298,7 +364,7 @@ describe("Label Studio", function()
         ": [0].annotations[0].result[0].value.rle: brush RLE: the stream ends before the image does"},
       {'[{"id":1,"annotations":[{"result":[' ..
         '{"id":"a","type":"rectanglelabels","original_width":10,"original_height":10,"value":{"x":1,"y":1,"width":1,"height":1,"rectanglelabels":["\255"]}}]}]}]',
-        ": [0].annotations[0].result[0].labels: not valid UTF-8 text (byte 0 is 0xFF)"},
+        ": [0].annotations[0].result[0].value.rectanglelabels[0]: not valid UTF-8 text (byte 0 is 0xFF)"},
     }
     for i, c in ipairs(cases) do
       local path = H.write(dir .. "/t" .. i .. ".json", c[1])

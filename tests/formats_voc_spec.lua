@@ -238,6 +238,37 @@ describe("Pascal VOC", function()
       assert.matches(":1:26: not well-formed XML: not well-formed (invalid token)", F.fails("inspect " .. H.q(bad)), 1, true)
     end)
 
+    -- expat already refuses bytes that are not UTF-8 inside the XML (above);
+    -- these are the names that come from elsewhere: labelmap.txt and file names.
+    it("refuses labelmap names, item file names and subset names that are not UTF-8", function()
+      local BOX = "<object><name>cat</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>2</ymax></bndbox></object>"
+      local dir = H.tmpdir()
+      H.write(dir .. "/labelmap.txt", "background:0,0,0::\ncat:1,2,3::\nd\xf6g:4,5,6::\n")
+      H.write(dir .. "/a.xml", "<annotation>" .. BOX .. "</annotation>")
+      local err = F.fails("inspect " .. H.q(dir))
+      assert.matches("labelmap.txt:3:2: byte 0xF6 is not UTF-8; expected class names as UTF-8 text", err, 1, true)
+      assert.is_truthy(utf8.len(err), err)
+      -- without <filename>, the XML file's name is the item's
+      dir = H.tmpdir()
+      H.write(dir .. "/caf\xe9.xml", "<annotation>" .. BOX .. "</annotation>")
+      err = F.fails("inspect " .. H.q(dir))
+      assert.matches(dir .. "/caf\\xE9.xml: byte 0xE9 of the file name is not UTF-8; expected a UTF-8 name " ..
+        "(it becomes the item's file name, as the file has no <filename>)", err, 1, true)
+      assert.are.equal(1, select(2, err:gsub("\n", "")), err)
+      assert.is_truthy(utf8.len(err), err)
+      -- with one, the file's own name does not matter
+      H.write(dir .. "/caf\xe9.xml", "<annotation><filename>cafe.jpg</filename>" .. BOX .. "</annotation>")
+      assert.are.equal(1, F.inspect(dir).items)
+      -- ImageSets/Main/<subset>.txt names the subset
+      dir = H.tmpdir()
+      assert(os.execute("mkdir -p " .. H.q(dir .. "/Annotations") .. " " .. H.q(dir .. "/ImageSets/Main")))
+      H.write(dir .. "/Annotations/a.xml", "<annotation><filename>a.jpg</filename>" .. BOX .. "</annotation>")
+      H.write(dir .. "/ImageSets/Main/tr\xe4in.txt", "a\n")
+      err = F.fails("inspect " .. H.q(dir))
+      assert.matches("ImageSets/Main/tr\\xE4in.txt: byte 0xE4 of the file name is not UTF-8; expected a UTF-8 name " ..
+        "(it becomes a subset name)", err, 1, true)
+    end)
+
     it("writes nothing into a folder that is not empty, and leaves no temporary files", function()
       local src = H.fixture("formats/voc/a.xml") or voc("<annotation><filename>a.jpg</filename></annotation>")
       local dir = H.tmpdir()

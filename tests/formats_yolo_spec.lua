@@ -107,6 +107,69 @@ describe("YOLO", function()
     end
   end)
 
+  -- YOLO holds labels only: converting to it says so, and the image lists it
+  -- writes (Ultralytics' "train: train.txt", "./images/..." per line) keep each
+  -- item's image name and extension for the way back.
+  it("says what YOLO does not hold, and keeps image names through image lists", function()
+    local dark = H.fixture("formats/yolo/darknet/obj.data")
+    if not dark then return pending("../shared not found") end
+    dark = dark:gsub("/obj.data$", "")
+    local out = H.tmpdir() .. "/y"
+    local s, err = F.convert(dark, out, "yolo")
+    local w = {}
+    for _, x in ipairs(s.write_warnings) do w[x.kind] = x end
+    assert.are.equal(1, w["not written: image files"].count)
+    assert.matches("obj_train_data/1.jpg: YOLO holds labels only; put the image at images/train/1.jpg",
+      w["not written: image files"].example, 1, true)
+    -- the fixture's image is 15x10 (datumaro reads it so, test above)
+    assert.matches("obj_train_data/1.jpg: 15x10; YOLO has no place for sizes", w["dropped: image size"].example, 1, true)
+    assert.matches("obj_train_data/1.jpg: read back as images/train/1.jpg (label labels/train/1.txt)",
+      w["renamed: item file"].example, 1, true)
+    assert.matches(out .. ": dropped: image size (1; first: obj_train_data/1.jpg: 15x10;", err, 1, true)
+    assert.matches('"train": "train.txt"', H.slurp(out .. "/data.yaml"), 1, true)
+    assert.are.equal("./images/train/1.jpg\n", H.slurp(out .. "/train.txt"))
+    -- read back without the image: the name and extension are kept, the size is not
+    local d = F.dump(out)
+    assert.are.same({"images/train/1.jpg", 0, 0, "train"}, {d.items[1].file, d.items[1].width, d.items[1].height,
+      d.items[1].subset})
+    assert.matches("its image is named in an image list but is not in the folder", d.warnings[1].example, 1, true)
+    -- a Darknet folder without its images (as CVAT exports YOLO 1.1): train.txt
+    -- names data/obj_train_data/1.jpg, which datumaro's YOLO reader takes as the
+    -- item's image; annovet names the item so too
+    local bare = H.tmpdir()
+    sh("mkdir -p " .. H.q(bare .. "/obj_train_data") .. " && cp " .. H.q(dark) .. "/obj.data " .. H.q(dark) ..
+      "/obj.names " .. H.q(dark) .. "/train.txt " .. H.q(bare) .. " && cp " .. H.q(dark .. "/obj_train_data/1.txt") ..
+      " " .. H.q(bare .. "/obj_train_data/"))
+    d = F.dump(bare)
+    assert.are.same({"obj_train_data/1.jpg", "train"}, {d.items[1].file, d.items[1].subset})
+    assert.are.equal(2, #d.items[1].anns)
+  end)
+
+  it("reads image lists: ./ paths beside the list, images without labels, names not UTF-8", function()
+    local dir = folder {["data.yaml"] = "names: [a]\ntrain: lists/train.txt\nval: val.txt\n",
+      ["lists/train.txt"] = "./../images/x.png\n./../../images/y.png\n/abs/z.png\n",
+      ["val.txt"] = "./images/v.tif\r\n\n  ./images/w.txt\n",
+      ["labels/x.txt"] = "0 0.5 0.5 0.1 0.1\n", ["labels/v.txt"] = "0 0.5 0.5 0.1 0.1\n"}
+    -- "./" is the list's folder: lists/../images/x.png is images/x.png; y leaves
+    -- the delivery and /abs is outside it, so neither is an item; v comes with its
+    -- extension (and CRLF), w.txt is not an image
+    local d = F.dump(dir)
+    local files = {}
+    for _, it in ipairs(d.items) do files[#files + 1] = it.file end
+    assert.are.same({"images/v.tif", "images/x.png"}, files)
+    assert.are.equal(1, #d.items[2].anns)
+    -- a list named otherwise than train.txt, beside label files without a labels/
+    -- folder, is a list, not a label file
+    dir = folder {["classes.txt"] = "a\n", ["data.yaml"] = "names: [a]\ntrain: ./mine.txt\n",
+      ["mine.txt"] = "./p.jpg\n", ["p.txt"] = "0 0.5 0.5 0.1 0.1\n"}
+    d = F.dump(dir)
+    assert.are.same({"p.jpg", 1}, {d.items[1].file, #d.items})
+    dir = folder {["data.yaml"] = "names: [a]\ntrain: train.txt\n", ["train.txt"] = "./images/ok.jpg\n./images/b\xe4d.jpg\n",
+      ["labels/ok.txt"] = ""}
+    local err = F.fails("inspect " .. H.q(dir))
+    assert.matches("train.txt:2: image 'images/b\\xE4d.jpg': byte 0xE4 is not UTF-8", err, 1, true)
+  end)
+
   it("reads names as a map from class index (with gaps) and as a block list", function()
     local dir = folder {["data.yaml"] = "names:\n  0: person\n  2: 'traffic light'\nnc: 3\n",
       ["labels/x.txt"] = "2 0.5 0.5 0.2 0.2\n0 0.5 0.5 0.2 0.2\n"}
@@ -156,7 +219,12 @@ describe("YOLO", function()
 </image></annotations>]])
     local out = H.tmpdir() .. "/y"
     local s = F.convert(cv, out, "yolo")
-    assert.are.equal("dropped: polyline", s.write_warnings[1].kind)
+    local kinds = {}
+    for _, w in ipairs(s.write_warnings) do kinds[#kinds + 1] = w.kind end
+    table.sort(kinds)
+    -- images/a.bmp keeps its name: the label is labels/a.txt, the list names images/a.bmp
+    assert.are.same({"dropped: image size", "dropped: polyline", "not written: image files"}, kinds)
+    assert.are.equal("./images/a.bmp\n", H.slurp(out .. "/images.txt"))
     -- a 20x10 box centred at (20, 15) turned 90 degrees clockwise: corners
     -- (25, 5), (25, 25), (15, 25), (15, 5), over 100 x 50
     local line = H.slurp(out .. "/labels/a.txt")
@@ -192,6 +260,38 @@ describe("YOLO", function()
         assert.matches(c[2], err, 1, true)
         assert.are.equal(1, select(2, err:gsub("\n", "")), err)
       end
+    end)
+
+    -- Names become JSON keys and values (inspect, convert): bytes that are not
+    -- UTF-8 are refused where they are read, with the file, line:column or the
+    -- file name (its bad bytes shown as \xHH, so the message is text too).
+    it("refuses class names and file names that are not UTF-8", function()
+      local cases = {
+        {{["classes.txt"] = "a\xff\n", ["x.txt"] = "0 0.5 0.5 0.1 0.1\n"},
+          "classes.txt:1:2: byte 0xFF is not UTF-8; expected class names as UTF-8 text"},
+        {{["obj.names"] = "ok\ncaf\xe9\n", ["obj_train_data/x.txt"] = "0 0.5 0.5 0.1 0.1\n"},
+          "obj.names:2:4: byte 0xE9 is not UTF-8"},
+        {{["classes.txt"] = "a\n", ["i\xff.txt"] = "0 0.5 0.5 0.1 0.1\n"},
+          "/i\\xFF.txt: byte 0xFF of the file name is not UTF-8; expected a UTF-8 name (it becomes an item's file name"},
+        {{["data.yaml"] = "names: [a]\n", ["labels/tr\xe9/x.txt"] = "0 0.5 0.5 0.1 0.1\n"},
+          "/labels/tr\\xE9/x.txt: byte 0xE9 of the file name is not UTF-8"},
+        {{["data.yaml"] = "names: [a]\n", ["labels/x.txt"] = "0 0.5 0.5 0.1 0.1\n", ["images/p\xc3.jpg"] = ""},
+          "/images/p\\xC3.jpg: byte 0xC3 of the file name is not UTF-8"},
+        -- a line break in the name is shown too, so the message stays one line
+        {{["classes.txt"] = "a\n", ["x\ny\xff.txt"] = "0 0.5 0.5 0.1 0.1\n"}, "/x\\x0Ay\\xFF.txt: byte 0xFF"},
+      }
+      for _, c in ipairs(cases) do
+        local dir = folder(c[1])
+        local err = F.fails("inspect --from yolo " .. H.q(dir))
+        assert.matches(c[2], err, 1, true)
+        assert.are.equal(1, select(2, err:gsub("\n", "")), err)
+        assert.is_truthy(utf8.len(err), "the message is UTF-8 text: " .. err)
+      end
+      -- the same names in UTF-8 are read, and inspect writes them as they are
+      local dir = folder {["classes.txt"] = "caf\u{E9}\n", ["\u{E9}t\u{E9}.txt"] = "0 0.5 0.5 0.1 0.1\n"}
+      local s = F.inspect(dir)
+      assert.are.same({["caf\u{E9}"] = 1}, s.by_class)
+      assert.are.equal("\u{E9}t\u{E9}", F.dump(dir).items[1].file)
     end)
 
     it("warns with a count for boxes and points outside the image", function()

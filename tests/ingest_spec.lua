@@ -75,6 +75,34 @@ describe("annovet ingest", function()
     assert.are.equal("2|1\n", sql(db, "SELECT (SELECT count(*) FROM deliveries), (SELECT count(*) FROM blobs)"))
   end)
 
+  -- An old batch delivered again as new (or one vendor's files delivered by
+  -- another) is recorded, being another delivery, but named: the earlier
+  -- delivery in same_bytes_as, and a warning on stderr.
+  it("records the same bytes in another batch again, naming the earlier delivery", function()
+    local a, b = fixtures()
+    if not a then return pending("../shared not found") end
+    local db = H.tmpdir() .. "/p.db"
+    local first = ingest("--store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(a))
+    assert.is_nil(first.files[1].same_bytes_as)
+    local copy = H.write(H.tmpdir() .. "/march.json", H.slurp(a))
+    local res, err, code = ingest("--store " .. H.q(db) .. " --vendor acme --batch b2 " .. H.q(copy) .. " " .. H.q(b))
+    assert.are.equal(0, code, err)
+    assert.are.equal(2, res.ingested)
+    local o = res.files[1].same_bytes_as
+    assert.are.same({"acme", "b1", a, first.files[1].delivery_id},
+      {o.vendor, o.batch, o.path, o.delivery_id})
+    local received = sql(db, "SELECT received_at FROM deliveries WHERE id = " .. o.delivery_id):gsub("\n$", "")
+    assert.are.equal(received, o.received_at)
+    assert.is_nil(res.files[2].same_bytes_as)
+    assert.are.equal(string.format("annovet: warning: %s: the same bytes as %s, delivered in batch 'b1' of vendor " ..
+      "'acme' (delivery %d, %s); recorded again in batch 'b2'\n", copy, a, o.delivery_id, received), err)
+    -- another vendor: named too, with the first delivery of those bytes
+    res, err = ingest("--store " .. H.q(db) .. " --vendor globex --batch g1 " .. H.q(a))
+    assert.are.same({"acme", "b1"}, {res.files[1].same_bytes_as.vendor, res.files[1].same_bytes_as.batch})
+    assert.matches("recorded again in batch 'g1'", err, 1, true)
+    assert.are.equal("4|2\n", sql(db, "SELECT count(*), count(DISTINCT sha256) FROM deliveries"))
+  end)
+
   it("versions gold panels: new bytes make version n+1, the same bytes say which version they are", function()
     local a, _, c = fixtures()
     if not a then return pending("../shared not found") end

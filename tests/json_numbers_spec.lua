@@ -96,6 +96,35 @@ describe("JSON numbers", function()
       "boxes")
   end)
 
+  -- Written back as the shortest text that reads to the same double, which is
+  -- what Python's repr() prints: the expected texts are repr(float(TEXT)) from
+  -- /usr/bin/python3 (3.11.2) while developing. Subnormals have fewer
+  -- significant bits than 15 digits, so %.15g was not the shortest for them
+  -- (5e-324 came out as 4.94065645841247e-324).
+  it("are written as Python's repr(): the shortest text, subnormals too", function()
+    local cases = {
+      {"5e-324", "5e-324"},                                   -- 0x0.0000000000001p-1022
+      {"4.9406564584124654e-324", "5e-324"},
+      {"1.5e-323", "1.5e-323"},
+      {"1e-320", "1e-320"},
+      {"3e-320", "3e-320"},
+      {"1.23456789e-315", "1.23456789e-315"},
+      {"1e-310", "1e-310"},
+      {"2.225e-308", "2.225e-308"},                           -- 0x0.fffdd31a00c6dp-1022
+      {"2.2250738585072009e-308", "2.225073858507201e-308"},  -- the largest subnormal
+      {"2.2250738585072014e-308", "2.2250738585072014e-308"}, -- DBL_MIN, normal
+      {"0.1", "0.1"},
+    }
+    local anns = {}
+    for i, c in ipairs(cases) do
+      anns[i] = string.format('{"id":%d,"image_id":1,"category_id":1,"bbox":[%s,1,1,1],"area":1}', i, c[1])
+    end
+    local got = numbers_of(round_trip(coco(anns)), "bbox")
+    for i, c in ipairs(cases) do
+      assert.are.equal(c[2], got[4 * i - 3], c[1])
+    end
+  end)
+
   it("read uncompressed RLE counts and results files from the text too", function()
     local text = coco({'{"id":1,"image_id":1,"category_id":1,"segmentation":{"counts":[ 10 ,2e1,30.0, 0.4e2 ],' ..
       '"size":[10,10]},"iscrowd":1,"bbox":[0,0,1,1],"area":1}'})

@@ -1,7 +1,8 @@
 -- Ingest policy: parse every delivery file first, then record them all in one
 -- transaction (blob deduplicated by SHA-256, delivery or gold-panel version rows,
--- vendor and batch created as needed). Identical bytes already recorded are a
--- no-op that says so.
+-- vendor and batch created as needed). Identical bytes already recorded in the
+-- same batch are a no-op that says so; in another batch (of any vendor) they are
+-- recorded again, with the earlier delivery named in same_bytes_as.
 local dataset = require "annovet.dataset"
 local store = require "annovet.store"
 local util = require "annovet.c.util"
@@ -95,8 +96,21 @@ local function put_blob(db, p)
   end
 end
 
+-- The first delivery outside batch_id with these bytes, as {vendor, batch, path,
+-- delivery_id, received_at}, or nil: a vendor re-delivering an old batch as new
+-- (or another vendor's work) is something the buyer wants to see.
+local function earlier_delivery(db, sha256, batch_id)
+  local row = db:first([[SELECT d.id, d.path, d.received_at, b.name AS batch, v.name AS vendor
+    FROM deliveries d JOIN batches b ON b.id = d.batch_id JOIN vendors v ON v.id = b.vendor_id
+    WHERE d.sha256 = ? AND d.batch_id <> ? ORDER BY d.id LIMIT 1]], sha256, batch_id)
+  if not row then return nil end
+  return {vendor = row.vendor, batch = row.batch, path = row.path, delivery_id = row.id,
+    received_at = row.received_at}
+end
+
 -- Records the deliveries of plan in batch of vendor; returns one result per file
--- {path, format, size, sha256, items, annotations, delivery_id, status}.
+-- {path, format, size, sha256, items, annotations, delivery_id, status
+-- [, same_as | same_bytes_as]}.
 local function record_deliveries(db, plan, vendor, batch)
   local vendor_id, new_vendor = ensure(db, "SELECT id FROM vendors WHERE name = ?",
     "INSERT INTO vendors(name) VALUES (?)", vendor)
@@ -110,6 +124,7 @@ local function record_deliveries(db, plan, vendor, batch)
     if old then
       r.delivery_id, r.status, r.same_as = old.id, "already ingested", old.path
     else
+      r.same_bytes_as = earlier_delivery(db, p.sha256, batch_id)
       put_blob(db, p)
       local _, id = assert(db:exec([[INSERT INTO deliveries(batch_id, path, format, size, sha256, items, annotations)
         VALUES (?, ?, ?, ?, ?, ?, ?)]], batch_id, p.path, p.format, p.size, p.sha256, p.items, p.annotations))

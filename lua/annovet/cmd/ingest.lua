@@ -16,7 +16,10 @@ naming the file and where it is wrong. Then, in one transaction, it stores each
 file's bytes (deduplicated by SHA-256), and a delivery row (path, format, size,
 SHA-256, items, annotations) in batch B of vendor V, creating the vendor and the
 batch when they are new. The same bytes ingested again into the same batch are
-a no-op that says so.
+a no-op that says so. The same bytes as a delivery in another batch (of this
+vendor or another) are recorded again, since it is another delivery, with a
+warning and "same_bytes_as" {vendor, batch, path, delivery_id, received_at}
+naming the earlier one: an old batch delivered again as new.
 
 FILE may be a folder delivery (VOC, YOLO, PNG label images): its SHA-256 is
 that of its manifest, one line "sha256  size  path" per file, sorted by path; the
@@ -69,6 +72,11 @@ annotations, the delivery (or gold) id and the status "ingested" or
     for _, f in ipairs(res.files) do
       if f.status == "ingested" then
         res.ingested = res.ingested + 1
+        local o = f.same_bytes_as
+        if o then
+          cli.warn(string.format("%s: the same bytes as %s, delivered in batch '%s' of vendor '%s' (delivery %d, %s); " ..
+            "recorded again in batch '%s'", f.path, o.path, o.batch, o.vendor, o.delivery_id, o.received_at, res.batch))
+        end
       else
         res.unchanged = res.unchanged + 1
         -- not a warning: the command did what was asked, and says it had nothing to write
