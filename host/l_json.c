@@ -79,6 +79,13 @@ static int l_decode(lua_State *L) {
   return 1;
 }
 
+static int text_close(lua_State *L) {
+  char **box = luaL_checkudata(L, 1, "annovet.json.text");
+  cJSON_free(*box);
+  *box = NULL;
+  return 0;
+}
+
 static int tree_close(lua_State *L) {
   cJSON **box = luaL_checkudata(L, 1, "annovet.json.tree");
   cJSON_Delete(*box);
@@ -126,10 +133,7 @@ static cJSON *make_string(const char *s, size_t len) {
 
 typedef struct Key {
   char *s;            /* the key as written: decimal text, or the string made valid UTF-8 */
-  char *raw;          /* a string key's own bytes (rawlen of them), to look it up */
-  size_t rawlen;
-  int isint;          /* an integer key, looked up as such */
-  lua_Integer i;
+  cJSON *v;           /* its value, encoded */
 } Key;
 
 static int key_cmp(const void *a, const void *b) {
@@ -138,7 +142,7 @@ static int key_cmp(const void *a, const void *b) {
 
 static void key_free(Key *k) {
   free(k->s);
-  free(k->raw);
+  cJSON_Delete(k->v);
 }
 
 static cJSON *encode(lua_State *L, int idx, int depth, Enc *enc);
@@ -184,9 +188,11 @@ static cJSON *encode_array(lua_State *L, int idx, int depth, Enc *enc) {
   return arr;
 }
 
-/* Collects the keys of the table at idx (strings, or integers as decimal text).
- * Returns the count, or -1 with enc->err set; *out is malloc'd either way. */
-static long collect_keys(lua_State *L, int idx, Key **out, Enc *enc) {
+/* Collects the keys of the table at idx (strings, or integers as decimal text),
+ * each with its value encoded, in one traversal: looking values up again would
+ * mean pushing keys, which allocates and may raise. Returns the count, or -1
+ * with enc->err set (and nothing held); *out is malloc'd either way. */
+static long collect_keys(lua_State *L, int idx, int depth, Key **out, Enc *enc) {
   size_t n = 0, cap = 8;
   Key *keys = malloc(cap * sizeof *keys);
   *out = keys;
@@ -196,25 +202,23 @@ static long collect_keys(lua_State *L, int idx, Key **out, Enc *enc) {
   }
   lua_pushnil(L);
   while (lua_next(L, idx)) {
-    lua_pop(L, 1);
-    Key k = {NULL, NULL, 0, 0, 0};
-    if (lua_type(L, -1) == LUA_TSTRING) {
-      const char *s = lua_tolstring(L, -1, &k.rawlen);
-      k.raw = malloc(k.rawlen + 1);
-      if (k.raw) {
-        memcpy(k.raw, s, k.rawlen);
-        k.s = utf8_clean(s, k.rawlen);
-      }
-    } else if (lua_isinteger(L, -1)) {
+    Key k = {NULL, NULL};
+    if (lua_type(L, -2) == LUA_TSTRING) {
+      size_t len;
+      const char *s = lua_tolstring(L, -2, &len);
+      k.s = utf8_clean(s, len);
+    } else if (lua_isinteger(L, -2)) {
       char num[32];
-      k.isint = 1;
-      k.i = lua_tointeger(L, -1);
-      snprintf(num, sizeof num, "%lld", (long long)k.i);
+      snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, -2));
       k.s = strdup(num);
     } else {
       enc->err = "object key is neither a string nor an integer";
     }
     if (!enc->err && !k.s) enc->err = "out of memory";
+    if (!enc->err) {
+      k.v = encode(L, lua_gettop(L), depth + 1, enc);
+      if (!k.v && !enc->path[0]) snprintf(enc->path, sizeof enc->path, "%s", k.s);
+    }
     if (!enc->err && n == cap) {
       Key *nk = realloc(keys, 2 * cap * sizeof *keys);
       if (nk) {
@@ -224,6 +228,7 @@ static long collect_keys(lua_State *L, int idx, Key **out, Enc *enc) {
         enc->err = "out of memory";
       }
     }
+    lua_pop(L, 1);
     if (enc->err) {
       key_free(&k);
       lua_pop(L, 1);
@@ -241,30 +246,20 @@ static long collect_keys(lua_State *L, int idx, Key **out, Enc *enc) {
  * one of the two values and drop the other without a word. */
 static cJSON *encode_object(lua_State *L, int idx, int depth, Enc *enc) {
   Key *keys;
-  long n = collect_keys(L, idx, &keys, enc);
+  long n = collect_keys(L, idx, depth, &keys, enc);
   cJSON *obj = n >= 0 ? cJSON_CreateObject() : NULL;
   if (n >= 0) qsort(keys, (size_t)n, sizeof *keys, key_cmp);
-  for (long i = 0; i < n; i++) {
-    if (obj && i > 0 && strcmp(keys[i - 1].s, keys[i].s) == 0) {
+  for (long i = 0; obj && i < n; i++) {
+    if (i > 0 && strcmp(keys[i - 1].s, keys[i].s) == 0) {
       enc->err = "two keys are written as this same text (an integer key and a string key, "
                  "or bytes that are not UTF-8 written as U+FFFD)";
       snprintf(enc->path, sizeof enc->path, "%s", keys[i].s);
       cJSON_Delete(obj);
       obj = NULL;
+      break;
     }
-    if (obj) {
-      if (keys[i].isint) lua_pushinteger(L, keys[i].i); else lua_pushlstring(L, keys[i].raw, keys[i].rawlen);
-      lua_rawget(L, idx);
-      cJSON *v = encode(L, lua_gettop(L), depth + 1, enc);
-      lua_pop(L, 1);
-      if (v) {
-        cJSON_AddItemToObject(obj, keys[i].s, v);
-      } else {
-        if (!enc->path[0]) snprintf(enc->path, sizeof enc->path, "%s", keys[i].s);
-        cJSON_Delete(obj);
-        obj = NULL;
-      }
-    }
+    cJSON_AddItemToObject(obj, keys[i].s, keys[i].v);
+    keys[i].v = NULL;   /* the object holds it now */
   }
   for (long i = 0; i < n; i++) key_free(&keys[i]);
   free(keys);
@@ -327,17 +322,22 @@ static int l_encode(lua_State *L) {
     pretty = lua_toboolean(L, -1);
     lua_pop(L, 1);
   }
+  /* The text is held by a box until Lua has its copy: pushing it may raise. */
+  char **box = lua_newuserdatauv(L, sizeof *box, 0);
+  *box = NULL;
+  luaL_setmetatable(L, "annovet.json.text");
   Enc enc = {NULL, {0}};
   cJSON *root = encode(L, 1, 0, &enc);
   if (!root) {
     if (enc.path[0]) return luaL_error(L, "JSON encode: at key '%s': %s", enc.path, enc.err);
     return luaL_error(L, "JSON encode: %s", enc.err);
   }
-  char *text = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+  *box = pretty ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
   cJSON_Delete(root);
-  if (!text) return luaL_error(L, "JSON encode: out of memory");
-  lua_pushstring(L, text);
-  cJSON_free(text);
+  if (!*box) return luaL_error(L, "JSON encode: out of memory");
+  lua_pushstring(L, *box);
+  cJSON_free(*box);
+  *box = NULL;
   return 1;
 }
 
@@ -357,6 +357,7 @@ int luaopen_annovet_c_json(lua_State *L) {
     {NULL, NULL}
   };
   l_class(L, "annovet.json.tree", NULL, tree_close);
+  l_class(L, "annovet.json.text", NULL, text_close);
   luaL_newmetatable(L, "annovet.json.array");
   lua_pushliteral(L, "locked");
   lua_setfield(L, -2, "__metatable");
