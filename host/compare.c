@@ -4,6 +4,7 @@
 #include "compare.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,28 @@ static int gold_sigmas(CmpGold *g, Err *e) {
   return 0;
 }
 
+/* Every class the caller names sigmas for must be a gold class (a misspelt name,
+ * "Person" for "person", would otherwise be ignored): else an error naming it
+ * and the gold's classes. */
+static int check_sigma_classes(const CmpGold *g, Err *e) {
+  for (size_t s = 0; s < g->o.nsigmas; s++) {
+    const char *cls = g->o.sigmas[s].cls;
+    if (nm_get(&g->classes, cls) != CMP_NONE) continue;
+    char known[320];
+    size_t n = 0;
+    known[0] = 0;
+    for (uint32_t c = 0; c < g->nclass && n < sizeof known; c++) {
+      int k = snprintf(known + n, sizeof known - n, "%s%s", c ? ", " : "", g->class_name[c]);
+      if (k < 0) break;
+      n += (size_t)k;
+    }
+    if (n >= sizeof known) memcpy(known + sizeof known - 4, "...", 4);
+    return err_set(e, "keypoint sigmas for class '%s': the gold panel has no such class (its classes: %s)", cls,
+                   g->nclass ? known : "none");
+  }
+  return 0;
+}
+
 /* Keypoints whose count differs from their class's sigmas are left out. */
 int cmp_gold_item_shapes(const CmpGold *g, uint32_t k, const CmpFrame *fr, CmpShape *shapes,
                          CmpPool *pool, Err *e) {
@@ -230,6 +253,7 @@ CmpGold *cmp_gold_new(const Dataset *d, const CmpOpts *o, Err *e) {
     nm_put(&g->files, file, k, 1);
     nm_put(&g->bases, base_name(file), k, 1);
   }
+  if (check_sigma_classes(g, e) != 0) goto fail;
   if (o->type == CMP_KEYPOINTS && gold_sigmas(g, e) != 0) goto fail;
   if (prepare_shapes(g, e) != 0) goto fail;
   return g;
