@@ -404,9 +404,10 @@ static int64_t resolve_category(Coco *k, JCtx *c, int64_t cat_id) {
 }
 
 /* keypoints (v, or scanned when NULL): x y v triplets into *out; checked against
- * the category's keypoint count. */
+ * the category's keypoint count. *given gets num_keypoints as the file has it
+ * (kept, as pycocotools uses it; NaN when absent). */
 static int read_keypoints(Coco *k, JCtx *c, const cJSON *v, const cJSON *el, int32_t cat,
-                          const double **out, size_t *n) {
+                          const double **out, size_t *n, double *given_num) {
   const double *x;
   if (member_numbers(k, c, &k->ar.kp, v, "keypoints", &x, n) != 0) return -1;
   if (*n % 3) return jr_fail(c, "keypoints", "expected x y v triplets, got %zu numbers", *n);
@@ -426,6 +427,7 @@ static int read_keypoints(Coco *k, JCtx *c, const cJSON *v, const cJSON *el, int
   if (rc > 0 && given != labelled)
     diag_warn(k->g, "num_keypoints differs", "%s: %s.num_keypoints: %lld, but %lld keypoints are labelled",
               c->file, c->where, (long long)given, (long long)labelled);
+  *given_num = rc > 0 ? (double)given : NAN;
   *out = x;
   return 0;
 }
@@ -484,7 +486,7 @@ static int add_annotation(Coco *k, JCtx *c, uint32_t i) {
   }
   const cJSON *kp = r->scanned[M_KEYPOINTS] ? NULL : cJSON_GetObjectItemCaseSensitive(el, "keypoints");
   if (r->scanned[M_KEYPOINTS] ? r->kp.n > 0 : kp && !cJSON_IsNull(kp) && !(cJSON_IsArray(kp) && !kp->child)) {
-    if (read_keypoints(k, c, kp, el, (int32_t)ci, &a.coords, &nkp) != 0) return -1;
+    if (read_keypoints(k, c, kp, el, (int32_t)ci, &a.coords, &nkp, &a.aux) != 0) return -1;
     a.type = ANN_KEYPOINTS;
     a.ncoords = (uint32_t)nkp;
     a.seg = geom == 1 ? r->poly.v : geom == 2 ? hw : NULL;

@@ -279,7 +279,7 @@ static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
     jw_key(f, 1, "keypoints");
     jw_nums(f, g, ng);
     jw_key(f, 1, "num_keypoints");
-    jw_int(f, labelled);
+    jw_int(f, isnan(d->aux[i]) ? labelled : (int64_t)d->aux[i]);   /* the file's, when it gave one */
   }
   if (!isnan(d->score[i])) {
     jw_key(f, 1, "score");

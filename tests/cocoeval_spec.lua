@@ -139,6 +139,58 @@ describe("annovet cocoeval", function()
     end)
   end)
 
+  -- pycocotools' COCOeval._prepare ignores a gold object whose num_keypoints is 0
+  -- (gt['ignore'] = (gt['num_keypoints'] == 0) or gt['ignore']) whatever its
+  -- keypoints say. Reference: pycocotools as in the header, on the files below
+  -- (KP(x, y, v): 17 keypoints on a 5-wide grid, 3 px apart in x, 4 in y):
+  --   A: one person with 17 labelled keypoints and num_keypoints 0, one exact
+  --      detection -> every stat -1 (the only gold object is ignored);
+  --   B: A's person, a person with num_keypoints 17 and a detection 1 px off in
+  --      x, and one with no labelled keypoint but num_keypoints 3 (not ignored:
+  --      OKS by the distance outside its doubled box) and a detection near it.
+  it("follows the file's num_keypoints as pycocotools does, even where the keypoints disagree", function()
+    local function KP(x0, y0, vis, dx, dy)
+      local out = {}
+      for k = 0, 16 do
+        out[#out + 1] = x0 + 3 * (k % 5) + (dx or 0)
+        out[#out + 1] = y0 + 4 * (k // 5) + (dy or 0)
+        out[#out + 1] = vis
+      end
+      return out
+    end
+    local head = {images = {{id = 1, file_name = "a.jpg", width = 100, height = 100}},
+      categories = {{id = 1, name = "person", keypoints = {}, skeleton = {}}}}
+    for k = 0, 16 do head.categories[1].keypoints[k + 1] = "k" .. k end
+    local function person(id, x, y, vis, num, area)
+      return {id = id, image_id = 1, category_id = 1, bbox = {x, y, 12, 12}, area = area or 144, iscrowd = 0,
+        keypoints = KP(x, y, vis), num_keypoints = num}
+    end
+    local function det(kp, score) return {image_id = 1, category_id = 1, keypoints = kp, score = score} end
+    local cases = {
+      {gt = {person(1, 10, 10, 2, 0)}, dt = {det(KP(10, 10, 2), 0.9)}, stats = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1}},
+      {gt = {person(1, 10, 10, 2, 0), person(2, 40, 10, 2, 17), person(3, 60, 60, 0, 3, 1500)},
+       dt = {det(KP(10, 10, 2), 0.9), det(KP(40, 10, 2, 1), 0.8), det(KP(62, 61, 2), 0.7)},
+       stats = {0.6262376237623762, 1.0, 0.2524752475247525, 0.9999999999999998, -1.0, 0.75, 1.0, 0.5, 1.0, -1.0}},
+    }
+    local dir = H.tmpdir()
+    for i, c in ipairs(cases) do
+      local gt = {images = head.images, categories = head.categories, annotations = c.gt}
+      local gpath = H.write(dir .. "/gt" .. i .. ".json", H.json.encode(gt))
+      local dpath = H.write(dir .. "/dt" .. i .. ".json", H.json.encode(c.dt))
+      local out, err, code = H.run("cocoeval --gt " .. H.q(gpath) .. " --dt " .. H.q(dpath) .. " --iou-type keypoints")
+      assert.are.equal(0, code, err)
+      assert.truthy(err:find("num_keypoints: 0, but 17 keypoints are labelled", 1, true), err)   -- still warned
+      check(H.decode(out), c, "case " .. i)
+      -- the file's num_keypoints survives a conversion
+      local copy = dir .. "/copy" .. i .. ".json"
+      _, err, code = H.run("convert " .. H.q(gpath) .. " " .. H.q(copy) .. " --to coco")
+      assert.are.equal(0, code, err)
+      out, err, code = H.run("cocoeval --gt " .. H.q(copy) .. " --dt " .. H.q(dpath) .. " --iou-type keypoints")
+      assert.are.equal(0, code, err)
+      check(H.decode(out), c, "case " .. i .. " after convert")
+    end
+  end)
+
   it("refuses bad usage and bad input with one line and exit 2", function()
     local dir = H.tmpdir()
     local gt = H.write(dir .. "/gt.json", [[{"images": [{"id": 1, "width": 10, "height": 10, "file_name": "a.jpg"}],
