@@ -22,6 +22,13 @@ typedef enum CmpType {
 const char *cmp_type_name(CmpType t);
 int cmp_type_parse(const char *s);       /* -1 when unknown */
 
+/* Counts, per iou type, the annotations of d that carry that shape of their own
+ * rather than one derived from another shape (segm: a polygon or a mask, a
+ * keypoint set's segmentation included; keypoints: keypoints; bbox: any
+ * geometry; rbox, polyline, cuboid, text, tag: that type) into n[CMP_NTYPES],
+ * for choosing the default iou type. */
+void cmp_shape_counts(const Dataset *d, uint64_t n[CMP_NTYPES]);
+
 /* Keypoint sigmas of one class (by name), n of them. */
 typedef struct CmpSigmas {
   const char *cls;

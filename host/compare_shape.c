@@ -52,6 +52,22 @@ int cmp_shape_kind(const Dataset *d, uint32_t i, CmpType t) {
   }
 }
 
+void cmp_shape_counts(const Dataset *d, uint64_t n[CMP_NTYPES]) {
+  memset(n, 0, CMP_NTYPES * sizeof *n);
+  for (uint32_t i = 0; i < d->nann; i++) {
+    uint8_t ty = d->type[i];
+    int segm = ty == ANN_POLYGON || ty == ANN_MASK || (ty == ANN_KEYPOINTS && (d->s_n[i] > 0 || d->r_n[i] > 0));
+    n[CMP_SEGM] += segm;
+    n[CMP_BBOX] += ty != ANN_TAG;
+    n[CMP_KEYPOINTS] += ty == ANN_KEYPOINTS;
+    n[CMP_RBOX] += ty == ANN_RBOX;
+    n[CMP_POLYLINE] += ty == ANN_POLYLINE;
+    n[CMP_CUBOID] += ty == ANN_CUBOID;
+    n[CMP_TEXT] += ty == ANN_TEXT;
+    n[CMP_TAG] += ty == ANN_TAG;
+  }
+}
+
 int cmp_type_rasterises(const CmpOpts *o) {
   return o->type == CMP_SEGM || (o->type == CMP_POLYLINE && !o->chamfer);
 }

@@ -526,6 +526,18 @@ static int l_matches(lua_State *L) {
   return 2;
 }
 
+/* compare.shape_counts(ds) -> {[iou type] = annotations with that shape of
+ * their own}, types with none left out (see cmp_shape_counts). [-1, +1, m] */
+static int l_shape_counts(lua_State *L) {
+  const Dataset *d = l_dataset_check(L, 1);
+  uint64_t n[CMP_NTYPES];
+  cmp_shape_counts(d, n);
+  lua_createtable(L, 0, CMP_NTYPES);
+  for (int t = 0; t < CMP_NTYPES; t++)
+    if (n[t]) set_int(L, cmp_type_name((CmpType)t), n[t]);
+  return 1;
+}
+
 /* res:type() -> the iou type compared. [-1, +1, m] */
 static int l_type(lua_State *L) {
   CmpResult *r = lresult_check(L, 1);
@@ -533,7 +545,7 @@ static int l_type(lua_State *L) {
   return 1;
 }
 
-/* The module: gold, run, run_all, load, clusters; the metatables of gold
+/* The module: gold, run, run_all, load, clusters, shape_counts; the metatables of gold
  * panels, results and run boxes (locked). [-0, +1, m] */
 int luaopen_annovet_c_compare(lua_State *L) {
   static const luaL_Reg result_methods[] = {
@@ -559,6 +571,7 @@ int luaopen_annovet_c_compare(lua_State *L) {
     {"run_all", l_compare_run_all},
     {"load", l_compare_load},
     {"clusters", l_compare_clusters},
+    {"shape_counts", l_shape_counts},
     {NULL, NULL}
   };
   const struct { const char *mt; const luaL_Reg *methods; lua_CFunction release; } types[] = {

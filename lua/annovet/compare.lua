@@ -25,23 +25,23 @@ local function similarity_name(opts)
   return "iou"
 end
 
--- The iou type compared when none is asked for: segm where the gold and every
--- vendor have polygons or masks, else bbox where all have shapes with a box,
--- else tag where all have tags.
+-- The iou type compared when none is asked for, by cocoeval's names: segm
+-- where the gold and every vendor have segmentations of their own (polygons or
+-- masks, a keypoint set's segmentation included), else keypoints where all have
+-- keypoints, else bbox where all have shapes with a box, else tag where all
+-- have tags.
 function M.default_type(gold, vendors)
-  local sets = {gold:counts().by_type}
-  for _, v in ipairs(vendors) do sets[#sets + 1] = v:counts().by_type end
-  local function all_have(types)
+  local sets = {c.shape_counts(gold)}
+  for _, v in ipairs(vendors) do sets[#sets + 1] = c.shape_counts(v) end
+  local function all_have(t)
     for _, s in ipairs(sets) do
-      local any = false
-      for _, t in ipairs(types) do any = any or (s[t] or 0) > 0 end
-      if not any then return false end
+      if not s[t] then return false end
     end
     return true
   end
-  if all_have {"polygon", "mask"} then return "segm" end
-  if all_have {"box", "polygon", "mask", "rbox", "keypoints", "text", "cuboid", "polyline"} then return "bbox" end
-  if all_have {"tag"} then return "tag" end
+  for _, t in ipairs {"segm", "keypoints", "bbox", "tag"} do
+    if all_have(t) then return t end
+  end
   return "bbox"
 end
 

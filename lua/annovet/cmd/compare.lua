@@ -183,7 +183,8 @@ Pairs each vendor's items with the gold panel's by file name (then basename),
 and classes by name (--map renames vendor classes; unpaired ones are reported,
 never guessed). Per item and class, the similarity of every vendor annotation
 with every gold one (--iou-type; default segm where the gold and every vendor
-have polygons or masks, else bbox) is matched one-to-one (optimal, or --matcher
+have segmentations, a keypoint set's included, else keypoints where all have
+keypoints, else bbox) is matched one-to-one (optimal, or --matcher
 greedy) at the --iou threshold: matches are true positives. Gold crowd regions
 are never missed and a vendor annotation inside one (intersection over its own
 area >= the threshold) is ignored; vendor annotations marked iscrowd are left
@@ -289,9 +290,17 @@ vendor file was ingested in).]],
       report_read_warnings(v.file, v.ds, cli)
       vds[i], files[i] = v.ds, v.file
     end
+    local defaulted = not o.iou_type
     o.iou_type = o.iou_type or compare.default_type(gold, vds)
     cli.progress(string.format("compare: %s at %s, %s matching", o.iou_type, tostring(o.chamfer or o.iou), o.matcher))
-    local prepared = cli.check(compare.prepare(gold, o))
+    local prepared, perr = compare.prepare(gold, o)
+    if not prepared then
+      if defaulted and o.iou_type == "keypoints" and perr:find("sigmas", 1, true) then
+        perr = perr .. " (keypoints is the default --iou-type where every file has keypoints and not every one " ..
+          "a segmentation: give --kpt-sigmas CLASS=S,..., or --iou-type bbox to compare their boxes)"
+      end
+      cli.fail(perr)
+    end
     local doc = {iou = o.chamfer or o.iou, iou_type = o.iou_type, matcher = o.matcher, gold = opts.gold, vendors = {},
       options = {low_iou = o.low, chamfer = o.chamfer, line_width = o.line_width, map = o.map,
         attributes = o.attributes, count_missing_items = o.count_missing_items, kpt_sigmas = o.sigmas}}
