@@ -432,6 +432,31 @@ static int read_keypoints(Coco *k, JCtx *c, const cJSON *v, const cJSON *el, int
   return 0;
 }
 
+/* "cuboid" (an annovet extension: the 8 projected corners, 16 numbers x y in
+ * CVAT's order tl1 bl1 tr1 br1 tl2 bl2 tr2 br2) and its optional "cuboid_3d"
+ * (cx cy cz l w h yaw, as geom's 3D IoU takes them) into xyz; *n gets 16 or 23,
+ * 0 when the annotation has no cuboid. */
+static int read_cuboid(Coco *k, JCtx *c, const cJSON *el, double xyz[23], uint32_t *n) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(el, "cuboid");
+  const cJSON *v3 = cJSON_GetObjectItemCaseSensitive(el, "cuboid_3d");
+  int has = v && !cJSON_IsNull(v), has3 = v3 && !cJSON_IsNull(v3);
+  size_t m;
+  *n = 0;
+  if (!has) return has3 ? jr_fail(c, "cuboid_3d", "needs \"cuboid\", the 8 projected corners") : 0;
+  if (jr_numbers(c, v, "cuboid", &k->num, &k->ncap, &m) != 0) return -1;
+  if (m != 16) return jr_fail(c, "cuboid", "expected 16 numbers (8 corners x y), got %zu", m);
+  memcpy(xyz, k->num, 16 * sizeof *xyz);
+  *n = 16;
+  if (!has3) return 0;
+  if (jr_numbers(c, v3, "cuboid_3d", &k->num, &k->ncap, &m) != 0) return -1;
+  if (m != 7) return jr_fail(c, "cuboid_3d", "expected 7 numbers (cx cy cz l w h yaw), got %zu", m);
+  if (k->num[3] < 0 || k->num[4] < 0 || k->num[5] < 0)
+    return jr_fail(c, "cuboid_3d", "l, w and h must not be negative");
+  memcpy(xyz + 16, k->num, 7 * sizeof *xyz);
+  *n = 23;
+  return 0;
+}
+
 /* Checks the annotation read into k->ar (element i) and adds it to the model. */
 static int add_annotation(Coco *k, JCtx *c, uint32_t i) {
   const AnnRead *r = &k->ar;
@@ -485,7 +510,16 @@ static int add_annotation(Coco *k, JCtx *c, uint32_t i) {
     return jr_fail(c, "segmentation", "expected polygons (an array of arrays) or an RLE object, got %s", jr_kind(seg));
   }
   const cJSON *kp = r->scanned[M_KEYPOINTS] ? NULL : cJSON_GetObjectItemCaseSensitive(el, "keypoints");
-  if (r->scanned[M_KEYPOINTS] ? r->kp.n > 0 : kp && !cJSON_IsNull(kp) && !(cJSON_IsArray(kp) && !kp->child)) {
+  int has_kp = r->scanned[M_KEYPOINTS] ? r->kp.n > 0 : kp && !cJSON_IsNull(kp) && !(cJSON_IsArray(kp) && !kp->child);
+  double cub[23];
+  uint32_t ncub;
+  if (read_cuboid(k, c, el, cub, &ncub) != 0) return -1;
+  if (ncub) {
+    if (geom || has_kp) return jr_fail(c, "cuboid", "a cuboid annotation has no segmentation or keypoints");
+    a.type = ANN_CUBOID;
+    a.coords = cub;
+    a.ncoords = ncub;
+  } else if (has_kp) {
     if (read_keypoints(k, c, kp, el, (int32_t)ci, &a.coords, &nkp, &a.aux) != 0) return -1;
     a.type = ANN_KEYPOINTS;
     a.ncoords = (uint32_t)nkp;

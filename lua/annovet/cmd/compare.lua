@@ -197,8 +197,8 @@ Shapes by --iou-type: bbox (boxes, or the box of any shape); segm (polygons and
 masks rasterised at the item's size as pycocotools; boxes as rectangles);
 keypoints (OKS; COCO's sigmas for 17 keypoints, --kpt-sigmas CLASS=S,... for
 others); rbox; polyline (IoU of bands --line-width wide, or --chamfer D: match
-at Chamfer distance <= D); cuboid (3D IoU when both have 3D, else the IoU of
-the projected hulls); text (box or quadrilateral IoU, then CER/WER of the
+at Chamfer distance <= D); cuboid (3D IoU when both have 3D, as COCO's
+"cuboid_3d" gives it, else the IoU of the projected hulls); text (box or quadrilateral IoU, then CER/WER of the
 strings on matches); tag (per label on each item, no geometry).
 
 Output: JSON {"iou", "iou_type", "matcher", "gold", "vendors": {NAME: {
