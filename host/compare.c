@@ -282,6 +282,8 @@ void cmp_gold_free(CmpGold *g) {
 
 /* ---- one vendor ---- */
 
+enum { SEM_MAX_CLASSES = 4096 };   /* semantic: (n + 1)^2 pixel counts per thread */
+
 /* Classes: gold's, then the vendor's that neither a --map pair nor a gold name
  * places. */
 static int map_classes(CmpWork *w, Err *e) {
@@ -407,6 +409,14 @@ CmpResult *cmp_result_begin(const CmpGold *g, const Dataset *v, uint32_t **vstar
   if (!r->stats || !r->ngold || !r->nvendor || !r->who_stats || !r->vitem_gold || !r->vitem_how ||
       !r->gitem_vendor || !r->gitem_state || cmp_group_by_item(v, vstart, vanns, e) != 0)
     goto fail;
+  if (r->type == CMP_SEMANTIC) {   /* the pixel confusion matrix, gold class by vendor class */
+    if (r->nclass >= SEM_MAX_CLASSES) {
+      err_set(e, "semantic comparison: %u classes, more than the %u a pixel confusion matrix is kept for",
+              r->nclass, SEM_MAX_CLASSES - 1);
+      goto fail;
+    }
+    if (!(r->px_conf = err_calloc(e, ((size_t)r->nclass + 1) * (r->nclass + 1), sizeof *r->px_conf))) goto fail;
+  }
   for (uint32_t k = 0; k < v->nitems; k++) r->vitem_gold[k] = CMP_NONE;
   map_items(&w);
   for (uint32_t k = 0; k < v->nitems; k++)
@@ -436,5 +446,6 @@ void cmp_result_free(CmpResult *r) {
   free(r->vitem_how);
   free(r->gitem_vendor);
   free(r->gitem_state);
+  free(r->px_conf);
   free(r);
 }
