@@ -199,6 +199,10 @@ describe("compare, semantic", function()
       assert.are.equal(4, r.items.compared)
       r = compare(dir .. "/gold", dir .. "/vendor", "--count-missing-items")
       check(r, REF.count_missing, "count missing")
+      -- the items split over threads join to the same result
+      local one = H.run("compare --gold " .. H.q(dir .. "/gold") .. " --vendor v=" .. H.q(dir .. "/vendor") .. " --threads 1")
+      local three = H.run("compare --gold " .. H.q(dir .. "/gold") .. " --vendor v=" .. H.q(dir .. "/vendor") .. " --threads 3")
+      assert.are.equal(one, three)
     end)
 
     it("gives the same numbers on the masks as COCO, and through annovet.compare", function()
