@@ -57,6 +57,7 @@ SRC := \
 	host/compare.c \
 	host/compare_shape.c \
 	host/compare_item.c \
+	host/compare_sem.c \
 	host/compare_run.c \
 	host/compare_agree.c \
 	host/l_compare.c \

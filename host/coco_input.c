@@ -195,8 +195,8 @@ static int has_seg(const Dataset *d, uint32_t i) {
 }
 
 /* One gold object (pycocotools _prepare: ignore = iscrowd, for keypoints also
- * no labelled keypoint; num_keypoints is counted, the reader warns when the
- * file's differs). */
+ * num_keypoints == 0: the file's num_keypoints when it gives one, even where it
+ * disagrees with the keypoints (the reader warns), else the labelled count). */
 static int gold_obj(CocoData *c, const Dataset *d, uint32_t i, const CocoOpts *o, CocoObj *g, size_t *off,
                     Err *e) {
   g->crowd = d->iscrowd[i] != 0;
@@ -212,7 +212,7 @@ static int gold_obj(CocoData *c, const Dataset *d, uint32_t i, const CocoOpts *o
     if (ann_keypoints(d, i, o->nsigmas, g, e) != 0) return -1;
     uint32_t labelled = 0;
     for (uint32_t k = 0; k < o->nsigmas; k++) labelled += g->kp[3 * k + 2] > 0;
-    g->ignore |= labelled == 0;
+    g->ignore |= isnan(d->aux[i]) ? labelled == 0 : d->aux[i] == 0;
   }
   return 0;
 }

@@ -170,14 +170,16 @@ static int group_select(Work *w, size_t g0, size_t g1, size_t d0, size_t d1, siz
   }
   if (reserve((void **)&w->rk, &w->rk_cap, d1 - d0 + 1, sizeof *w->rk, e) != 0) return -1;
   for (size_t j = g0; j < g1; j++) w->gsel[j - g0] = w->gg.ord[j];
+  /* ties keep the group's order: file order, and with useCats = 0 category by
+   * category first (evaluateImg concatenates _dts[img, cat] over catIds) */
   for (size_t j = d0; j < d1; j++) {
     w->rk[j - d0].key = in->dt[w->dg.ord[j]].score;
-    w->rk[j - d0].pos = w->dg.ord[j];   /* file order within the group = index order */
+    w->rk[j - d0].pos = (uint32_t)(j - d0);
   }
   qsort(w->rk, d1 - d0, sizeof *w->rk, cmp_ranked);
   size_t maxdet = w->ev->max_dets[w->ev->M - 1];
   *nd = d1 - d0 < maxdet ? d1 - d0 : maxdet;
-  for (size_t j = 0; j < *nd; j++) w->dsel[j] = w->rk[j].pos;
+  for (size_t j = 0; j < *nd; j++) w->dsel[j] = w->dg.ord[d0 + w->rk[j].pos];
   *ng = g1 - g0;
   return 0;
 }

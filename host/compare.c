@@ -4,6 +4,7 @@
 #include "compare.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,28 @@ static int gold_sigmas(CmpGold *g, Err *e) {
   return 0;
 }
 
+/* Every class the caller names sigmas for must be a gold class (a misspelt name,
+ * "Person" for "person", would otherwise be ignored): else an error naming it
+ * and the gold's classes. */
+static int check_sigma_classes(const CmpGold *g, Err *e) {
+  for (size_t s = 0; s < g->o.nsigmas; s++) {
+    const char *cls = g->o.sigmas[s].cls;
+    if (nm_get(&g->classes, cls) != CMP_NONE) continue;
+    char known[320];
+    size_t n = 0;
+    known[0] = 0;
+    for (uint32_t c = 0; c < g->nclass && n < sizeof known; c++) {
+      int k = snprintf(known + n, sizeof known - n, "%s%s", c ? ", " : "", g->class_name[c]);
+      if (k < 0) break;
+      n += (size_t)k;
+    }
+    if (n >= sizeof known) memcpy(known + sizeof known - 4, "...", 4);
+    return err_set(e, "keypoint sigmas for class '%s': the gold panel has no such class (its classes: %s)", cls,
+                   g->nclass ? known : "none");
+  }
+  return 0;
+}
+
 /* Keypoints whose count differs from their class's sigmas are left out. */
 int cmp_gold_item_shapes(const CmpGold *g, uint32_t k, const CmpFrame *fr, CmpShape *shapes,
                          CmpPool *pool, Err *e) {
@@ -230,6 +253,7 @@ CmpGold *cmp_gold_new(const Dataset *d, const CmpOpts *o, Err *e) {
     nm_put(&g->files, file, k, 1);
     nm_put(&g->bases, base_name(file), k, 1);
   }
+  if (check_sigma_classes(g, e) != 0) goto fail;
   if (o->type == CMP_KEYPOINTS && gold_sigmas(g, e) != 0) goto fail;
   if (prepare_shapes(g, e) != 0) goto fail;
   return g;
@@ -257,6 +281,8 @@ void cmp_gold_free(CmpGold *g) {
 }
 
 /* ---- one vendor ---- */
+
+enum { SEM_MAX_CLASSES = 4096 };   /* semantic: (n + 1)^2 pixel counts per thread */
 
 /* Classes: gold's, then the vendor's that neither a --map pair nor a gold name
  * places. */
@@ -383,6 +409,14 @@ CmpResult *cmp_result_begin(const CmpGold *g, const Dataset *v, uint32_t **vstar
   if (!r->stats || !r->ngold || !r->nvendor || !r->who_stats || !r->vitem_gold || !r->vitem_how ||
       !r->gitem_vendor || !r->gitem_state || cmp_group_by_item(v, vstart, vanns, e) != 0)
     goto fail;
+  if (r->type == CMP_SEMANTIC) {   /* the pixel confusion matrix, gold class by vendor class */
+    if (r->nclass >= SEM_MAX_CLASSES) {
+      err_set(e, "semantic comparison: %u classes, more than the %u a pixel confusion matrix is kept for",
+              r->nclass, SEM_MAX_CLASSES - 1);
+      goto fail;
+    }
+    if (!(r->px_conf = err_calloc(e, ((size_t)r->nclass + 1) * (r->nclass + 1), sizeof *r->px_conf))) goto fail;
+  }
   for (uint32_t k = 0; k < v->nitems; k++) r->vitem_gold[k] = CMP_NONE;
   map_items(&w);
   for (uint32_t k = 0; k < v->nitems; k++)
@@ -412,5 +446,6 @@ void cmp_result_free(CmpResult *r) {
   free(r->vitem_how);
   free(r->gitem_vendor);
   free(r->gitem_state);
+  free(r->px_conf);
   free(r);
 }

@@ -13,14 +13,23 @@
 #include "err.h"
 #include "model.h"
 
-/* The shape compared (cocoeval's names where it has them). */
+/* The shape compared (cocoeval's names where it has them). CMP_SEMANTIC is not
+ * matched object by object: each item's masks are painted into one label image
+ * per side and counted pixel by pixel (compare_sem.c). */
 typedef enum CmpType {
   CMP_BBOX = 0, CMP_SEGM, CMP_KEYPOINTS, CMP_RBOX, CMP_POLYLINE, CMP_CUBOID, CMP_TEXT, CMP_TAG,
-  CMP_NTYPES
+  CMP_SEMANTIC, CMP_NTYPES
 } CmpType;
 
 const char *cmp_type_name(CmpType t);
 int cmp_type_parse(const char *s);       /* -1 when unknown */
+
+/* Counts, per iou type, the annotations of d that carry that shape of their own
+ * rather than one derived from another shape (segm: a polygon or a mask, a
+ * keypoint set's segmentation included; keypoints: keypoints; bbox: any
+ * geometry; rbox, polyline, cuboid, text, tag: that type) into n[CMP_NTYPES],
+ * for choosing the default iou type. */
+void cmp_shape_counts(const Dataset *d, uint64_t n[CMP_NTYPES]);
 
 /* Keypoint sigmas of one class (by name), n of them. */
 typedef struct CmpSigmas {
@@ -125,6 +134,14 @@ typedef struct CmpResult {
   uint64_t left_out[2][CMP_NOUT];  /* [0] gold, [1] vendor */
   uint64_t shape_by_type[2][ANN_TYPE_COUNT];   /* CMP_OUT_SHAPE by annotation type */
   uint64_t gold_crowd;             /* gold crowd regions (never missed) */
+  /* semantic: stats, who_stats and conflicts count pixels (tp: the same class on
+   * both sides; fp: the vendor's class where the gold has another or none; fn:
+   * the gold's class where the vendor has another or none); conflicts are per
+   * item and class where the item's IoU is below the threshold (sim: that IoU;
+   * x, y: the gold's and the vendor's pixels of the class) */
+  uint64_t *px_conf;               /* (nclass + 1)^2 pixels: [gold class + 1][vendor class + 1], 0 none */
+  uint64_t px_ignored;             /* pixels inside gold crowd regions, left out */
+  uint64_t px_overlap[2];          /* pixels where one side's masks of different classes overlap */
 } CmpResult;
 
 /* Scores vendor against the prepared gold. Returns NULL with e set on failure

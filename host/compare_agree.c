@@ -149,19 +149,113 @@ done:
   return rc;
 }
 
+/* Appends a run of len pixels of value v (0 or 1) to the runs at out + start
+ * (a growing pool whose last run holds value *last), merging it with the last
+ * run when they hold the same value. */
+static int run_put(CmpPool *out, size_t start, uint32_t v, uint64_t len, uint32_t *last, Err *e) {
+  if (!len) return 0;
+  if (out->n > start && *last == v) {
+    out->v[out->n - 1] += (uint32_t)len;
+    return 0;
+  }
+  if (out->n == start && v == 1) {   /* runs start with 0s */
+    if (cmp_reserve((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v, e) != 0) return -1;
+    out->v[out->n++] = 0;
+  }
+  if (cmp_reserve((void **)&out->v, &out->cap, out->n + 1, sizeof *out->v, e) != 0) return -1;
+  out->v[out->n++] = (uint32_t)len;
+  *last = v;
+  return 0;
+}
+
+/* Places the h x w mask r with its top-left corner at column dx, row dy of an
+ * H x W frame (zeros around it), appending the new runs to out. */
+static int mask_place(const Rle *r, uint32_t dx, uint32_t dy, uint32_t H, uint32_t W, CmpPool *out, Err *e) {
+  size_t start = out->n, j = 0;
+  uint32_t last = 0, val = 0;
+  uint64_t rem = r->m ? r->cnts[0] : 0;
+  if (run_put(out, start, 0, (uint64_t)dx * H, &last, e) != 0) return -1;
+  for (uint32_t x = 0; x < r->w; x++) {
+    if (run_put(out, start, 0, dy, &last, e) != 0) return -1;
+    for (uint64_t need = r->h; need > 0;) {
+      while (rem == 0 && j + 1 < r->m) {
+        rem = r->cnts[++j];
+        val = (uint32_t)(j % 2);
+      }
+      if (rem == 0) break;   /* rle_check holds: the runs cover h * w */
+      uint64_t take = rem < need ? rem : need;
+      if (run_put(out, start, val, take, &last, e) != 0) return -1;
+      rem -= take;
+      need -= take;
+    }
+    if (run_put(out, start, 0, (uint64_t)H - dy - r->h, &last, e) != 0) return -1;
+  }
+  return run_put(out, start, 0, (uint64_t)(W - dx - r->w) * H, &last, e);
+}
+
+/* When the n masks of sh (runs in pool; frame offsets ox, oy) are not all in
+ * the same frame (items of different sizes, or polyline bands framed by their
+ * extent), places each in the one frame that holds them all, zeros around, at
+ * its offset: the IoU of two masks from different items is then that of their
+ * pixel sets in image coordinates, as boxes are compared, and within one item
+ * it is unchanged. The new runs go to *out, which the shapes then use. */
+static int common_frame(CmpShape *sh, const uint32_t *pool, const double *ox, const double *oy, uint64_t n,
+                        CmpPool *out, int *moved, Err *e) {
+  *moved = 0;
+  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+  int same = 1;
+  for (uint64_t a = 0; a < n; a++) {
+    same &= sh[a].h == sh[0].h && sh[a].w == sh[0].w && ox[a] == ox[0] && oy[a] == oy[0];
+    x0 = fmin(x0, ox[a]);
+    y0 = fmin(y0, oy[a]);
+    x1 = fmax(x1, ox[a] + sh[a].w);
+    y1 = fmax(y1, oy[a] + sh[a].h);
+  }
+  if (same) return 0;
+  if ((x1 - x0) * (y1 - y0) > (double)RLE_MAX_PIXELS)
+    return err_set(e, "alpha with 1 - IoU: the items' masks span %.0f x %.0f pixels together, too many to compare",
+                   x1 - x0, y1 - y0);
+  uint32_t W = (uint32_t)(x1 - x0), H = (uint32_t)(y1 - y0);
+  size_t *off = err_malloc(e, (size_t)(n + 1) * sizeof *off);
+  if (!off) return -1;
+  for (uint64_t a = 0; a < n; a++) {
+    Rle r = {sh[a].h, sh[a].w, sh[a].m, (uint32_t *)(sh[a].cnts ? sh[a].cnts : pool + sh[a].off)};
+    off[a] = out->n;
+    if (mask_place(&r, (uint32_t)(ox[a] - x0), (uint32_t)(oy[a] - y0), H, W, out, e) != 0) {
+      free(off);
+      return -1;
+    }
+  }
+  for (uint64_t a = 0; a < n; a++) {
+    CmpShape *s = &sh[a];
+    s->m = (a + 1 < n ? off[a + 1] : out->n) - off[a];
+    s->cnts = out->v + off[a];
+    s->pooled = 0;
+    s->h = H;
+    s->w = W;
+    Rle r = {H, W, s->m, (uint32_t *)s->cnts};
+    rle_to_bbox(&r, s->bb);
+  }
+  free(off);
+  *moved = 1;
+  return 0;
+}
+
 /* Do and De of the coincidence formulation with d = 1 - similarity, every
  * shape its own value: within-unit pairs weighted 1 / (m_u - 1), all pairs of
- * pairable values for chance. */
+ * pairable values for chance. Masks from items of different sizes are compared
+ * in one frame (common_frame). */
 int cmp_alpha(const Dataset *d, const CmpOpts *o, const CmpClusters *c, CmpAlpha *out, Err *e) {
   memset(out, 0, sizeof *out);
   uint32_t *size = err_calloc(e, (size_t)c->nclusters + 1, sizeof *size);
   uint32_t *val = err_malloc(e, ((size_t)d->nann + 1) * sizeof *val);   /* annotation of each value */
   CmpShape *sh = err_malloc(e, ((size_t)d->nann + 1) * sizeof *sh);
   const double **sig = err_calloc(e, (size_t)d->nann + 1, sizeof *sig);
+  double *ox = err_malloc(e, ((size_t)d->nann + 1) * 2 * sizeof *ox), *oy = ox ? ox + d->nann + 1 : NULL;
   uint32_t *start = NULL, *anns = NULL;
-  CmpPool pool = {0};
+  CmpPool pool = {0}, placed = {0};
   int rc = -1;
-  if (!size || !val || !sh || !sig) goto done;
+  if (!size || !val || !sh || !sig || !ox) goto done;
   for (uint32_t i = 0; i < d->nann; i++)
     if (c->cluster[i] != CMP_NONE) size[c->cluster[i]]++;
   /* values in pairable units, item by item; shapes prepared in their item's frame */
@@ -179,6 +273,8 @@ int cmp_alpha(const Dataset *d, const CmpOpts *o, const CmpClusters *c, CmpAlpha
       if (agree_shape(d, o, i, &fr, &pool, &sh[n], e) < 0) goto done;
       sh[n].cls = u;
       sig[n] = o->type == CMP_KEYPOINTS ? sigmas_of(d, o, i, sh[n].n / 3) : NULL;
+      ox[n] = fr.ox;
+      oy[n] = fr.oy;
       n++;
     }
   }
@@ -190,17 +286,23 @@ int cmp_alpha(const Dataset *d, const CmpOpts *o, const CmpClusters *c, CmpAlpha
     rc = 0;
     goto done;
   }
+  const uint32_t *runs = pool.v;
+  if (cmp_type_rasterises(o)) {
+    int moved;
+    if (common_frame(sh, pool.v, ox, oy, n, &placed, &moved, e) != 0) goto done;
+    if (moved) runs = placed.v;
+  }
   int symmetric = o->type != CMP_KEYPOINTS;
   double within = 0, all = 0;
   for (uint64_t a = 0; a < n; a++)
     for (uint64_t b = symmetric ? a + 1 : 0; b < n; b++) {
       if (a == b) continue;
-      double s = cmp_sim(o, &sh[a], pool.v, &sh[b], pool.v, 0, sig[b]);
+      double s = cmp_sim(o, &sh[a], runs, &sh[b], runs, 0, sig[b]);
       if (isnan(s)) {
         char wa[300], wb[300];
         dataset_source(d, val[a], wa, sizeof wa);
         dataset_source(d, val[b], wb, sizeof wb);
-        err_set(e, "alpha with 1 - IoU compares shapes across items, but %s and %s are masks of different sizes (--iou-type bbox compares their boxes)", wa, wb);
+        err_set(e, "alpha with 1 - IoU: %s and %s cannot be compared", wa, wb);
         goto done;
       }
       double dist = (1 - s) * (symmetric ? 2 : 1);
@@ -223,6 +325,8 @@ done:
   free(val);
   free(sh);
   free(sig);
+  free(ox);
   free(pool.v);
+  free(placed.v);
   return rc;
 }

@@ -123,10 +123,21 @@ typedef struct CmpWork {
   CmpPool vpool, gpool;
   const uint32_t *vstart, *vanns;     /* vendor annotations by item (the run's) */
   size_t cap_conf, cap_match;
+  uint32_t *sem_lab;  size_t cap_sem_lab;     /* semantic: gold then vendor label per pixel */
+  uint8_t *sem_crowd; size_t cap_sem_crowd;   /* semantic: pixels in gold crowd regions */
+  uint64_t *sem_cnt;  size_t cap_sem_cnt;     /* semantic: per class intersection, gold, vendor */
+  uint32_t *sem_who;  size_t cap_sem_who;     /* semantic: per class its annotator, per shape its class */
 } CmpWork;
 
 /* Scores gold item k (compare_item.c). */
 int cmp_item_run(CmpWork *w, uint32_t k, Err *e);
+
+/* Semantic scoring of gold item k in frame fr (compare_sem.c): its comparable
+ * gold shapes gsh[gl[0..ng)] (grouped from g0; runs in gpool unless resolved)
+ * and vendor shapes vs[vl[0..nv)] (grouped from v0), misses charged to
+ * miss_who where no vendor mask lies. */
+int cmp_sem_item(CmpWork *w, uint32_t k, const CmpFrame *fr, const CmpShape *gsh, const uint32_t *gpool,
+                 uint32_t g0, uint32_t ng, uint32_t v0, uint32_t nv, uint32_t miss_who, Err *e);
 
 /* A vendor's result with its classes and items paired and nothing scored yet;
  * *vstart, *vanns get the vendor's annotations grouped by item (compare.c). */

@@ -236,10 +236,12 @@ int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
   const Dataset *gd = g->d, *vd = w->v;
   CmpResult *r = w->r;
   const CmpOpts *o = w->o;
+  static const Item no_item;
   uint32_t g0 = g->item_start[k], g1 = g->item_start[k + 1], vk = r->gitem_vendor[k];
-  if (vk == CMP_NONE) return not_delivered(w, k, e);
-  uint32_t v0 = w->vstart[vk], v1 = w->vstart[vk + 1];
-  const Item *gi = &gd->items[k], *vi = &vd->items[vk];
+  int missing = vk == CMP_NONE;   /* semantic with count_missing: scored against no masks */
+  if (missing && !(o->type == CMP_SEMANTIC && o->count_missing)) return not_delivered(w, k, e);
+  uint32_t v0 = missing ? 0 : w->vstart[vk], v1 = missing ? 0 : w->vstart[vk + 1];
+  const Item *gi = &gd->items[k], *vi = missing ? &no_item : &vd->items[vk];
   if (gi->width > 0 && gi->height > 0 && vi->width > 0 && vi->height > 0 &&
       (gi->width != vi->width || gi->height != vi->height)) {
     r->gitem_state[k] = CMP_SIZE_DIFFERS;
@@ -247,7 +249,7 @@ int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
     r->left_out[1][CMP_OUT_ITEM] += v1 - v0;
     return 0;
   }
-  r->gitem_state[k] = CMP_COMPARED;
+  r->gitem_state[k] = missing ? CMP_NOT_DELIVERED : CMP_COMPARED;
 
   /* shapes: gold's prepared once when its size is known, else here with the vendor's */
   const CmpShape *gsh;
@@ -315,6 +317,10 @@ int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
     w->vl[nv++] = j - v0;
   }
   uint32_t miss_who = item_who(w, v0, v1);
+  if (o->type == CMP_SEMANTIC) {   /* pixels, when a size is known (from the item or its masks) */
+    if (!ng && !nv && !(gi->width > 0 && gi->height > 0) && !(vi->width > 0 && vi->height > 0)) return 0;
+    return cmp_sem_item(w, k, &fr, gsh, gpool, g0, ng, v0, nv, miss_who, e);
+  }
   uint8_t *gcrowd = w->gst + ng;   /* the spare half of gst */
   for (uint32_t b = 0; b < ng; b++) {
     gcrowd[b] = gd->iscrowd[g->item_anns[g0 + w->gl[b]]] != 0;

@@ -35,6 +35,10 @@ static void work_free(CmpWork *w) {
   free(w->gs);
   free(w->vpool.v);
   free(w->gpool.v);
+  free(w->sem_lab);
+  free(w->sem_crowd);
+  free(w->sem_cnt);
+  free(w->sem_who);
   match_work_free(&w->mw);
 }
 
@@ -46,6 +50,7 @@ static void part_free(CmpResult *p) {
   free(p->who_stats);
   free(p->match);
   free(p->conf);
+  free(p->px_conf);
 }
 
 /* Frees a run that was not ended (its parts and its result). */
@@ -106,11 +111,16 @@ CmpRun *cmp_run_begin(const CmpGold *g, const Dataset *v, unsigned nparts, Err *
     memset(q->left_out, 0, sizeof q->left_out);
     memset(q->shape_by_type, 0, sizeof q->shape_by_type);
     q->gold_crowd = 0;
+    q->px_ignored = 0;
+    memset(q->px_overlap, 0, sizeof q->px_overlap);
+    q->px_conf = NULL;
     q->stats = err_calloc(e, (size_t)r->nclass + 1, sizeof *q->stats);
     q->ngold = err_calloc(e, (size_t)r->nclass + 1, sizeof *q->ngold);
     q->nvendor = err_calloc(e, (size_t)r->nclass + 1, sizeof *q->nvendor);
     q->who_stats = err_calloc(e, (size_t)r->nwho * r->nclass + 1, sizeof *q->who_stats);
-    if (!q->stats || !q->ngold || !q->nvendor || !q->who_stats) {
+    size_t ncells = r->px_conf ? ((size_t)r->nclass + 1) * (r->nclass + 1) : 0;
+    if (ncells) q->px_conf = err_calloc(e, ncells, sizeof *q->px_conf);
+    if (!q->stats || !q->ngold || !q->nvendor || !q->who_stats || (ncells && !q->px_conf)) {
       cmp_run_free(run);
       return NULL;
     }
@@ -190,6 +200,11 @@ CmpResult *cmp_run_end(CmpRun *run, Err *e) {
       for (int t = 0; t < ANN_TYPE_COUNT; t++) r->shape_by_type[side][t] += q->shape_by_type[side][t];
     }
     r->gold_crowd += q->gold_crowd;
+    if (r->px_conf)
+      for (size_t c = 0; c < ((size_t)r->nclass + 1) * (r->nclass + 1); c++) r->px_conf[c] += q->px_conf[c];
+    r->px_ignored += q->px_ignored;
+    r->px_overlap[0] += q->px_overlap[0];
+    r->px_overlap[1] += q->px_overlap[1];
   }
   /* the sums of the matches' similarity, in item order whatever the parts */
   for (size_t m = 0; m < r->nmatch; m++) {

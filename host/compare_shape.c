@@ -9,8 +9,13 @@
 #include "geometry.h"
 
 static const char *const type_names[CMP_NTYPES] = {
-  "bbox", "segm", "keypoints", "rbox", "polyline", "cuboid", "text", "tag",
+  "bbox", "segm", "keypoints", "rbox", "polyline", "cuboid", "text", "tag", "semantic",
 };
+
+/* Whether type t works on masks in the item's frame as segm does. */
+static int segm_like(CmpType t) {
+  return t == CMP_SEGM || t == CMP_SEMANTIC;
+}
 
 const char *cmp_type_name(CmpType t) {
   return t < CMP_NTYPES ? type_names[t] : "unknown";
@@ -48,12 +53,31 @@ int cmp_shape_kind(const Dataset *d, uint32_t i, CmpType t) {
   case CMP_CUBOID: return ty == ANN_CUBOID;
   case CMP_TEXT: return ty == ANN_TEXT;
   case CMP_TAG: return ty == ANN_TAG;
+  case CMP_SEMANTIC:   /* segmentations of their own: polygons, masks, a keypoint set's */
+    return ty == ANN_POLYGON || ty == ANN_MASK || (ty == ANN_KEYPOINTS && (d->s_n[i] > 0 || d->r_n[i] > 0));
   default: return 0;
   }
 }
 
+void cmp_shape_counts(const Dataset *d, uint64_t n[CMP_NTYPES]) {
+  memset(n, 0, CMP_NTYPES * sizeof *n);
+  for (uint32_t i = 0; i < d->nann; i++) {
+    uint8_t ty = d->type[i];
+    int segm = ty == ANN_POLYGON || ty == ANN_MASK || (ty == ANN_KEYPOINTS && (d->s_n[i] > 0 || d->r_n[i] > 0));
+    n[CMP_SEGM] += segm;
+    n[CMP_BBOX] += ty != ANN_TAG;
+    n[CMP_KEYPOINTS] += ty == ANN_KEYPOINTS;
+    n[CMP_RBOX] += ty == ANN_RBOX;
+    n[CMP_POLYLINE] += ty == ANN_POLYLINE;
+    n[CMP_CUBOID] += ty == ANN_CUBOID;
+    n[CMP_TEXT] += ty == ANN_TEXT;
+    n[CMP_TAG] += ty == ANN_TAG;
+    n[CMP_SEMANTIC] += segm;
+  }
+}
+
 int cmp_type_rasterises(const CmpOpts *o) {
-  return o->type == CMP_SEGM || (o->type == CMP_POLYLINE && !o->chamfer);
+  return segm_like(o->type) || (o->type == CMP_POLYLINE && !o->chamfer);
 }
 
 /* Grows the extent ext (x0 y0 x1 y1) by n points x y (stride numbers apart). */
@@ -147,7 +171,7 @@ void cmp_frame(const CmpOpts *o, const int32_t sizes[4], const Dataset *const ds
       const Dataset *d = ds[k];
       uint32_t i = anns[k][j], h, w;
       if (!cmp_shape_kind(d, i, o->type)) continue;
-      if (o->type == CMP_SEGM && dataset_mask(d, i, &h, &w)) {
+      if (segm_like(o->type) && dataset_mask(d, i, &h, &w)) {
         fr->h = h;
         fr->w = w;
         return;
@@ -166,7 +190,7 @@ void cmp_frame(const CmpOpts *o, const int32_t sizes[4], const Dataset *const ds
     fr->h = fr->w = 1;
     return;
   }
-  if (o->type == CMP_SEGM) {
+  if (segm_like(o->type)) {
     double w = ceil(ext[2]) + 1, h = ceil(ext[3]) + 1;
     fr->w = w < 1 ? 1 : w > 65535 ? 65535 : (uint32_t)w;
     fr->h = h < 1 ? 1 : h > 65535 ? 65535 : (uint32_t)h;
@@ -258,7 +282,7 @@ int cmp_shape(const Dataset *d, uint32_t i, const CmpOpts *o, const CmpFrame *fr
   case CMP_BBOX:
     if (isnan(s->bb[0])) s->out = OUT_SHAPE;
     return 0;
-  case CMP_SEGM: {
+  case CMP_SEGM: case CMP_SEMANTIC: {
     uint32_t h, w;
     Rle r;
     if (dataset_mask(d, i, &h, &w)) {
@@ -378,7 +402,7 @@ double cmp_sim(const CmpOpts *o, const CmpShape *a, const uint32_t *apool, const
     if (!o->chamfer) return mask_iou(a, apool, b, bpool, crowd);
     if (crowd) return box_ioa(a, b);
     return 1 / (1 + geom_chamfer(a->pt, a->n / 2, b->pt, b->n / 2, o->chamfer_step));
-  case CMP_SEGM:
+  case CMP_SEGM: case CMP_SEMANTIC:
     return mask_iou(a, apool, b, bpool, crowd);
   case CMP_KEYPOINTS:
     if (crowd) return box_ioa(a, b);

@@ -404,9 +404,10 @@ static int64_t resolve_category(Coco *k, JCtx *c, int64_t cat_id) {
 }
 
 /* keypoints (v, or scanned when NULL): x y v triplets into *out; checked against
- * the category's keypoint count. */
+ * the category's keypoint count. *given gets num_keypoints as the file has it
+ * (kept, as pycocotools uses it; NaN when absent). */
 static int read_keypoints(Coco *k, JCtx *c, const cJSON *v, const cJSON *el, int32_t cat,
-                          const double **out, size_t *n) {
+                          const double **out, size_t *n, double *given_num) {
   const double *x;
   if (member_numbers(k, c, &k->ar.kp, v, "keypoints", &x, n) != 0) return -1;
   if (*n % 3) return jr_fail(c, "keypoints", "expected x y v triplets, got %zu numbers", *n);
@@ -426,7 +427,33 @@ static int read_keypoints(Coco *k, JCtx *c, const cJSON *v, const cJSON *el, int
   if (rc > 0 && given != labelled)
     diag_warn(k->g, "num_keypoints differs", "%s: %s.num_keypoints: %lld, but %lld keypoints are labelled",
               c->file, c->where, (long long)given, (long long)labelled);
+  *given_num = rc > 0 ? (double)given : NAN;
   *out = x;
+  return 0;
+}
+
+/* "cuboid" (an annovet extension: the 8 projected corners, 16 numbers x y in
+ * CVAT's order tl1 bl1 tr1 br1 tl2 bl2 tr2 br2) and its optional "cuboid_3d"
+ * (cx cy cz l w h yaw, as geom's 3D IoU takes them) into xyz; *n gets 16 or 23,
+ * 0 when the annotation has no cuboid. */
+static int read_cuboid(Coco *k, JCtx *c, const cJSON *el, double xyz[23], uint32_t *n) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(el, "cuboid");
+  const cJSON *v3 = cJSON_GetObjectItemCaseSensitive(el, "cuboid_3d");
+  int has = v && !cJSON_IsNull(v), has3 = v3 && !cJSON_IsNull(v3);
+  size_t m;
+  *n = 0;
+  if (!has) return has3 ? jr_fail(c, "cuboid_3d", "needs \"cuboid\", the 8 projected corners") : 0;
+  if (jr_numbers(c, v, "cuboid", &k->num, &k->ncap, &m) != 0) return -1;
+  if (m != 16) return jr_fail(c, "cuboid", "expected 16 numbers (8 corners x y), got %zu", m);
+  memcpy(xyz, k->num, 16 * sizeof *xyz);
+  *n = 16;
+  if (!has3) return 0;
+  if (jr_numbers(c, v3, "cuboid_3d", &k->num, &k->ncap, &m) != 0) return -1;
+  if (m != 7) return jr_fail(c, "cuboid_3d", "expected 7 numbers (cx cy cz l w h yaw), got %zu", m);
+  if (k->num[3] < 0 || k->num[4] < 0 || k->num[5] < 0)
+    return jr_fail(c, "cuboid_3d", "l, w and h must not be negative");
+  memcpy(xyz + 16, k->num, 7 * sizeof *xyz);
+  *n = 23;
   return 0;
 }
 
@@ -483,8 +510,17 @@ static int add_annotation(Coco *k, JCtx *c, uint32_t i) {
     return jr_fail(c, "segmentation", "expected polygons (an array of arrays) or an RLE object, got %s", jr_kind(seg));
   }
   const cJSON *kp = r->scanned[M_KEYPOINTS] ? NULL : cJSON_GetObjectItemCaseSensitive(el, "keypoints");
-  if (r->scanned[M_KEYPOINTS] ? r->kp.n > 0 : kp && !cJSON_IsNull(kp) && !(cJSON_IsArray(kp) && !kp->child)) {
-    if (read_keypoints(k, c, kp, el, (int32_t)ci, &a.coords, &nkp) != 0) return -1;
+  int has_kp = r->scanned[M_KEYPOINTS] ? r->kp.n > 0 : kp && !cJSON_IsNull(kp) && !(cJSON_IsArray(kp) && !kp->child);
+  double cub[23];
+  uint32_t ncub;
+  if (read_cuboid(k, c, el, cub, &ncub) != 0) return -1;
+  if (ncub) {
+    if (geom || has_kp) return jr_fail(c, "cuboid", "a cuboid annotation has no segmentation or keypoints");
+    a.type = ANN_CUBOID;
+    a.coords = cub;
+    a.ncoords = ncub;
+  } else if (has_kp) {
+    if (read_keypoints(k, c, kp, el, (int32_t)ci, &a.coords, &nkp, &a.aux) != 0) return -1;
     a.type = ANN_KEYPOINTS;
     a.ncoords = (uint32_t)nkp;
     a.seg = geom == 1 ? r->poly.v : geom == 2 ? hw : NULL;

@@ -180,7 +180,7 @@ static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
   const Dataset *d = o->d;
   char where[300];
   uint8_t type = d->type[i];
-  if (type == ANN_POLYLINE || type == ANN_CUBOID || type == ANN_TAG || d->cat[i] < 0) {
+  if (type == ANN_POLYLINE || type == ANN_TAG || d->cat[i] < 0 || (type == ANN_CUBOID && d->g_n[i] < 16)) {
     dataset_source(d, i, where, sizeof where);
     if (d->cat[i] < 0)
       diag_warn(o->g, "dropped: no category", "%s: COCO needs a category_id", where);
@@ -188,7 +188,7 @@ static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
       diag_warn(o->g, "dropped: tag", "%s: COCO cannot hold image tags", where);
     else
       diag_warn(o->g, type == ANN_POLYLINE ? "dropped: polyline" : "dropped: cuboid",
-                "%s: COCO cannot hold a %s", where, ann_type_name((AnnType)type));
+                "%s: COCO cannot hold a %s", where, type == ANN_POLYLINE ? "polyline" : "cuboid without its 8 corners");
     return 0;
   }
   const double *g = d->coords.v + d->g_off[i];
@@ -217,10 +217,11 @@ static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
     if (isnan(b[0])) memcpy(b, rb, sizeof b);
     if (isnan(area)) area = ra;
   }
-  if (type == ANN_KEYPOINTS && isnan(b[0])) {
+  if ((type == ANN_KEYPOINTS || type == ANN_CUBOID) && isnan(b[0])) {   /* labelled keypoints; corners */
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-    for (uint32_t k = 0; k + 2 < ng; k += 3) {
-      if (g[k + 2] <= 0) continue;
+    uint32_t stride = type == ANN_CUBOID ? 2 : 3, end = type == ANN_CUBOID ? 16 : ng;
+    for (uint32_t k = 0; k + stride - 1 < end; k += stride) {
+      if (stride == 3 && g[k + 2] <= 0) continue;
       x0 = fmin(x0, g[k]); x1 = fmax(x1, g[k]);
       y0 = fmin(y0, g[k + 1]); y1 = fmax(y1, g[k + 1]);
     }
@@ -273,13 +274,21 @@ static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
     jw_key(f, 1, "iscrowd");
     jw_int(f, d->iscrowd[i]);
   }
+  if (type == ANN_CUBOID) {   /* annovet's extension; pycocotools reads the bbox */
+    jw_key(f, 1, "cuboid");
+    jw_nums(f, g, 16);
+    if (ng >= 23) {
+      jw_key(f, 1, "cuboid_3d");
+      jw_nums(f, g + 16, 7);
+    }
+  }
   if (type == ANN_KEYPOINTS) {
     int64_t labelled = 0;
     for (uint32_t k = 2; k < ng; k += 3) labelled += g[k] > 0;
     jw_key(f, 1, "keypoints");
     jw_nums(f, g, ng);
     jw_key(f, 1, "num_keypoints");
-    jw_int(f, labelled);
+    jw_int(f, isnan(d->aux[i]) ? labelled : (int64_t)d->aux[i]);   /* the file's, when it gave one */
   }
   if (!isnan(d->score[i])) {
     jw_key(f, 1, "score");

@@ -475,6 +475,9 @@ static void push_conflict(lua_State *L, const CmpResult *r, size_t k) {
   } else if (c->kind == CMP_WRONG_VISIBILITY) {
     set_int(L, "keypoints_differ", (uint64_t)c->x);
     set_int(L, "keypoints", (uint64_t)c->y);
+  } else if (r->type == CMP_SEMANTIC) {
+    set_int(L, "gold_pixels", (uint64_t)c->x);
+    set_int(L, "vendor_pixels", (uint64_t)c->y);
   }
 }
 
@@ -528,6 +531,48 @@ static int l_matches(lua_State *L) {
   return 2;
 }
 
+/* compare.shape_counts(ds) -> {[iou type] = annotations with that shape of
+ * their own}, types with none left out (see cmp_shape_counts). [-1, +1, m] */
+static int l_shape_counts(lua_State *L) {
+  const Dataset *d = l_dataset_check(L, 1);
+  uint64_t n[CMP_NTYPES];
+  cmp_shape_counts(d, n);
+  lua_createtable(L, 0, CMP_NTYPES);
+  for (int t = 0; t < CMP_NTYPES; t++)
+    if (n[t]) set_int(L, cmp_type_name((CmpType)t), n[t]);
+  return 1;
+}
+
+/* res:pixels() -> semantic: {cells = {{gold = class|nil, vendor = class|nil,
+ * pixels = n}, ...} (the non-zero cells of the pixel confusion matrix, nil for
+ * no class), ignored, overlap_gold, overlap_vendor}; nil for other types.
+ * [-1, +1, m] */
+static int l_pixels(lua_State *L) {
+  CmpResult *r = lresult_check(L, 1);
+  if (!r->px_conf) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_createtable(L, 0, 4);
+  lua_newtable(L);
+  lua_Integer n = 0;
+  for (uint32_t gc = 0; gc <= r->nclass; gc++)
+    for (uint32_t vc = 0; vc <= r->nclass; vc++) {
+      uint64_t px = r->px_conf[(size_t)gc * (r->nclass + 1) + vc];
+      if (!px) continue;
+      lua_createtable(L, 0, 3);
+      if (gc) set_str(L, "gold", r->class_name[gc - 1]);
+      if (vc) set_str(L, "vendor", r->class_name[vc - 1]);
+      set_int(L, "pixels", px);
+      lua_rawseti(L, -2, ++n);
+    }
+  lua_setfield(L, -2, "cells");
+  set_int(L, "ignored", r->px_ignored);
+  set_int(L, "overlap_gold", r->px_overlap[0]);
+  set_int(L, "overlap_vendor", r->px_overlap[1]);
+  return 1;
+}
+
 /* res:type() -> the iou type compared. [-1, +1, m] */
 static int l_type(lua_State *L) {
   CmpResult *r = lresult_check(L, 1);
@@ -535,7 +580,7 @@ static int l_type(lua_State *L) {
   return 1;
 }
 
-/* The module: gold, run, run_all, load, clusters; the metatables of gold
+/* The module: gold, run, run_all, load, clusters, shape_counts; the metatables of gold
  * panels, results and run boxes (locked). [-0, +1, m] */
 int luaopen_annovet_c_compare(lua_State *L) {
   static const luaL_Reg result_methods[] = {
@@ -547,6 +592,7 @@ int luaopen_annovet_c_compare(lua_State *L) {
     {"conflicts", l_conflicts},
     {"matches", l_matches},
     {"type", l_type},
+    {"pixels", l_pixels},
     {"close", result_release},
     {NULL, NULL}
   };
@@ -561,6 +607,7 @@ int luaopen_annovet_c_compare(lua_State *L) {
     {"run_all", l_compare_run_all},
     {"load", l_compare_load},
     {"clusters", l_compare_clusters},
+    {"shape_counts", l_shape_counts},
     {NULL, NULL}
   };
   const struct { const char *mt; const luaL_Reg *methods; lua_CFunction release; } types[] = {

@@ -453,7 +453,7 @@ static void push_annotation(lua_State *L, const Dataset *d, uint32_t i) {
   }
   set_num(L, "score", d->score[i]);
   set_num(L, "area", d->area[i]);
-  set_num(L, d->type[i] == ANN_POLYLINE ? "width" : "aux", d->aux[i]);
+  set_num(L, d->type[i] == ANN_POLYLINE ? "width" : d->type[i] == ANN_KEYPOINTS ? "num_keypoints" : "aux", d->aux[i]);
   lua_pushboolean(L, d->iscrowd[i]);
   lua_setfield(L, -2, "iscrowd");
   if (d->type[i] == ANN_TEXT) {

@@ -33,7 +33,8 @@ typedef enum AnnType {
   ANN_RBOX,         /* coords: cx, cy, w, h, angle (degrees, clockwise, y down: CVAT "rotation") */
   ANN_POLYGON,      /* coords: x0 y0 x1 y1 ... of every part; parts: points per part, negative = hole */
   ANN_MASK,         /* coords: h, w; rle: run lengths (COCO RLE, column-major, starting with 0s) */
-  ANN_KEYPOINTS,    /* coords: x y v per keypoint (v: 0 not labelled, 1 occluded, 2 visible) */
+  ANN_KEYPOINTS,    /* coords: x y v per keypoint (v: 0 not labelled, 1 occluded, 2 visible);
+                       aux: num_keypoints as the file gives it (NaN when none) */
   ANN_POLYLINE,     /* coords: x y per point; aux: width (NaN when none) */
   ANN_CUBOID,       /* coords: 8 corners x y (CVAT order: tl1 bl1 tr1 br1 tl2 bl2 tr2 br2),
                        then optionally cx cy cz l w h yaw (3D): 16 or 23 numbers */

@@ -141,6 +141,31 @@ print(string.format("%s %d %d %.17g", tostring(info.tags), info.units, info.mult
     H.near(agree(file, "--metric krippendorff_alpha --level masi").value, t.item_alpha, 1e-9, "masi = nominal")
   end)
 
+  -- The same generator with polygons, on images of eleven different sizes; masks
+  -- only need the same size within an item: across items (chance disagreement)
+  -- two masks are compared in a frame holding both, top-left aligned. References
+  -- from tools/agree_spatial_ref.py (masks by pycocotools' mask API, IoU counted
+  -- with numpy on the decoded pixels, its own clustering, fast-krippendorff):
+  --   lua5.4 tools/gen_compare.lua --out DIR --images 30 --objects 150 --seed 5 --crowd 0.02 --vendors "" --panel 3
+  --   /usr/bin/python3 tools/agree_spatial_ref.py DIR/panel.json --iou-type segm \
+  --     --pycocotools /tmp/ref/cocoapi/PythonAPI --krippendorff /tmp/ref/fast-krippendorff
+  it("computes alpha with 1 - IoU on masks of items of different sizes", function()
+    local dir = H.tmpdir()
+    assert(os.execute("lua5.4 tools/gen_compare.lua --out " .. H.q(dir) ..
+      " --images 30 --objects 150 --seed 5 --crowd 0.02 --vendors '' --panel 3"))
+    local file = dir .. "/panel.json"
+    local r = agree(file, "--iou-type segm --metric krippendorff_alpha --level iou")
+    assert.are.same({111, 287, 3}, {r.units, r.pairable, r.raters})
+    H.near(r.value, 0.7097578282774819, 1e-9, "alpha with 1 - mask IoU")
+    r = agree(file, "--iou-type segm --metric krippendorff_alpha")
+    assert.are.equal(275, r.units)
+    H.near(r.value, 0.3276213790289678, 1e-9, "alpha of the labels of mask clusters")
+    r = agree(file, "--iou-type segm --metric fleiss_kappa")
+    H.near(r.value, 0.32680538555691563, 1e-9, "Fleiss' kappa of the labels of mask clusters")
+    r = agree(file, "--iou-type segm --metric krippendorff_alpha --unmatched missing")
+    H.near(r.value, 0.9483288166214996, 1e-9, "alpha, unmatched missing")
+  end)
+
   it("refuses options that do not fit", function()
     local dir = H.tmpdir()
     local csv = H.write(dir .. "/r.csv", "unit,rater,value\n1,a,x\n1,b,x\n2,a,y\n2,b,x\n")

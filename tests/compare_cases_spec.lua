@@ -245,6 +245,14 @@ describe("compare, worked by hand", function()
     assert.are.equal(1, r.micro.mean_iou)   -- same positions: OKS 1
     local c = r.conflicts[1]
     assert.are.same({"wrong_keypoint_visibility", 1, 17}, {c.kind, c.keypoints_differ, c.keypoints})
+    -- sigmas for a class the gold lacks (a case slip) are an error, not ignored
+    local sig = "--kpt-sigmas Person=" .. string.rep(".05,", 16) .. ".05"
+    local _, err2, code2 = compare(gold, vendor, "--iou-type keypoints " .. sig)
+    assert.are.equal(2, code2, err2)
+    assert.truthy(err2:find("keypoint sigmas for class 'Person': the gold panel has no such class (its classes: person)",
+      1, true), err2)
+    _, err2, code2 = compare(gold, vendor, "--iou-type keypoints " .. sig:gsub("Person", "person"))
+    assert.are.equal(0, code2, err2)
   end)
 
   it("finds wrong text on OCR matches, with CER and WER", function()

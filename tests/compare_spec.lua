@@ -126,6 +126,59 @@ describe("compare on the real fixtures", function()
     assert.are.equal(1, r.left_out.vendor.crowd)
   end)
 
+  -- instances_val.json: a polygon of "a" and a crowd RLE of "b"; person_keypoints_val.json:
+  -- the same two objects as keypoint sets carrying those segmentations. Both sides
+  -- have segmentations, so the default is segm (keypoint annotations included);
+  -- "a"'s polygons are identical (IoU 1) and the crowd regions are left out.
+  it("defaults to segm where both sides have segmentations, keypoint sets' included", function()
+    local inst = H.fixture("formats/coco/instances_val.json")
+    local kp = H.fixture("formats/coco/person_keypoints_val.json")
+    if not inst then return pending("../shared not found") end
+    for _, pair in ipairs {{inst, kp}, {kp, inst}, {kp, kp}} do
+      local out, err, code = H.run("compare --gold " .. H.q(pair[1]) .. " --vendor v=" .. H.q(pair[2]))
+      assert.are.equal(0, code, err)
+      local doc = H.decode(out)
+      assert.are.equal("segm", doc.iou_type, pair[1] .. " vs " .. pair[2])
+      local r = doc.vendors.v
+      assert.are.same({1, 0, 0}, {r.micro.tp, r.micro.fp, r.micro.fn})
+      assert.are.equal(1, r.micro.mean_iou)
+    end
+  end)
+
+  -- Keypoint sets without segmentations: keypoints by default (OKS of identical
+  -- points is 1); a class without COCO's 17 keypoints then needs sigmas, and the
+  -- message says why keypoints was chosen; boxes on one side make it bbox.
+  it("defaults to keypoints where every file has keypoints and not every one a segmentation", function()
+    local dir = H.tmpdir()
+    local function kps(n)
+      local t = {}
+      for k = 1, n do t[#t + 1], t[#t + 2], t[#t + 3] = 10 + k, 20 + 2 * k, 2 end
+      return t
+    end
+    local function file(name, n, box_only)
+      local ann = {id = 1, image_id = 1, category_id = 1, bbox = {11, 22, 40, 40}, area = 1600, iscrowd = 0}
+      if not box_only then ann.keypoints = kps(n) end
+      return H.write(dir .. "/" .. name, H.json.encode({images = {{id = 1, file_name = "p.jpg", width = 100, height = 100}},
+        categories = {{id = 1, name = "person"}}, annotations = {ann}}))
+    end
+    local k17, k3, box = file("k17.json", 17), file("k3.json", 3), file("box.json", 0, true)
+    local out, err, code = H.run("compare --gold " .. H.q(k17) .. " --vendor v=" .. H.q(k17))
+    assert.are.equal(0, code, err)
+    local doc = H.decode(out)
+    assert.are.same({"keypoints", "oks", 1}, {doc.iou_type, doc.vendors.v.similarity, doc.vendors.v.micro.mean_iou})
+    out, err, code = H.run("compare --gold " .. H.q(k3) .. " --vendor v=" .. H.q(k3))
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.truthy(err:find("class 'person' has 3 keypoints: OKS needs their sigmas", 1, true), err)
+    assert.truthy(err:find("keypoints is the default --iou-type", 1, true), err)
+    out, err, code = H.run("compare --gold " .. H.q(k3) .. " --vendor v=" .. H.q(k3) .. " --kpt-sigmas person=.1,.1,.1")
+    assert.are.equal(0, code, err)
+    assert.are.equal("keypoints", H.decode(out).iou_type)
+    out, err, code = H.run("compare --gold " .. H.q(k17) .. " --vendor v=" .. H.q(box))
+    assert.are.equal(0, code, err)
+    assert.are.equal("bbox", H.decode(out).iou_type)
+  end)
+
   it("scores annotator 1 of rectangles_two_annotators.json against annotator 2", function()
     local path = H.fixture("formats/label_studio/rectangles_two_annotators.json")
     if not path then return pending("../shared not found") end

@@ -14,7 +14,15 @@ pairs at or above the threshold kept; the rest start clusters), then computes:
   - alpha with distance 1 - IoU over the clustered boxes with fast-krippendorff
     and a callable distance (each box its own value).
 
+With --iou-type segm the shapes are masks instead: each annotation's
+segmentation made a mask at its image's size by pycocotools' mask API (found
+under --pycocotools DIR: frPyObjects, merge, decode, as COCO.annToRLE), and
+IoU counted with numpy on the decoded pixels. Masks of images of different
+sizes are compared in a frame that holds both, each at the top-left corner
+with zeros around (the IoU of the pixel sets in image coordinates).
+
   /usr/bin/python3 tools/agree_spatial_ref.py FILE.json [--iou 0.5]
+      [--iou-type bbox|segm] [--pycocotools DIR]
       [--krippendorff DIR]   (DIR holds fast-krippendorff's source)
 
 Prints JSON: {"none": {"alpha", "fleiss"}, "missing": {"alpha"}, "alpha_iou",
@@ -38,10 +46,43 @@ def iou(a, b):
     return i / (a[2] * a[3] + b[2] * b[3] - i)
 
 
+def masks_of(d, pycocotools):
+    """Decoded mask (bool, h x w) of every annotation id, as COCO.annToRLE."""
+    if pycocotools:
+        sys.path.insert(0, pycocotools)
+    from pycocotools import mask as mask_utils
+    size = {im["id"]: (im["height"], im["width"]) for im in d["images"]}
+    out = {}
+    for x in d["annotations"]:
+        h, w = size[x["image_id"]]
+        seg = x["segmentation"]
+        if isinstance(seg, list):
+            rle = mask_utils.merge(mask_utils.frPyObjects(seg, h, w))
+        elif isinstance(seg["counts"], list):
+            rle = mask_utils.frPyObjects(seg, h, w)
+        else:
+            rle = seg
+        out[x["id"]] = mask_utils.decode(rle).astype(bool)
+    return out
+
+
+def mask_iou(p, q):
+    """IoU of two masks, placed at the top-left of a frame holding both."""
+    h, w = max(p.shape[0], q.shape[0]), max(p.shape[1], q.shape[1])
+    a = np.zeros((h, w), bool)
+    b = np.zeros((h, w), bool)
+    a[:p.shape[0], :p.shape[1]] = p
+    b[:q.shape[0], :q.shape[1]] = q
+    u = np.count_nonzero(a | b)
+    return np.count_nonzero(a & b) / u if u else 0.0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
     ap.add_argument("--iou", type=float, default=0.5)
+    ap.add_argument("--iou-type", choices=("bbox", "segm"), default="bbox")
+    ap.add_argument("--pycocotools")
     ap.add_argument("--krippendorff")
     a = ap.parse_args()
     if a.krippendorff:
@@ -50,6 +91,14 @@ def main():
     from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
     d = json.load(open(a.file))
+    if a.iou_type == "segm":
+        masks = masks_of(d, a.pycocotools)
+
+        def sim(x, y):
+            return mask_iou(masks[x["id"]], masks[y["id"]])
+    else:
+        def sim(x, y):
+            return iou(x["bbox"], y["bbox"])
     cat = {c["id"]: c["name"] for c in d["categories"]}
     order = []
     for x in d["annotations"]:
@@ -71,7 +120,7 @@ def main():
             S = np.zeros((len(rows), len(mine)))
             for r, x in enumerate(rows):
                 for c, cl in enumerate(mine):
-                    S[r, c] = np.mean([iou(x["bbox"], m["bbox"]) for m in cl.values()])
+                    S[r, c] = np.mean([sim(x, m) for m in cl.values()])
             assigned = {}
             if len(rows) and len(mine):
                 rr, cc = linear_sum_assignment(np.where(S >= a.iou, -S, 0.0))
@@ -106,14 +155,17 @@ def main():
             res["fleiss"] = float(fleiss_kappa(aggregate_raters(codes)[0]))
         out[mode] = res
 
-    # alpha with 1 - IoU: pairable clusters, every box its own value
-    boxes, units = [], []
+    # alpha with 1 - IoU: pairable clusters, every shape its own value
+    shapes, units = [], []
     for img, cl in clusters:
         if len(cl) >= 2:
-            units.append([len(boxes) + k for k in range(len(cl))])
-            boxes += [m["bbox"] for m in cl.values()]
-    n = len(boxes)
-    D = np.array([[1 - iou(p, q) for q in boxes] for p in boxes])
+            units.append([len(shapes) + k for k in range(len(cl))])
+            shapes += list(cl.values())
+    n = len(shapes)
+    D = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            D[i, j] = D[j, i] = 1 - sim(shapes[i], shapes[j])
     rel = np.full((len(order), len(units)), np.nan)
     for u, members in enumerate(units):
         for k, v in enumerate(members):

@@ -8,7 +8,7 @@ require "annovet.dataset"   -- the Dataset metatable and methods c.load's datase
 
 local M = {}
 
-M.types = {"bbox", "segm", "keypoints", "rbox", "polyline", "cuboid", "text", "tag"}
+M.types = {"bbox", "segm", "keypoints", "rbox", "polyline", "cuboid", "text", "tag", "semantic"}
 M.kinds = {"missing", "extra", "wrong_class", "low_overlap", "duplicate", "wrong_attribute",
   "wrong_keypoint_visibility", "wrong_text"}
 M.UNATTRIBUTED = "(unattributed)"
@@ -22,26 +22,32 @@ local function similarity_name(opts)
   if opts.iou_type == "keypoints" then return "oks" end
   if opts.iou_type == "polyline" and opts.chamfer then return "chamfer distance" end
   if opts.iou_type == "tag" then return "same item" end
+  if opts.iou_type == "semantic" then return "pixel iou" end
   return "iou"
 end
 
--- The iou type compared when none is asked for: segm where the gold and every
--- vendor have polygons or masks, else bbox where all have shapes with a box,
--- else tag where all have tags.
+-- The iou type compared when none is asked for, by cocoeval's names: segm
+-- where the gold and every vendor have segmentations of their own (polygons or
+-- masks, a keypoint set's segmentation included), else keypoints where all have
+-- keypoints, else bbox where all have shapes with a box, else tag where all
+-- have tags.
+-- Semantic masks (PNG label images) on every side, with at least one vendor,
+-- are compared pixel by pixel (semantic).
 function M.default_type(gold, vendors)
-  local sets = {gold:counts().by_type}
-  for _, v in ipairs(vendors) do sets[#sets + 1] = v:counts().by_type end
-  local function all_have(types)
+  local labels = #vendors > 0 and gold:format() == "pngmask"
+  for _, v in ipairs(vendors) do labels = labels and v:format() == "pngmask" end
+  if labels then return "semantic" end
+  local sets = {c.shape_counts(gold)}
+  for _, v in ipairs(vendors) do sets[#sets + 1] = c.shape_counts(v) end
+  local function all_have(t)
     for _, s in ipairs(sets) do
-      local any = false
-      for _, t in ipairs(types) do any = any or (s[t] or 0) > 0 end
-      if not any then return false end
+      if not s[t] then return false end
     end
     return true
   end
-  if all_have {"polygon", "mask"} then return "segm" end
-  if all_have {"box", "polygon", "mask", "rbox", "keypoints", "text", "cuboid", "polyline"} then return "bbox" end
-  if all_have {"tag"} then return "tag" end
+  for _, t in ipairs {"segm", "keypoints", "bbox", "tag"} do
+    if all_have(t) then return t end
+  end
   return "bbox"
 end
 
@@ -73,9 +79,31 @@ function M.prepare(gold, opts)
   return c.gold(gold, core_opts(opts))
 end
 
+-- Semantic scores of pixel counts: precision, recall and F1 over pixels, the
+-- class's IoU (intersection over union of its pixels, pooled over items); gold
+-- and vendor are its pixels on each side.
+local function pixel_scores(s)
+  local tp, fp, fn = s.tp, s.fp, s.fn
+  local out = {tp = tp, fp = fp, fn = fn, gold = tp + fn, vendor = tp + fp}
+  local why = {}
+  if tp + fp > 0 then out.precision = tp / (tp + fp) else why.precision = "no vendor pixels" end
+  if tp + fn > 0 then out.recall = tp / (tp + fn) else why.recall = "no gold pixels" end
+  if tp + fp + fn > 0 then
+    out.f1 = 2 * tp / (2 * tp + fp + fn)
+    out.iou = tp / (tp + fp + fn)
+  else
+    why.f1, why.iou = "no pixels", "no pixels"
+  end
+  out.mean_iou = out.iou
+  why.mean_iou = why.iou
+  if next(why) then out.undefined = why end
+  return out
+end
+
 -- Scores of one set of counts: every key present in the JSON, null with a reason
 -- in `undefined` where a ratio has no denominator (never NaN).
 local function scores(s, sim)
+  if sim == "pixel iou" then return pixel_scores(s) end
   local tp, fp, fn = s.tp, s.fp, s.fn
   local out = {tp = tp, fp = fp, fn = fn, ignored = s.ignored or 0}
   local why = {}
@@ -109,6 +137,7 @@ local function averages(per_class, order, sim)
   local pooled = {tp = 0, fp = 0, fn = 0, ignored = 0, sum_sim = 0}
   local sums, counts, n = {}, {}, 0
   local keys = {"precision", "recall", "f1", sim == "chamfer distance" and "mean_distance" or "mean_iou"}
+  if sim == "pixel iou" then keys[#keys + 1] = "iou" end
   for _, name in ipairs(order) do
     local s = per_class[name]
     if s.gold > 0 or s.vendor > 0 then
@@ -143,7 +172,8 @@ local function per_class_tables(classes, sim)
   local per_class, order = {}, {}
   for _, k in ipairs(classes) do
     local s = scores(k, sim)
-    s.gold, s.vendor, s.in_gold, s.in_vendor = k.gold, k.vendor, k.in_gold, k.in_vendor
+    if sim ~= "pixel iou" then s.gold, s.vendor = k.gold, k.vendor end
+    s.in_gold, s.in_vendor = k.in_gold, k.in_vendor
     s.counts = k
     per_class[k.name] = s
     order[#order + 1] = k.name
@@ -236,6 +266,28 @@ local function confusion(per_class, order, conflicts)
   return m
 end
 
+-- Semantic: the confusion matrix of pixels (gold class or "(extra)" -> vendor
+-- class or "(missed)" -> pixels; pixels neither side labels are left out) and
+-- the pixel counts: total (outside gold crowd regions), correct (the same
+-- class, or none, on both sides), background (none on both), ignored,
+-- overlap_gold, overlap_vendor; pixel_accuracy = correct / total.
+local function pixel_tables(px)
+  local m, total, correct, background = {}, 0, 0, 0
+  for _, cell in ipairs(px.cells) do
+    total = total + cell.pixels
+    if cell.gold == cell.vendor then correct = correct + cell.pixels end
+    if not cell.gold and not cell.vendor then
+      background = background + cell.pixels
+    else
+      local g, v = cell.gold or M.EXTRA, cell.vendor or M.MISSED
+      m[g] = m[g] or {}
+      m[g][v] = cell.pixels
+    end
+  end
+  return m, {total = total, correct = correct, background = background, ignored = px.ignored,
+    overlap_gold = px.overlap_gold, overlap_vendor = px.overlap_vendor}
+end
+
 -- Per-annotator calibration: the same scores per vendor annotator id.
 local function annotator_tables(res, order, conflicts, sim)
   local out = {}
@@ -250,7 +302,7 @@ local function annotator_tables(res, order, conflicts, sim)
     for idx, s in pairs(a.classes) do
       local sc = scores(s, sim)
       sc.counts = s
-      sc.gold, sc.vendor = s.tp + s.fn, s.tp + s.fp
+      sc.gold, sc.vendor = s.tp + s.fn, s.tp + s.fp   -- semantic: pixels
       pc[order[idx]] = sc
       names[#names + 1] = order[idx]
     end
@@ -299,6 +351,7 @@ end
 local function json_scores(s, sim)
   local keys = {"precision", "recall", "f1"}
   keys[#keys + 1] = sim == "chamfer distance" and "mean_distance" or "mean_iou"
+  if sim == "pixel iou" then keys[#keys + 1] = "iou" end
   local out = {}
   for k, v in pairs(s) do
     if k ~= "counts" and k ~= "in_gold" and k ~= "in_vendor" then out[k] = v end
@@ -340,6 +393,14 @@ function Result:to_json(opts)
   for k, v in pairs(self.items) do items[k] = type(v) == "table" and json_list(v) or v end
   local cats = {}
   for k, v in pairs(self.categories) do cats[k] = (k == "mapped" or k == "map_unused") and v or json_list(v) end
+  local semantic
+  if self.pixels then
+    semantic = {mean_iou = null(self.mean_iou), pixel_accuracy = null(self.pixel_accuracy), pixels = self.pixels}
+    local why = {}
+    if not self.mean_iou then why.mean_iou = "no class has pixels on either side" end
+    if not self.pixel_accuracy then why.pixel_accuracy = "no pixels compared" end
+    if next(why) then semantic.undefined = why end
+  end
   return {
     file = self.file,
     iou_type = self.iou_type,
@@ -355,6 +416,10 @@ function Result:to_json(opts)
     items = items,
     categories = cats,
     left_out = self.left_out,
+    mean_iou = semantic and semantic.mean_iou,
+    pixel_accuracy = semantic and semantic.pixel_accuracy,
+    pixels = semantic and semantic.pixels,
+    undefined = semantic and semantic.undefined,
   }
 end
 
@@ -371,6 +436,11 @@ local function compose(res, opts)
     counts[cf.kind] = (counts[cf.kind] or 0) + 1
   end
   local micro, macro = averages(per_class, order, sim)
+  local conf, pixels, pixel_accuracy = nil, nil, nil
+  if sim == "pixel iou" then
+    conf, pixels = pixel_tables(res:pixels())
+    if pixels.total > 0 then pixel_accuracy = pixels.correct / pixels.total end
+  end
   local self = setmetatable({
     core = res,
     file = opts.file,
@@ -382,7 +452,10 @@ local function compose(res, opts)
     macro = macro,
     conflict_list = list,
     conflict_counts = counts,
-    confusion = confusion(per_class, order, list),
+    confusion = conf or confusion(per_class, order, list),
+    pixels = pixels,
+    pixel_accuracy = pixel_accuracy,
+    mean_iou = pixels and macro.iou,
     clusters = clusters(list),
     annotators = annotator_tables(res, order, list, sim),
     items = res:items(),
@@ -425,8 +498,8 @@ end
 
 -- annovet.compare(gold, vendor, opts) -> result | nil, message.
 -- gold: a dataset (or what M.prepare returned); vendor: a dataset.
--- opts: iou_type (bbox, segm, keypoints, rbox, polyline, cuboid, text, tag;
--- default M.default_type), iou (0.5), matcher ("optimal" or "greedy"), low
+-- opts: iou_type (bbox, segm, keypoints, rbox, polyline, cuboid, text, tag,
+-- semantic; default M.default_type), iou (0.5), matcher ("optimal" or "greedy"), low
 -- (low-overlap floor, 0.1), chamfer (polylines: match at or below this Chamfer
 -- distance instead of by band IoU), line_width (band width where a polyline has
 -- none, 10), chamfer_step (1), sigmas ({class = {...}}: OKS sigmas; COCO's for
@@ -435,7 +508,8 @@ end
 -- "annotator"), count_missing_items (gold items the vendor lacks count as missed).
 -- The result has per_class, micro, macro, confusion, clusters, annotators, items,
 -- categories, left_out, conflict_counts, :conflicts([filter]), :matches(),
--- :to_json().
+-- :to_json(); semantic adds mean_iou, pixel_accuracy and pixels (counts are
+-- pixels there).
 function M.compare(gold, vendor, opts)
   opts = opts or {}
   local o = {}

@@ -15,20 +15,35 @@ local function score_cells(row, base, s)
   return row
 end
 
--- per_class.csv: one row per vendor and class, then (micro) and (macro).
+-- per_class.csv: one row per vendor and class, then (micro) and (macro). A
+-- semantic comparison adds the columns iou (per class; micro: pooled; macro:
+-- the mean IoU) and pixel_accuracy (on the micro row); its counts are pixels.
 function M.per_class_rows(results)
   local header = {"vendor", "class", "in_gold", "gold", "delivered"}
   for _, k in ipairs(SCORE_COLS) do header[#header + 1] = k end
+  local semantic = false
+  for _, v in ipairs(results) do semantic = semantic or v.res.pixels ~= nil end
+  if semantic then
+    header[#header + 1] = "iou"
+    header[#header + 1] = "pixel_accuracy"
+  end
   local rows = {header}
+  local function add(row, s, accuracy)
+    score_cells(row, 5, s)
+    if semantic then
+      row[row.n + 1], row[row.n + 2] = s.iou, accuracy
+      row.n = row.n + 2
+    end
+    rows[#rows + 1] = row
+  end
   for _, v in ipairs(results) do
     local r = v.res
     for _, name in ipairs(r.class_order) do
       local s = r.per_class[name]
-      rows[#rows + 1] = score_cells({v.name, name, s.in_gold, s.gold, s.vendor}, 5, s)
+      add({v.name, name, s.in_gold, s.gold, s.vendor}, s)
     end
-    for _, avg in ipairs {"micro", "macro"} do
-      rows[#rows + 1] = score_cells({v.name, "(" .. avg .. ")"}, 5, r[avg])
-    end
+    add({v.name, "(micro)"}, r.micro, r.pixel_accuracy)
+    add({v.name, "(macro)"}, r.macro)
   end
   return rows
 end
@@ -173,6 +188,10 @@ function M.table_text(doc, results)
     local m = r.macro
     out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %s %s %s %s", "(macro)", "", "", "",
       pct(m.precision), pct(m.recall), pct(m.f1), num(m.mean_iou or m.mean_distance))
+    if r.pixels then
+      out[#out + 1] = string.format("mean IoU %s, pixel accuracy %s (%d pixels; the counts above are pixels)",
+        num(r.mean_iou), num(r.pixel_accuracy), r.pixels.total)
+    end
     local kinds = {}
     for _, k in ipairs(compare.kinds) do
       if r.conflict_counts[k] then kinds[#kinds + 1] = k .. " " .. r.conflict_counts[k] end

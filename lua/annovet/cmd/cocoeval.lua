@@ -84,7 +84,9 @@ stats keep pycocotools' -1 where a number is undefined (no gold in that area
 range); per-class AP is the mean precision over IoU thresholds and recall at
 area "all" and the largest maxDets (null for a category with no gold).
 Keypoint evaluation uses COCO's 17 person sigmas unless --kpt-sigmas gives one
-per keypoint; a gold object's labelled keypoints stand in for num_keypoints.]],
+per keypoint. A gold object with num_keypoints 0 is ignored, as pycocotools
+does, even when keypoints are labelled (the reader warns of the mismatch);
+without num_keypoints its labelled keypoints are counted.]],
   options = {
     {name = "--gt", arg = "GT.json", help = "ground truth, a COCO dataset file"},
     {name = "--dt", arg = "DT.json", help = "detections, a COCO results array"},

@@ -7,7 +7,7 @@ local store = require "annovet.store"
 local util = require "annovet.c.util"
 
 local USAGE = "annovet compare --gold G --vendor NAME=FILE [--vendor ...] [--iou 0.5] " ..
-  "[--iou-type bbox|segm|keypoints|rbox|polyline|cuboid|text|tag] [--matcher optimal|greedy] " ..
+  "[--iou-type bbox|segm|keypoints|rbox|polyline|cuboid|text|tag|semantic] [--matcher optimal|greedy] " ..
   "[--out DIR] [--format json|csv|table] [--store DB [--batch B]]"
 
 local function split_list(s)
@@ -101,10 +101,17 @@ end
 -- and stops when no honest score is possible.
 local function check_vendor(name, file, r, vds, cli)
   local items, cats = r.items, r.categories
+  local function size_text(s)
+    return string.format("first: %s, gold %dx%d, vendor %dx%d", s.item, s.gold[1], s.gold[2], s.vendor[1], s.vendor[2])
+  end
+  if items.compared == 0 and #items.size_differs > 0 then
+    cli.fail(string.format("%s (%s): none of its items can be compared: %d of those in the gold panel differ in " ..
+      "size from the gold's (%s)%s", name, file, #items.size_differs, size_text(items.size_differs[1]),
+      r.iou_type == "semantic" and "; label images are compared pixel by pixel, so both must have the image's size" or ""))
+  end
   if items.compared == 0 then
     cli.fail(string.format("%s (%s): none of its %d items is in the gold panel by file name or basename " ..
-      "(gold items: %d)%s", name, file, items.vendor, items.gold,
-      #items.size_differs > 0 and string.format("; %d differ in size", #items.size_differs) or ""))
+      "(gold items: %d)", name, file, items.vendor, items.gold))
   end
   local ncats = 0
   for _ in vds:categories() do ncats = ncats + 1 end
@@ -128,9 +135,12 @@ local function check_vendor(name, file, r, vds, cli)
       r.counted_missing and "their objects count as missed" or "left out (--count-missing-items counts them as missed)")
   end
   if #items.size_differs > 0 then
-    local s = items.size_differs[1]
-    warn("%d items differ in size from the gold and are left out (first: %s, gold %dx%d, vendor %dx%d)",
-      #items.size_differs, s.item, s.gold[1], s.gold[2], s.vendor[1], s.vendor[2])
+    warn("%d items differ in size from the gold and are left out%s (%s)", #items.size_differs,
+      r.iou_type == "semantic" and " of the pixel counts" or "", size_text(items.size_differs[1]))
+  end
+  if r.pixels and (r.pixels.overlap_gold > 0 or r.pixels.overlap_vendor > 0) then
+    warn("masks of different classes overlap on %d gold and %d vendor pixels: each such pixel counts for the " ..
+      "later mask's class", r.pixels.overlap_gold, r.pixels.overlap_vendor)
   end
   if #items.not_in_gold > 0 then
     warn("%d delivered items are not in the gold panel (not scored)", #items.not_in_gold)
@@ -183,7 +193,8 @@ Pairs each vendor's items with the gold panel's by file name (then basename),
 and classes by name (--map renames vendor classes; unpaired ones are reported,
 never guessed). Per item and class, the similarity of every vendor annotation
 with every gold one (--iou-type; default segm where the gold and every vendor
-have polygons or masks, else bbox) is matched one-to-one (optimal, or --matcher
+have segmentations, a keypoint set's included, else keypoints where all have
+keypoints, else bbox) is matched one-to-one (optimal, or --matcher
 greedy) at the --iou threshold: matches are true positives. Gold crowd regions
 are never missed and a vendor annotation inside one (intersection over its own
 area >= the threshold) is ignored; vendor annotations marked iscrowd are left
@@ -196,9 +207,18 @@ Shapes by --iou-type: bbox (boxes, or the box of any shape); segm (polygons and
 masks rasterised at the item's size as pycocotools; boxes as rectangles);
 keypoints (OKS; COCO's sigmas for 17 keypoints, --kpt-sigmas CLASS=S,... for
 others); rbox; polyline (IoU of bands --line-width wide, or --chamfer D: match
-at Chamfer distance <= D); cuboid (3D IoU when both have 3D, else the IoU of
-the projected hulls); text (box or quadrilateral IoU, then CER/WER of the
-strings on matches); tag (per label on each item, no geometry).
+at Chamfer distance <= D); cuboid (3D IoU when both have 3D, as COCO's
+"cuboid_3d" gives it, else the IoU of the projected hulls); text (box or
+quadrilateral IoU, then CER/WER of the strings on matches); tag (per label on
+each item, no geometry); semantic (the default where every file is a folder of
+PNG label images): no matching, each item's masks painted into one label image
+per side and counted pixel by pixel: per class tp, fp, fn are pixels, iou (=
+mean_iou) the class's pixel IoU with intersection and union summed over the
+items; the vendor's mean_iou is the mean over the classes with pixels on either
+side, pixel_accuracy the share of pixels (outside gold crowd regions) with the
+same class, or none, on both sides; confusion counts pixels; conflicts are the
+items and classes whose IoU on the item is below --iou (missing, extra or
+low_overlap, with their pixels).
 
 Output: JSON {"iou", "iou_type", "matcher", "gold", "vendors": {NAME: {
 "per_class": {CLASS: {tp, fp, fn, precision, recall, f1, mean_iou, gold,
@@ -221,7 +241,7 @@ vendor file was ingested in).]],
     {name = "--gold", arg = "G", help = "the gold panel (any format annovet reads)"},
     {name = "--vendor", arg = "NAME=FILE", multi = true, help = "a vendor's delivery (repeat for several)"},
     {name = "--iou", arg = "T", help = "match threshold (IoU or OKS; default 0.5)"},
-    {name = "--iou-type", arg = "T", help = "bbox, segm, keypoints, rbox, polyline, cuboid, text or tag"},
+    {name = "--iou-type", arg = "T", help = "bbox, segm, keypoints, rbox, polyline, cuboid, text, tag or semantic"},
     {name = "--matcher", arg = "M", help = "optimal (default) or greedy"},
     {name = "--low-iou", arg = "L", help = "low overlap from this IoU up to --iou (default 0.1)"},
     {name = "--chamfer", arg = "D", help = "polylines: match at Chamfer distance <= D pixels"},
@@ -289,9 +309,19 @@ vendor file was ingested in).]],
       report_read_warnings(v.file, v.ds, cli)
       vds[i], files[i] = v.ds, v.file
     end
+    local defaulted = not o.iou_type
     o.iou_type = o.iou_type or compare.default_type(gold, vds)
-    cli.progress(string.format("compare: %s at %s, %s matching", o.iou_type, tostring(o.chamfer or o.iou), o.matcher))
-    local prepared = cli.check(compare.prepare(gold, o))
+    cli.progress(o.iou_type == "semantic"
+      and string.format("compare: semantic, pixel by pixel (conflicts below IoU %s per item and class)", tostring(o.iou))
+      or string.format("compare: %s at %s, %s matching", o.iou_type, tostring(o.chamfer or o.iou), o.matcher))
+    local prepared, perr = compare.prepare(gold, o)
+    if not prepared then
+      if defaulted and o.iou_type == "keypoints" and perr:find("sigmas", 1, true) then
+        perr = perr .. " (keypoints is the default --iou-type where every file has keypoints and not every one " ..
+          "a segmentation: give --kpt-sigmas CLASS=S,..., or --iou-type bbox to compare their boxes)"
+      end
+      cli.fail(perr)
+    end
     local doc = {iou = o.chamfer or o.iou, iou_type = o.iou_type, matcher = o.matcher, gold = opts.gold, vendors = {},
       options = {low_iou = o.low, chamfer = o.chamfer, line_width = o.line_width, map = o.map,
         attributes = o.attributes, count_missing_items = o.count_missing_items, kpt_sigmas = o.sigmas}}
