@@ -10,6 +10,7 @@
 --   regions) and DIR/dt_keypoints.json.
 -- The same arguments give the same bytes on any machine: a 64-bit integer PRNG
 -- (splitmix64) and only +, -, *, / and sqrt on the numbers written.
+package.path = (arg[0]:match("^(.*)/") or ".") .. "/?.lua;" .. package.path   -- the tools' own modules
 
 local opts = {seed = 1, images = 100, out = nil, kind = "instances", dets = 100, objects = 7.3}
 do
@@ -24,18 +25,9 @@ do
   assert(opts.out, "--out DIR is required")
 end
 
--- splitmix64
-local state = math.tointeger(opts.seed) * 0x9E3779B97F4A7C15
-local function next64()
-  state = state + 0x9E3779B97F4A7C15
-  local z = state
-  z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
-  z = (z ~ (z >> 27)) * 0x94D049BB133111EB
-  return z ~ (z >> 31)
-end
-local function rand() return (next64() >> 11) * (1.0 / 9007199254740992) end
+local rng = require("splitmix").new(opts.seed)
+local rand, randint = rng.rand, rng.randint
 local function uniform(a, b) return a + (b - a) * rand() end
-local function randint(a, b) return a + (next64() >> 1) % (b - a + 1) end
 local function pick(t) return t[randint(1, #t)] end
 
 -- unit vectors of 16 directions (literals, so no libm enters the output)

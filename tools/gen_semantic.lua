@@ -13,6 +13,8 @@
 -- (a size mismatch) and not the one before it (not delivered).
 -- Only integers and the splitmix64 PRNG: the same arguments give the same bytes
 -- on any machine.
+package.path = (arg[0]:match("^(.*)/") or ".") .. "/?.lua;" .. package.path   -- the tools' own modules
+local pngwrite = require "pngwrite"
 
 local opts = {seed = 1, images = 6, out = nil, scale = 1}
 do
@@ -28,58 +30,17 @@ do
   assert(opts.out, "--out DIR is required")
 end
 
-local state = math.tointeger(opts.seed) * 0x9E3779B97F4A7C15
-local function next64()
-  state = state + 0x9E3779B97F4A7C15
-  local z = state
-  z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
-  z = (z ~ (z >> 27)) * 0x94D049BB133111EB
-  return z ~ (z >> 31)
-end
-local function randint(a, b) return a + (next64() >> 1) % (b - a + 1) end
+local rng = require("splitmix").new(opts.seed)
+local randint = rng.randint
 local function chance(pct) return randint(1, 100) <= pct end
 
--- ---- PNG (8-bit gray, stored deflate blocks) ----
+-- ---- PNG (8-bit gray) ----
 
-local CRC = {}
-for n = 0, 255 do
-  local c = n
-  for _ = 1, 8 do c = (c & 1) ~= 0 and (0xEDB88320 ~ (c >> 1)) or (c >> 1) end
-  CRC[n] = c
-end
-local function crc32(s)
-  local c = 0xFFFFFFFF
-  for k = 1, #s do c = CRC[(c ~ s:byte(k)) & 0xFF] ~ (c >> 8) end
-  return c ~ 0xFFFFFFFF
-end
-local function chunk(kind, data)
-  return string.pack(">I4", #data) .. kind .. data .. string.pack(">I4", crc32(kind .. data))
-end
-local function zlib_stored(raw)
-  local out, a, b = {"\x78\x01"}, 1, 0
-  for k = 1, #raw do
-    a = (a + raw:byte(k)) % 65521
-    b = (b + a) % 65521
-  end
-  local pos = 1
-  repeat
-    local piece = raw:sub(pos, pos + 65534)
-    pos = pos + #piece
-    out[#out + 1] = string.pack("<BI2I2", pos > #raw and 1 or 0, #piece, #piece ~ 0xFFFF) .. piece
-  until pos > #raw
-  out[#out + 1] = string.pack(">I4", (b << 16) | a)
-  return table.concat(out)
-end
 local function write_png(path, img)
-  local raw = {}
-  for y = 0, img.h - 1 do
-    local row = {"\0"}
-    for x = 0, img.w - 1 do row[#row + 1] = string.char(img[y * img.w + x + 1]) end
-    raw[#raw + 1] = table.concat(row)
-  end
+  local rows = {}
+  for y = 0, img.h - 1 do rows[y + 1] = table.move(img, y * img.w + 1, (y + 1) * img.w, 1, {}) end
   local f = assert(io.open(path, "wb"))
-  f:write("\x89PNG\r\n\x1a\n", chunk("IHDR", string.pack(">I4I4BBBBB", img.w, img.h, 8, 0, 0, 0, 0)),
-    chunk("IDAT", zlib_stored(table.concat(raw))), chunk("IEND", ""))
+  f:write(pngwrite.encode {rows = rows})
   f:close()
 end
 
