@@ -20,10 +20,13 @@ folder, --out, the files and folders named among ARGS, and --read folders.
 A script that returns a number exits with it (say 1 when a rule fails); a
 number that is not a whole number from 0 to 255 is an error (exit 2), so a
 rule's "return -1" never passes as success. Other return values are ignored.
-a script error prints SCRIPT:LINE: message and a traceback and exits 2, as does
-reaching either limit.]],
+A script error prints SCRIPT:LINE: message and a traceback and exits 2, as does
+reaching a limit, even when the script catches it (pcall, xpcall and
+coroutine.resume raise it again). --max-memory counts the datasets and results
+the script holds too, by resident memory. Objects get no __gc: Lua runs
+finalizers outside the limits.]],
   options = {
-    {name = "--max-memory", arg = "SIZE", help = "Lua memory budget (default 1G; K, M, G suffixes)"},
+    {name = "--max-memory", arg = "SIZE", help = "memory budget (default 1G; K, M, G suffixes)"},
     {name = "--max-steps", arg = "N", help = "VM instruction budget (default 1e10)"},
     {name = "--max-cpu", arg = "SECONDS", help = "CPU time budget, time inside C included (default 3600)"},
     {name = "--out", arg = "DIR", help = "the only folder the script may write in"},
