@@ -110,11 +110,15 @@ static size_t rss_bytes(void) {
   return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
 }
 
-/* 1 when the memory the process gained since the script began (Lua's and the C
- * memory of its datasets and results), plus Lua's bytes before it, passes the limit. */
+/* 1 when the C memory the script holds (datasets, results) passes the limit: the
+ * resident memory gained since the script began, less what Lua itself gained.
+ * Lua's own bytes are held to the limit exactly by sandbox_alloc; counting them
+ * here too would charge the allocator's overhead on small objects to the script. */
 static int over_budget(const Sandbox *s) {
   size_t rss = rss_bytes();
-  return rss > s->rss0 && rss - s->rss0 > s->limit - (s->lua0 < s->limit ? s->lua0 : s->limit);
+  size_t grown = rss > s->rss0 ? rss - s->rss0 : 0;
+  size_t lua_grown = s->used > s->lua0 ? s->used - s->lua0 : 0;
+  return grown > lua_grown && grown - lua_grown > s->limit;
 }
 
 /* Raises the memory limit when the script holds more than its budget in C memory

@@ -22,9 +22,9 @@ number that is not a whole number from 0 to 255 is an error (exit 2), so a
 rule's "return -1" never passes as success. Other return values are ignored.
 A script error prints SCRIPT:LINE: message and a traceback and exits 2, as does
 reaching a limit, even when the script catches it (pcall, xpcall and
-coroutine.resume raise it again). --max-memory counts the datasets and results
-the script holds too, by resident memory. Objects get no __gc: Lua runs
-finalizers outside the limits.]],
+coroutine.resume raise it again). --max-memory also caps, at the same size,
+the C memory of the datasets and results the script holds (by resident
+memory). Objects get no __gc: Lua runs finalizers outside the limits.]],
   options = {
     {name = "--max-memory", arg = "SIZE", help = "memory budget (default 1G; K, M, G suffixes)"},
     {name = "--max-steps", arg = "N", help = "VM instruction budget (default 1e10)"},
