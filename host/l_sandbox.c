@@ -204,22 +204,21 @@ static char *existing_ancestor(const char *path) {
   return NULL;
 }
 
-void sandbox_check_write(lua_State *L, const char *path) {
-  Sandbox *s = sandbox_get(L);
-  if (s->depth == 0) return;
-  if (!s->write_dir) sandbox_raise(L, "%s: a script may write files only with --out DIR", path);
-  char *anc = existing_ancestor(path);
-  size_t n = strlen(s->write_dir);
-  int inside = anc && strncmp(anc, s->write_dir, n) == 0 && (anc[n] == '\0' || anc[n] == '/');
-  free(anc);
-  if (!inside) sandbox_raise(L, "%s: outside the folder the script may write in (%s)", path, s->write_dir);
-}
-
 /* 1 when real (a real path) is root or below it. */
 static int path_within(const char *real, const char *root) {
   size_t n = strlen(root);
   if (n == 1 && root[0] == '/') return 1;
   return strncmp(real, root, n) == 0 && (real[n] == '\0' || real[n] == '/');
+}
+
+void sandbox_check_write(lua_State *L, const char *path) {
+  Sandbox *s = sandbox_get(L);
+  if (s->depth == 0) return;
+  if (!s->write_dir) sandbox_raise(L, "%s: a script may write files only with --out DIR", path);
+  char *anc = existing_ancestor(path);
+  int inside = anc && path_within(anc, s->write_dir);
+  free(anc);
+  if (!inside) sandbox_raise(L, "%s: outside the folder the script may write in (%s)", path, s->write_dir);
 }
 
 void sandbox_check_read(lua_State *L, const char *path) {
