@@ -101,15 +101,18 @@ static void put_yaml(FILE *f, const Dataset *d, const int *cls, int64_t maxc, ui
                      const ImageList *lists, size_t nlists) {
   fputs("# YOLO dataset written by annovet (Ultralytics layout): labels only; put the images at\n"
         "# the paths the image lists (<subset>.txt) name, images/[subset/] beside labels/\npath: .\n", f);
-  /* each subset as a key (Ultralytics reads train, val and test) */
-  int any = 0;
+  /* each subset as a key (Ultralytics reads train, val and test); beside them,
+   * the list of the items without a subset under its own name, which
+   * Ultralytics ignores and annovet's reader reads as it reads any list */
+  int any = 0, subsets = 0;
+  for (size_t k = 0; k < nlists; k++) subsets |= lists[k].subset != 0;
   for (size_t k = 0; k < nlists; k++) {
-    if (!lists[k].subset) continue;
+    if (!lists[k].subset && !subsets) continue;
     size_t n = strlen(lists[k].name) + 8;
     char *val = malloc(n);
     if (val) {
       snprintf(val, n, "%s.txt", lists[k].name);
-      put_yaml_str(f, strpool_get(&d->str, lists[k].subset));
+      put_yaml_str(f, lists[k].subset ? strpool_get(&d->str, lists[k].subset) : lists[k].name);
       fputs(": ", f);
       put_yaml_str(f, val);
       fputc('\n', f);

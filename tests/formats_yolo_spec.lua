@@ -234,6 +234,28 @@ describe("YOLO", function()
     F.near({table.unpack(v, 2)}, {0.25, 0.1, 0.25, 0.5, 0.15, 0.5, 0.15, 0.1}, 1e-12, "corners")
   end)
 
+  it("keeps the names of items with and without a subset side by side", function()
+    local dir = H.tmpdir()
+    local xml = H.write(dir .. "/a.xml", [[<?xml version="1.0" encoding="utf-8"?>
+<annotations><version>1.1</version>
+  <meta><task><labels><label><name>car</name></label></labels></task></meta>
+  <image id="0" name="a/one.jpg" subset="train" width="20" height="10">
+    <box label="car" xtl="1" ytl="1" xbr="5" ybr="5" occluded="0"></box></image>
+  <image id="1" name="two.png" width="20" height="10">
+    <box label="car" xtl="2" ytl="2" xbr="6" ybr="6" occluded="0"></box></image>
+</annotations>
+]])
+    local out = dir .. "/y"
+    local _, err, code = H.run("convert " .. H.q(xml) .. " " .. H.q(out) .. " --to yolo")
+    assert.are.equal(0, code, err)
+    -- the list of items without a subset is named in data.yaml beside train's,
+    -- so the second item keeps its extension on the way back
+    local files = {}
+    for _, it in ipairs(F.dump(out).items) do files[#files + 1] = it.file .. "|" .. (it.subset or "") end
+    table.sort(files)
+    assert.are.same({"images/train/one.jpg|train", "images/two.png|"}, files)
+  end)
+
   describe("bad input", function()
     it("names file:line and what was expected", function()
       local cases = {
