@@ -169,5 +169,6 @@ function M.call(fn, limits, ...)
 end
 
 M.load_file = load_file
+M.dirname = dirname
 
 return M

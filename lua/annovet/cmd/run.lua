@@ -48,7 +48,8 @@ memory). Objects get no __gc: Lua runs finalizers outside the limits.]],
     local script_args = table.move(pos, 2, #pos, 1, {})
     -- What the script may read: the current folder, its own, --out, each argument
     -- that names a file or folder, and --read folders.
-    limits.read = {".", script:match("^(.*)/[^/]*$") or ".", opts.out}
+    limits.read = {".", sandbox.dirname(script)}
+    if opts.out then limits.read[#limits.read + 1] = opts.out end
     for _, a in ipairs(script_args) do
       if util.kind(a) then limits.read[#limits.read + 1] = a end
     end
@@ -59,7 +60,7 @@ memory). Objects get no __gc: Lua runs finalizers outside the limits.]],
     local res = table.pack(sandbox.run_file(script, script_args, limits))
     if res[1] then
       local ret = res[2]
-      if ret == nil or type(ret) ~= "number" then return 0 end
+      if type(ret) ~= "number" then return 0 end
       local code = math.tointeger(ret)
       if code and code >= 0 and code <= 255 then return code end
       io.stderr:write(string.format("annovet: %s returned %s; an exit status is a whole number from 0 to 255\n",
