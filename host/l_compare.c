@@ -492,14 +492,19 @@ static int conflict_next(lua_State *L) {
   return 1;
 }
 
-/* res:conflicts() -> iterator over conflict tables, n. [-1, +2, m] */
-static int l_conflicts(lua_State *L) {
-  CmpResult *r = lresult_check(L, 1);
+/* Pushes an iterator over the result at index 1 (upvalues: the result and the
+ * next index, from 0) and the count n. [-0, +2, m] */
+static int push_iterator(lua_State *L, lua_CFunction next, size_t n) {
   lua_pushvalue(L, 1);
   lua_pushinteger(L, 0);
-  lua_pushcclosure(L, conflict_next, 2);
-  lua_pushinteger(L, (lua_Integer)r->nconf);
+  lua_pushcclosure(L, next, 2);
+  lua_pushinteger(L, (lua_Integer)n);
   return 2;
+}
+
+/* res:conflicts() -> iterator over conflict tables, n. [-1, +2, m] */
+static int l_conflicts(lua_State *L) {
+  return push_iterator(L, conflict_next, lresult_check(L, 1)->nconf);
 }
 
 /* Iterator step over matches. [-0, +1, m] */
@@ -523,12 +528,7 @@ static int match_next(lua_State *L) {
 /* res:matches() -> iterator over true positives {item, class, iou, gold_id,
  * gold_index, vendor_id, vendor_index}, n. [-1, +2, m] */
 static int l_matches(lua_State *L) {
-  CmpResult *r = lresult_check(L, 1);
-  lua_pushvalue(L, 1);
-  lua_pushinteger(L, 0);
-  lua_pushcclosure(L, match_next, 2);
-  lua_pushinteger(L, (lua_Integer)r->nmatch);
-  return 2;
+  return push_iterator(L, match_next, lresult_check(L, 1)->nmatch);
 }
 
 /* compare.shape_counts(ds) -> {[iou type] = annotations with that shape of
