@@ -151,13 +151,7 @@ static void step_hook(lua_State *L, lua_Debug *ar) {
   if (s->killed || s->steps >= s->max_steps) {
     s->killed = 1;
     lua_sethook(L, step_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
-    lua_Debug where;
-    if (user_frame(L, &where))
-      lua_pushfstring(L, "%s:%d: instruction limit reached (--max-steps %I)", where.short_src,
-                      where.currentline, (lua_Integer)s->max_steps);
-    else
-      lua_pushfstring(L, "instruction limit reached (--max-steps %I)", (lua_Integer)s->max_steps);
-    lua_error(L);
+    sandbox_raise(L, "instruction limit reached (--max-steps %I)", (lua_Integer)s->max_steps);
   }
 }
 
