@@ -1,110 +1,118 @@
 # annovet: one binary, a C host embedding Lua 5.4 with its Lua library inside.
-# Targets: all (./annovet), deps, demo, test, bench, clean.  `make SAN=1` adds ASan/UBSan.
+# Targets: all (./annovet), deps, demo, test, bench, memcheck, clean.  `make SAN=1`
+# adds ASan/UBSan.
+#
+# The host is built in layers (see README, "Where things are"). Each layer has its
+# own source list and its own include path, and only the layers allowed to know Lua
+# or SQLite see their headers: the others get host/guard/, whose lua.h and
+# sqlite3.h are #error lines, so a core or format file that includes them does not
+# compile.
 
-PKGS    := lua5.4 sqlite3 libcjson expat libpng libsodium yaml-0.1
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith
-CPPFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
+CPPFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -pthread
 
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-SRC := \
-	host/main.c \
-	host/l_annovet.c \
-	host/l_sandbox.c \
-	host/l_json.c \
-	host/l_store.c \
-	host/l_model.c \
-	host/l_util.c \
-	host/l_geom.c \
-	host/l_geom_mask.c \
-	host/l_cocoeval.c \
-	host/err.c \
-	host/numfmt.c \
-	host/utf8.c \
-	host/hash.c \
-	host/store.c \
-	host/model.c \
-	host/formats.c \
-	host/rle.c \
-	host/match.c \
-	host/l_match.c \
-	host/agreement.c \
-	host/agree_boot.c \
-	host/agree_data.c \
-	host/agree_csv.c \
-	host/l_agree.c \
-	host/geometry.c \
-	host/geometry_ext.c \
-	host/cocoeval.c \
-	host/coco_input.c \
-	host/model_ops.c \
-	host/jread.c \
-	host/jwrite.c \
-	host/jnum.c \
-	host/fmt_coco.c \
-	host/fmt_coco_ann.c \
-	host/fmt_coco_write.c \
-	host/lsbrush.c \
-	host/fmt_labelstudio.c \
-	host/fmt_labelstudio_write.c \
-	host/fmt_csv.c \
-	host/compare.c \
-	host/compare_shape.c \
-	host/compare_item.c \
-	host/compare_sem.c \
-	host/compare_run.c \
-	host/compare_agree.c \
-	host/l_compare.c \
-	host/l_compare_par.c \
-	host/l_compare_agree.c \
-	host/csvout.c \
-	host/l_csv.c \
-	host/parallel.c \
-	host/fio.c \
-	host/xmlio.c \
-	host/imgsize.c \
-	host/labelmap.c \
-	host/pngmask.c \
-	host/labelimg.c \
-	host/fmt_voc.c \
-	host/voc_write.c \
-	host/fmt_cvat.c \
-	host/cvat_write.c \
-	host/cvat_util.c \
-	host/fmt_yolo.c \
-	host/yolo_lists.c \
-	host/yolo_write.c \
-	host/fmt_pngmask.c \
-	build/embed.c \
-	build/version.c
+# pkg-config name : the Debian package that provides it.
+PKG_DEBS := lua5.4:liblua5.4-dev sqlite3:libsqlite3-dev libcjson:libcjson-dev expat:libexpat1-dev \
+	libpng:libpng-dev libsodium:libsodium-dev yaml-0.1:libyaml-dev
+pkg = $(shell pkg-config $(1) $(2) 2>/dev/null)
 
-OBJ := $(patsubst %.c,build/%.o,$(notdir $(SRC)))
-LUA := $(shell find lua scorecards pricing reports -name '*.lua' -o -name '*.html' -o -name '*.css' 2>/dev/null | LC_ALL=C sort)
+# ---- the layers, bottom up ----
+# util: errors, number text, UTF-8, hashing, threads; knows nothing above it.
+UTIL_SRC := $(addprefix host/util/, err.c numfmt.c utf8.c hash.c parallel.c)
+# core: the model, geometry, RLE, matching, agreement, cocoeval, compare; plain C.
+CORE_SRC := $(addprefix host/core/, model.c model_ops.c geometry.c geometry_ext.c rle.c \
+	match.c agree.c agree_boot.c agree_data.c cocoeval.c cocoeval_input.c \
+	compare.c compare_shape.c compare_item.c compare_semantic.c compare_run.c \
+	compare_clusters.c)
+# formats: every reader and writer and their JSON, XML, CSV, PNG helpers.
+FORMATS_SRC := $(addprefix host/formats/, formats.c fields.c folder.c staged.c \
+	json_read.c json_write.c json_number.c xmlio.c csvout.c image_size.c \
+	coco_read.c coco_read_ann.c coco_write.c \
+	labelstudio_read.c labelstudio_write.c labelstudio_brush.c csv_tags.c \
+	cvat_read.c cvat_write.c cvat_skeleton_mask.c voc_read.c voc_write.c \
+	yolo_read.c yolo_lists.c yolo_write.c \
+	pngmask.c pngmask_read.c labelimg.c labelmap.c reliability_csv.c)
+# store: the only C that includes sqlite3.h.
+STORE_SRC := host/store/store.c
+# bind: the only C that touches the Lua stack, one file per module.
+BIND_SRC := $(addprefix host/bind/, l_annovet.c l_sandbox.c l_util.c l_json.c l_csv.c \
+	l_store.c l_model.c l_geom.c l_geom_mask.c l_match.c l_agree.c l_cocoeval.c \
+	l_compare.c l_compare_par.c l_compare_agree.c)
+MAIN_SRC := host/main.c
+
+NO_LUA    := -Ihost/guard/lua
+NO_SQLITE := -Ihost/guard/sqlite
+UTIL_INC    := $(NO_LUA) $(NO_SQLITE) -Ihost/util
+CORE_INC    := $(NO_LUA) $(NO_SQLITE) -Ihost/core -Ihost/util
+FORMATS_INC := $(NO_LUA) $(NO_SQLITE) -Ihost/formats -Ihost/core -Ihost/util \
+	$(call pkg,--cflags,libcjson expat libpng yaml-0.1)
+STORE_INC   := $(NO_LUA) -Ihost/store -Ihost/util $(call pkg,--cflags,sqlite3)
+BIND_INC    := $(NO_SQLITE) -Ihost/bind -Ihost/store -Ihost/formats -Ihost/core -Ihost/util \
+	$(call pkg,--cflags,lua5.4 libcjson)
+
+obj = $(patsubst %.c,build/%.o,$(1))
+UTIL_O    := $(call obj,$(UTIL_SRC))
+CORE_O    := $(call obj,$(CORE_SRC))
+FORMATS_O := $(call obj,$(FORMATS_SRC))
+STORE_O   := $(call obj,$(STORE_SRC))
+BIND_O    := $(call obj,$(BIND_SRC) $(MAIN_SRC))
+GEN_O     := build/embed.o build/version.o
+OBJ := $(UTIL_O) $(CORE_O) $(FORMATS_O) $(STORE_O) $(BIND_O) $(GEN_O)
+
+LDLIBS += $(call pkg,--libs,lua5.4 sqlite3 libcjson expat libpng libsodium yaml-0.1) -lcsv -lm -pthread
+
+$(UTIL_O):    LAYER_INC := $(UTIL_INC)
+$(CORE_O):    LAYER_INC := $(CORE_INC)
+$(FORMATS_O): LAYER_INC := $(FORMATS_INC)
+$(STORE_O):   LAYER_INC := $(STORE_INC)
+$(BIND_O):    LAYER_INC := $(BIND_INC)
+$(GEN_O):     LAYER_INC := $(UTIL_INC)
+
+# The files compiled into the binary (tools/embed.sh): the Lua library, and the
+# bundled scorecards, rate cards, cost models and report templates.
+EMBED_FILES := $(shell find lua scorecards pricing reports -type f \( -name '*.lua' -o -name '*.csv' \
+	-o -name '*.html' -o -name '*.css' \) 2>/dev/null | LC_ALL=C sort)
 
 # Debian packages the build, tests, demo and benchmarks need.
 DEBS := build-essential pkg-config lua5.4 liblua5.4-dev libcjson-dev libsqlite3-dev \
 	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev libyaml-dev sqlite3 time
 
-.PHONY: all deps demo test bench memcheck clean FORCE
+.PHONY: all deps demo test bench memcheck clean pkgcheck FORCE
 all: annovet
 
 annovet: $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
-build/%.o: host/%.c | build
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+$(OBJ): | pkgcheck
+
+build/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(LAYER_INC) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 build/%.o: build/%.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Ihost -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(LAYER_INC) $(CFLAGS) -c -o $@ $<
 
-build/embed.c: tools/embed.sh $(LUA) | build
-	sh tools/embed.sh $(LUA) > $@.tmp && mv $@.tmp $@
+# Says which library is missing, before the compiler says "lua.h: No such file".
+pkgcheck:
+	@for pd in $(PKG_DEBS); do p=$${pd%%:*}; d=$${pd#*:}; \
+	  pkg-config --exists $$p 2>/dev/null || { echo "make: pkg-config does not know $$p: install the Debian package $$d (make deps does)" >&2; exit 1; }; \
+	done; \
+	[ -f /usr/include/csv.h ] || { echo "make: csv.h is missing: install the Debian package libcsv-dev (make deps does)" >&2; exit 1; }
+
+# The list of embedded files is kept in build/embed.list, rewritten only when it
+# changes, so adding or deleting a file rebuilds build/embed.c as editing one does.
+build/embed.list: FORCE | build
+	@printf '%s\n' $(EMBED_FILES) > $@.tmp; cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
+build/embed.c: tools/embed.sh build/embed.list $(EMBED_FILES)
+	sh tools/embed.sh $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
 
 # The commit is re-read on every build; version.c changes only when it does.
 build/version.c: FORCE | build

@@ -44,7 +44,7 @@ static int pmain(lua_State *L) {
 }
 
 int main(int argc, char **argv) {
-  Err e = {{0}};
+  Err e = {0};
   if (hash_init(&e) != 0) {
     report(e.msg);
     return 3;

@@ -1,0 +1,125 @@
+/* Binding of CSV output: csv.write(path, rows) writes a whole file through
+ * libcsv (host/csvout.c), or nothing at all. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "csvout.h"
+#include "formats.h"
+#include "l_annovet.h"
+#include "lauxlib.h"
+
+#define BOX_MT "annovet.csv.out"
+
+/* The file being written, removed by __gc unless it was committed. */
+typedef struct CsvBox {
+  FormatOut out;
+  int open;
+} CsvBox;
+
+/* __gc of the output box: removes the temporary file unless committed. [-0, +0, -] */
+static int box_release(lua_State *L) {
+  CsvBox *b = luaL_checkudata(L, 1, BOX_MT);
+  if (b->open) format_out_abort(&b->out);
+  b->open = 0;
+  return 0;
+}
+
+/* Writes the cell at idx: numbers as numbers, strings as text, booleans as
+ * true/false, nil and json.null (light userdata) as an empty field. [-0, +0, e] */
+static int put_cell(lua_State *L, FILE *f, int idx) {
+  switch (lua_type(L, idx)) {
+  case LUA_TNUMBER:
+    csvout_number(f, lua_tonumber(L, idx));
+    return 0;
+  case LUA_TSTRING: {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    return csvout_text(f, s, len);
+  }
+  case LUA_TBOOLEAN:
+    fputs(lua_toboolean(L, idx) ? "true" : "false", f);
+    return 0;
+  case LUA_TNIL: case LUA_TLIGHTUSERDATA:
+    return 0;
+  default:
+    return luaL_error(L, "csv: a cell must be a number, string, boolean or nil, not %s", luaL_typename(L, idx));
+  }
+}
+
+/* csv.write(path, rows) -> true | nil, message. rows: a list of rows, each a list
+ * of cells (row.n, when set, counts trailing nils). Path "-" is standard output.
+ * [-2, +1|2, e] */
+static int l_write(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  CsvBox *b = lua_newuserdatauv(L, sizeof *b, 0);   /* 3: before the file */
+  memset(b, 0, sizeof *b);
+  luaL_setmetatable(L, BOX_MT);
+  Err e = {0};
+  int to_stdout = strcmp(path, "-") == 0;
+  if (!to_stdout && format_out_open(&b->out, path, &e) != 0) {
+    luaL_pushfail(L);
+    lua_pushstring(L, e.msg);
+    return 2;
+  }
+  b->open = !to_stdout;
+  FILE *f = to_stdout ? stdout : b->out.f;
+  lua_Integer nrows = luaL_len(L, 2);
+  for (lua_Integer r = 1; r <= nrows; r++) {
+    if (lua_rawgeti(L, 2, r) != LUA_TTABLE) return luaL_error(L, "csv: row %d is not a table", (int)r);
+    lua_getfield(L, -1, "n");
+    lua_Integer n = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : (lua_Integer)lua_rawlen(L, -2);
+    lua_pop(L, 1);
+    for (lua_Integer k = 1; k <= n; k++) {
+      if (k > 1) fputc(',', f);
+      lua_rawgeti(L, -1, k);
+      if (put_cell(L, f, -1) != 0) return luaL_error(L, "csv: out of memory");
+      lua_pop(L, 1);
+    }
+    fputc('\n', f);
+    lua_pop(L, 1);
+  }
+  if (to_stdout) {
+    lua_pushboolean(L, fflush(stdout) == 0);
+    return 1;
+  }
+  b->open = 0;
+  if (format_out_commit(&b->out, path, &e) != 0) {
+    luaL_pushfail(L);
+    lua_pushstring(L, e.msg);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* csv.mkdir(path) -> true | nil, message: creates the directory unless it
+ * exists. [-1, +1|2, m] */
+static int l_mkdir(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct stat sb;
+  if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  if (mkdir(path, 0777) != 0) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: cannot create the directory: %s", path, strerror(errno));
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* The module: write, mkdir; the output box metatable. [-0, +1, m] */
+int luaopen_annovet_c_csv(lua_State *L) {
+  static const luaL_Reg funcs[] = {
+    {"write", l_write},
+    {"mkdir", l_mkdir},
+    {NULL, NULL}
+  };
+  l_class(L, BOX_MT, NULL, box_release);
+  luaL_newlib(L, funcs);
+  return 1;
+}

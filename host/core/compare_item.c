@@ -1,0 +1,422 @@
+/* The passes over one gold item and its vendor counterpart: the similarity
+ * matrix once, matching per class at the threshold, crowd regions, a
+ * class-agnostic pass (wrong class), duplicates, low overlap, then what is left
+ * (missing, extra) and the details of true positives (attributes, keypoint
+ * visibility, text). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare_internal.h"
+#include "geometry.h"
+
+enum { FREE = 0, TP, IGNORED, WRONG, DUP, LOW };
+
+#define GROW(w, field, capf, n, e) \
+  cmp_reserve((void **)&(w)->field, &(w)->capf, (size_t)(n) + 1, sizeof *(w)->field, e)
+
+/* Appends a conflict to the result. */
+static int add_conflict(CmpWork *w, const CmpConflict *c, Err *e) {
+  CmpResult *r = w->r;
+  if (cmp_reserve((void **)&r->conf, &w->cap_conf, r->nconf + 1, sizeof *r->conf, e) != 0) return -1;
+  r->conf[r->nconf++] = *c;
+  return 0;
+}
+
+/* A conflict of kind on item with every other field empty. */
+static CmpConflict conflict(uint8_t kind, uint32_t item) {
+  CmpConflict c = {item, CMP_NONE, CMP_NONE, CMP_NONE, CMP_NONE, 0, CMP_NONE, CMP_NONE, kind, NAN, NAN, NAN};
+  return c;
+}
+
+/* The counts of annotator who in class cls. */
+static CmpStats *who_stats(CmpResult *r, uint32_t who, uint32_t cls) {
+  return &r->who_stats[(size_t)who * r->nclass + cls];
+}
+
+/* The vendor annotator of annotation i, or the unattributed slot. */
+static uint32_t who_of(const CmpResult *r, const Dataset *v, uint32_t i) {
+  return v->annotator[i] >= 0 ? (uint32_t)v->annotator[i] : r->nwho - 1;
+}
+
+/* Counts one false positive of class c charged to who. */
+static void count_fp(CmpResult *r, uint32_t c, uint32_t who) {
+  r->stats[c].fp++;
+  who_stats(r, who, c)->fp++;
+}
+
+/* Counts one miss of class c charged to who. */
+static void count_fn(CmpResult *r, uint32_t c, uint32_t who) {
+  r->stats[c].fn++;
+  who_stats(r, who, c)->fn++;
+}
+
+/* Whether attribute ga of the gold and va of the vendor hold the same value. */
+static int attr_equal(const Dataset *gd, const Attr *ga, const Dataset *vd, const Attr *va) {
+  if (!ga || !va) return !ga && !va;
+  if (ga->kind != va->kind) return 0;
+  if (ga->kind == ATTR_STRING) return strcmp(strpool_get(&gd->str, ga->str), strpool_get(&vd->str, va->str)) == 0;
+  return ga->num == va->num;
+}
+
+/* The attribute of annotation i named key (its index in the pool), or CMP_NONE. */
+static uint32_t find_attr(const Dataset *d, uint32_t i, const char *key) {
+  const Attr *a = d->attrs.v + d->a_off[i];
+  for (uint32_t k = 0; k < d->a_n[i]; k++)
+    if (strcmp(strpool_get(&d->str, a[k].key), key) == 0) return d->a_off[i] + k;
+  return CMP_NONE;
+}
+
+/* Conflicts of one attribute key on a true positive. */
+static int check_attr(CmpWork *w, const CmpConflict *base, uint32_t gi, uint32_t vi, const char *key, Err *e) {
+  const Dataset *gd = w->g->d, *vd = w->v;
+  if (strcmp(key, "annotator") == 0) return 0;   /* who made it, not what it is */
+  uint32_t ga = find_attr(gd, gi, key), va = find_attr(vd, vi, key);
+  if (attr_equal(gd, ga == CMP_NONE ? NULL : &gd->attrs.v[ga], vd, va == CMP_NONE ? NULL : &vd->attrs.v[va]))
+    return 0;
+  CmpConflict c = *base;
+  c.kind = CMP_WRONG_ATTRIBUTE;
+  c.ga = ga;
+  c.va = va;
+  return add_conflict(w, &c, e);
+}
+
+/* A true positive: counted, recorded, and its attributes, keypoint visibility
+ * and text checked. */
+static int true_positive(CmpWork *w, uint32_t item, uint32_t gi, uint32_t vi, uint32_t cls, double sim, Err *e) {
+  CmpResult *r = w->r;
+  const Dataset *gd = w->g->d, *vd = w->v;
+  const CmpOpts *o = w->o;
+  uint32_t who = who_of(r, vd, vi);
+  CmpStats *s = &r->stats[cls], *ws = who_stats(r, who, cls);
+  s->tp++;
+  ws->tp++;
+  s->sum_sim += sim;
+  ws->sum_sim += sim;
+  if (cmp_reserve((void **)&r->match, &w->cap_match, r->nmatch + 1, sizeof *r->match, e) != 0) return -1;
+  r->match[r->nmatch++] = (CmpMatch){gi, vi, sim};
+  CmpConflict base = conflict(0, item);
+  base.g = gi;
+  base.v = vi;
+  base.gcls = base.vcls = cls;
+  base.who = who;
+  base.sim = sim;
+  if (o->nattrs) {
+    for (size_t k = 0; k < o->nattrs; k++)
+      if (check_attr(w, &base, gi, vi, o->attrs[k], e) != 0) return -1;
+  } else if (!o->no_attrs) {
+    const Attr *a = gd->attrs.v + gd->a_off[gi];
+    for (uint32_t k = 0; k < gd->a_n[gi]; k++)
+      if (check_attr(w, &base, gi, vi, strpool_get(&gd->str, a[k].key), e) != 0) return -1;
+  }
+  if (gd->type[gi] == ANN_KEYPOINTS && vd->type[vi] == ANN_KEYPOINTS && gd->g_n[gi] == vd->g_n[vi]) {
+    const double *a = gd->coords.v + gd->g_off[gi], *b = vd->coords.v + vd->g_off[vi];
+    uint32_t k = gd->g_n[gi] / 3, differ = 0;
+    for (uint32_t j = 0; j < k; j++) differ += a[3 * j + 2] != b[3 * j + 2];
+    if (differ) {
+      CmpConflict c = base;
+      c.kind = CMP_WRONG_VISIBILITY;
+      c.x = differ;
+      c.y = k;
+      if (add_conflict(w, &c, e) != 0) return -1;
+    }
+  }
+  if (gd->type[gi] == ANN_TEXT && vd->type[vi] == ANN_TEXT) {
+    const char *ref = strpool_get(&gd->str, gd->text[gi]), *hyp = strpool_get(&vd->str, vd->text[vi]);
+    size_t cd, cn, wd, wn;
+    if (geom_edit_distance(ref, strlen(ref), hyp, strlen(hyp), 0, &cd, &cn, e) != 0 ||
+        geom_edit_distance(ref, strlen(ref), hyp, strlen(hyp), 1, &wd, &wn, e) != 0)
+      return -1;
+    s->char_edits += cd;
+    s->chars += cn;
+    s->word_edits += wd;
+    s->words += wn;
+    ws->char_edits += cd;
+    ws->chars += cn;
+    ws->word_edits += wd;
+    ws->words += wn;
+    if (strcmp(ref, hyp) != 0) {
+      CmpConflict c = base;
+      c.kind = CMP_WRONG_TEXT;
+      c.x = cn ? (double)cd / (double)cn : NAN;
+      c.y = wn ? (double)wd / (double)wn : NAN;
+      if (add_conflict(w, &c, e) != 0) return -1;
+    }
+  }
+  return 0;
+}
+
+/* A pair's similarity as reported: IoU or OKS, or for Chamfer the distance. */
+static double natural(int chamfer, double sim) {
+  return chamfer ? 1 / sim - 1 : sim;
+}
+
+/* A gold item the vendor did not deliver: left out, or (count_missing) every
+ * gold annotation of the compared shape missed. */
+static int not_delivered(CmpWork *w, uint32_t k, Err *e) {
+  const CmpGold *g = w->g;
+  const Dataset *gd = g->d;
+  CmpResult *r = w->r;
+  r->gitem_state[k] = CMP_NOT_DELIVERED;
+  for (uint32_t j = g->item_start[k]; j < g->item_start[k + 1]; j++) {
+    uint32_t i = g->item_anns[j];
+    if (!w->o->count_missing) {
+      r->left_out[0][CMP_OUT_ITEM]++;
+    } else if (gd->cat[i] < 0) {
+      r->left_out[0][CMP_OUT_NO_CLASS]++;
+    } else if (!cmp_shape_kind(gd, i, w->o->type)) {
+      r->left_out[0][CMP_OUT_SHAPE]++;
+      r->shape_by_type[0][gd->type[i]]++;
+    } else if (gd->iscrowd[i]) {
+      r->gold_crowd++;
+    } else {
+      uint32_t cls = g->cat_class[gd->cat[i]];
+      CmpConflict c = conflict(CMP_MISSING, k);
+      c.g = i;
+      c.gcls = cls;
+      c.who = r->nwho - 1;
+      r->ngold[cls]++;
+      count_fn(r, cls, c.who);
+      if (add_conflict(w, &c, e) != 0) return -1;
+    }
+  }
+  return 0;
+}
+
+/* The annotator the item's missed objects are charged to: the one vendor
+ * annotator of the item, else unattributed. */
+static uint32_t item_who(const CmpWork *w, uint32_t v0, uint32_t v1) {
+  const CmpResult *r = w->r;
+  uint32_t who = CMP_NONE;
+  for (uint32_t j = v0; j < v1; j++) {
+    uint32_t a = who_of(r, w->v, w->vanns[j]);
+    if (who == CMP_NONE) who = a;
+    else if (a != who) return r->nwho - 1;
+  }
+  return who == CMP_NONE ? r->nwho - 1 : who;
+}
+
+/* Matches the free rows and columns of S allowed by keep (same class or not)
+ * at thr into d2g. */
+static int pass(CmpWork *w, uint32_t nv, uint32_t ng, const CmpShape *gsh, const uint8_t *gcrowd, int same,
+                double thr, Err *e) {
+  for (uint32_t a = 0; a < nv; a++) {
+    uint32_t vc = w->vs[w->vl[a]].cls;
+    for (uint32_t b = 0; b < ng; b++) {
+      int ok = w->vst[a] == FREE && w->gst[b] == FREE && !gcrowd[b] && (gsh[w->gl[b]].cls == vc) == same;
+      w->M[(size_t)a * ng + b] = ok ? w->S[(size_t)a * ng + b] : NAN;
+    }
+  }
+  return cmp_match(w->o, w->M, nv, ng, thr, w->d2g, &w->mw, e);
+}
+
+/* Marks each free vendor shape over a gold object already matched in its class
+ * (at thr) as a duplicate of the most similar such object. */
+static void duplicates(CmpWork *w, uint32_t nv, uint32_t ng, const CmpShape *gsh, double thr) {
+  for (uint32_t a = 0; a < nv; a++) {
+    if (w->vst[a] != FREE) continue;
+    double best = -1;
+    for (uint32_t b = 0; b < ng; b++) {
+      double s = w->S[(size_t)a * ng + b];
+      if (w->gst[b] == TP && gsh[w->gl[b]].cls == w->vs[w->vl[a]].cls && s >= thr && s > best) {
+        best = s;
+        w->vpair[a] = b;
+      }
+    }
+    if (best >= 0) w->vst[a] = DUP;
+  }
+}
+
+/* Gold item k against its vendor item: left out when not delivered or of
+ * another size; else the shapes, the similarity matrix once, the passes
+ * (class, crowd, class-agnostic, duplicates, low overlap) and what each vendor
+ * and gold annotation became, counted and recorded. */
+int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
+  const CmpGold *g = w->g;
+  const Dataset *gd = g->d, *vd = w->v;
+  CmpResult *r = w->r;
+  const CmpOpts *o = w->o;
+  static const Item no_item;
+  uint32_t g0 = g->item_start[k], g1 = g->item_start[k + 1], vk = r->gitem_vendor[k];
+  int missing = vk == CMP_NONE;   /* semantic with count_missing: scored against no masks */
+  if (missing && !(o->type == CMP_SEMANTIC && o->count_missing)) return not_delivered(w, k, e);
+  uint32_t v0 = missing ? 0 : w->vstart[vk], v1 = missing ? 0 : w->vstart[vk + 1];
+  const Item *gi = &gd->items[k], *vi = missing ? &no_item : &vd->items[vk];
+  if (gi->width > 0 && gi->height > 0 && vi->width > 0 && vi->height > 0 &&
+      (gi->width != vi->width || gi->height != vi->height)) {
+    r->gitem_state[k] = CMP_SIZE_DIFFERS;
+    r->left_out[0][CMP_OUT_ITEM] += g1 - g0;
+    r->left_out[1][CMP_OUT_ITEM] += v1 - v0;
+    return 0;
+  }
+  r->gitem_state[k] = missing ? CMP_NOT_DELIVERED : CMP_COMPARED;
+
+  /* shapes: gold's prepared once when its size is known, else here with the vendor's */
+  const CmpShape *gsh;
+  const uint32_t *gpool;
+  CmpFrame fr = {0, 0, (uint32_t)(gi->height > 0 ? gi->height : 0), (uint32_t)(gi->width > 0 ? gi->width : 0)};
+  if (g->prepared[k]) {
+    gsh = g->shape + g0;
+    gpool = NULL;   /* the prepared gold's runs are resolved */
+  } else {
+    const int32_t sizes[4] = {gi->width, gi->height, vi->width, vi->height};
+    const Dataset *ds[2] = {gd, vd};
+    const uint32_t *anns[2] = {g->item_anns + g0, w->vanns + v0};
+    const size_t n[2] = {g1 - g0, v1 - v0};
+    cmp_frame(o, sizes, ds, anns, n, &fr);
+    w->gpool.n = 0;
+    if (GROW(w, gs, cap_gs, g1 - g0, e) != 0 || cmp_gold_item_shapes(g, k, &fr, w->gs, &w->gpool, e) != 0)
+      return -1;
+    gsh = w->gs;
+    gpool = w->gpool.v;
+  }
+  uint32_t nall = (g1 - g0) + (v1 - v0);
+  if (GROW(w, vs, cap_vs, v1 - v0, e) != 0 || GROW(w, gl, cap_gl, nall, e) != 0 || GROW(w, vl, cap_vl, nall, e) != 0 ||
+      GROW(w, gst, cap_gst, 2 * nall, e) != 0 || GROW(w, vst, cap_vst, nall, e) != 0 ||
+      GROW(w, gpair, cap_gpair, nall, e) != 0 || GROW(w, vpair, cap_vpair, nall, e) != 0 ||
+      GROW(w, d2g, cap_d2g, nall, e) != 0)
+    return -1;
+  w->vpool.n = 0;
+  uint32_t ng = 0, nv = 0;
+  for (uint32_t j = g0; j < g1; j++) {
+    uint32_t i = g->item_anns[j];
+    const CmpShape *s = &gsh[j - g0];
+    if (gd->cat[i] < 0) {
+      r->left_out[0][CMP_OUT_NO_CLASS]++;
+    } else if (s->out) {
+      r->left_out[0][s->out - 1]++;
+      if (s->out - 1 == CMP_OUT_SHAPE) r->shape_by_type[0][gd->type[i]]++;
+    } else {
+      if (gd->iscrowd[i]) r->gold_crowd++;
+      else r->ngold[s->cls]++;
+      w->gl[ng++] = j - g0;
+    }
+  }
+  for (uint32_t j = v0; j < v1; j++) {
+    uint32_t i = w->vanns[j];
+    CmpShape *s = &w->vs[j - v0];
+    s->out = 0;
+    if (vd->cat[i] < 0) {
+      r->left_out[1][CMP_OUT_NO_CLASS]++;
+      continue;
+    }
+    if (vd->iscrowd[i]) {
+      r->left_out[1][CMP_OUT_CROWD]++;
+      continue;
+    }
+    if (cmp_shape(vd, i, o, &fr, &w->vpool, s, e) != 0) return -1;
+    s->cls = r->vcat_class[vd->cat[i]];
+    if (!s->out && o->type == CMP_KEYPOINTS && g->nsig && s->cls < g->nclass && g->sig[s->cls] &&
+        s->n / 3 != g->nsig[s->cls])
+      s->out = CMP_OUT_SIZE + 1;
+    if (s->out) {
+      r->left_out[1][s->out - 1]++;
+      if (s->out - 1 == CMP_OUT_SHAPE) r->shape_by_type[1][vd->type[i]]++;
+      continue;
+    }
+    w->vl[nv++] = j - v0;
+  }
+  uint32_t miss_who = item_who(w, v0, v1);
+  if (o->type == CMP_SEMANTIC) {   /* pixels, when a size is known (from the item or its masks) */
+    if (!ng && !nv && !(gi->width > 0 && gi->height > 0) && !(vi->width > 0 && vi->height > 0)) return 0;
+    return cmp_sem_item(w, k, &fr, gsh, gpool, g0, ng, v0, nv, miss_who, e);
+  }
+  uint8_t *gcrowd = w->gst + ng;   /* the spare half of gst */
+  for (uint32_t b = 0; b < ng; b++) {
+    gcrowd[b] = gd->iscrowd[g->item_anns[g0 + w->gl[b]]] != 0;
+    w->gst[b] = FREE;
+  }
+  for (uint32_t a = 0; a < nv; a++) w->vst[a] = FREE;
+  if (ng && nv) {
+    size_t cells = (size_t)nv * ng;
+    if (cmp_reserve((void **)&w->S, &w->cap_s, cells, sizeof *w->S, e) != 0 ||
+        cmp_reserve((void **)&w->M, &w->cap_m, cells, sizeof *w->M, e) != 0)
+      return -1;
+    for (uint32_t a = 0; a < nv; a++)
+      for (uint32_t b = 0; b < ng; b++) {
+        const CmpShape *gs = &gsh[w->gl[b]];
+        const double *sig = o->type == CMP_KEYPOINTS && gs->cls < g->nclass ? g->sig[gs->cls] : NULL;
+        w->S[(size_t)a * ng + b] = cmp_sim(o, &w->vs[w->vl[a]], w->vpool.v, gs, gpool, gcrowd[b], sig);
+      }
+  }
+  double thr = cmp_sim_thr(o), low = cmp_sim_low(o);
+  const double *S = w->S;
+  int chamfer = o->type == CMP_POLYLINE && o->chamfer;
+  /* 1: per class at the threshold */
+  if (ng && nv) {
+    if (pass(w, nv, ng, gsh, gcrowd, 1, thr, e) != 0) return -1;
+    for (uint32_t a = 0; a < nv; a++)
+      if (w->d2g[a] >= 0) {
+        uint32_t b = (uint32_t)w->d2g[a];
+        w->vst[a] = TP;
+        w->gst[b] = TP;
+        w->vpair[a] = b;
+      }
+    /* 2: inside a gold crowd region of the class: ignored */
+    for (uint32_t a = 0; a < nv; a++) {
+      if (w->vst[a] != FREE) continue;
+      for (uint32_t b = 0; b < ng && w->vst[a] == FREE; b++)
+        if (gcrowd[b] && gsh[w->gl[b]].cls == w->vs[w->vl[a]].cls && S[(size_t)a * ng + b] >= thr)
+          w->vst[a] = IGNORED;
+    }
+    /* 3: class-agnostic over the rest: wrong class; 4: over a gold object
+     * already matched in its class: duplicate. Tags have no geometry to tell
+     * which object a repeated label is about: for them a repeat is a duplicate
+     * before it is a wrong class. */
+    int tags = o->type == CMP_TAG;
+    if (tags) duplicates(w, nv, ng, gsh, thr);
+    if (pass(w, nv, ng, gsh, gcrowd, 0, thr, e) != 0) return -1;
+    for (uint32_t a = 0; a < nv; a++)
+      if (w->d2g[a] >= 0) {
+        w->vst[a] = WRONG;
+        w->gst[w->d2g[a]] = WRONG;
+        w->vpair[a] = (uint32_t)w->d2g[a];
+      }
+    if (!tags) duplicates(w, nv, ng, gsh, thr);
+    /* 5: the same class below the threshold: low overlap */
+    if (pass(w, nv, ng, gsh, gcrowd, 1, low, e) != 0) return -1;
+    for (uint32_t a = 0; a < nv; a++)
+      if (w->d2g[a] >= 0) {
+        w->vst[a] = LOW;
+        w->gst[w->d2g[a]] = LOW;
+        w->vpair[a] = (uint32_t)w->d2g[a];
+      }
+  }
+  /* what each vendor annotation became, in vendor order, then the missed gold */
+  for (uint32_t a = 0; a < nv; a++) {
+    uint32_t vi_ = w->vanns[v0 + w->vl[a]], vc = w->vs[w->vl[a]].cls, who = who_of(r, vd, vi_);
+    uint32_t b = w->vpair[a], gi_ = w->vst[a] == FREE || w->vst[a] == IGNORED ? CMP_NONE : g->item_anns[g0 + w->gl[b]];
+    double s = gi_ == CMP_NONE ? NAN : natural(chamfer, S[(size_t)a * ng + b]);
+    if (w->vst[a] == IGNORED) {
+      r->stats[vc].ignored++;
+      who_stats(r, who, vc)->ignored++;
+      continue;
+    }
+    r->nvendor[vc]++;
+    if (w->vst[a] == TP) {
+      if (true_positive(w, k, gi_, vi_, vc, s, e) != 0) return -1;
+      continue;
+    }
+    static const uint8_t kinds[] = {CMP_EXTRA, 0, 0, CMP_WRONG_CLASS, CMP_DUPLICATE, CMP_LOW_OVERLAP};
+    CmpConflict c = conflict(kinds[w->vst[a]], k);
+    c.v = vi_;
+    c.vcls = vc;
+    c.who = who;
+    c.g = gi_;
+    c.gcls = gi_ == CMP_NONE ? CMP_NONE : gsh[w->gl[b]].cls;
+    c.sim = s;
+    count_fp(r, vc, who);
+    if (w->vst[a] == WRONG || w->vst[a] == LOW) count_fn(r, c.gcls, who);
+    if (add_conflict(w, &c, e) != 0) return -1;
+  }
+  for (uint32_t b = 0; b < ng; b++) {
+    if (w->gst[b] != FREE || gcrowd[b]) continue;
+    CmpConflict c = conflict(CMP_MISSING, k);
+    c.g = g->item_anns[g0 + w->gl[b]];
+    c.gcls = gsh[w->gl[b]].cls;
+    c.who = miss_who;
+    count_fn(r, c.gcls, miss_who);
+    if (add_conflict(w, &c, e) != 0) return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,271 @@
+/* SQLite store: opening, checking and migrating the schema, and single bound
+ * statements for the binding (l_store.c); policy (what to insert when) lives in
+ * lua/annovet/store.lua. */
+#include "store.h"
+
+#include <sqlite3.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define NOW "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+
+struct Store {
+  sqlite3 *db;
+  char *path;
+  int version;
+  int writable;
+};
+
+/* Each entry moves the schema from version i to i+1. Later issues append here,
+ * never edit a released step. */
+static const char *const migrations[] = {
+  /* 1: provenance of deliveries and gold panels, evaluations, hash-chained decisions */
+  "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE vendors(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+  "  created_at TEXT NOT NULL DEFAULT " NOW ");"
+  "CREATE TABLE batches(id INTEGER PRIMARY KEY,"
+  "  vendor_id INTEGER NOT NULL REFERENCES vendors(id), name TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL DEFAULT " NOW ", UNIQUE(vendor_id, name));"
+  "CREATE TABLE blobs(sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+  "  data BLOB NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE deliveries(id INTEGER PRIMARY KEY,"
+  "  batch_id INTEGER NOT NULL REFERENCES batches(id),"
+  "  path TEXT NOT NULL, format TEXT NOT NULL, size INTEGER NOT NULL,"
+  "  sha256 TEXT NOT NULL REFERENCES blobs(sha256),"
+  "  items INTEGER, annotations INTEGER,"
+  "  received_at TEXT NOT NULL DEFAULT " NOW ", UNIQUE(batch_id, sha256));"
+  "CREATE TABLE gold_panels(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+  "  version INTEGER NOT NULL, path TEXT NOT NULL, format TEXT NOT NULL,"
+  "  size INTEGER NOT NULL, sha256 TEXT NOT NULL REFERENCES blobs(sha256),"
+  "  items INTEGER, annotations INTEGER,"
+  "  received_at TEXT NOT NULL DEFAULT " NOW ","
+  "  UNIQUE(name, version), UNIQUE(name, sha256));"
+  "CREATE TABLE evaluations(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+  "  delivery_id INTEGER REFERENCES deliveries(id),"
+  "  gold_id INTEGER REFERENCES gold_panels(id),"
+  "  tool_version TEXT NOT NULL, script_sha256 TEXT,"
+  "  params TEXT NOT NULL, result TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL DEFAULT " NOW ");"
+  "CREATE TABLE decisions(id INTEGER PRIMARY KEY,"
+  "  evaluation_id INTEGER REFERENCES evaluations(id),"
+  "  batch_id INTEGER REFERENCES batches(id),"
+  "  kind TEXT NOT NULL, outcome TEXT NOT NULL, payload TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL DEFAULT " NOW ","
+  "  prev_hash TEXT, hash TEXT NOT NULL UNIQUE);"
+  "CREATE INDEX deliveries_sha ON deliveries(sha256);"
+  "CREATE INDEX evaluations_delivery ON evaluations(delivery_id);"
+  "INSERT INTO meta(key, value) VALUES ('application', 'annovet');",
+  /* 2: what an evaluation compared, so drift can follow a vendor across batches */
+  "ALTER TABLE evaluations ADD COLUMN tool_commit TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN vendor TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN batch TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN gold_sha256 TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN input_path TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN input_sha256 TEXT;"
+  "CREATE INDEX evaluations_kind_vendor ON evaluations(kind, vendor, created_at);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_latest(void) { return NMIGRATIONS; }
+
+static int db_fail(Store *s, Err *e, const char *what) {
+  return err_set(e, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int read_int(Store *s, const char *sql, int *out, Err *e) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *out = sqlite3_column_int(st, 0);
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(st);
+  if (rc == SQLITE_NOTADB) return err_set(e, "%s: not an annovet store (not a SQLite database)", s->path);
+  return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : db_fail(s, e, "cannot read");
+}
+
+static int exec(Store *s, const char *sql, Err *e) {
+  char *msg = NULL;
+  if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
+  err_set(e, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+  sqlite3_free(msg);
+  return -1;
+}
+
+/* Checks that a database with tables is ours (has meta.application = annovet). */
+static int check_ours(Store *s, Err *e) {
+  int tables = 0, ours = 0;
+  if (read_int(s, "SELECT count(*) FROM sqlite_schema", &tables, e) != 0) return -1;
+  if (tables == 0) return 0;
+  if (read_int(s, "SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='meta'", &ours, e) != 0)
+    return -1;
+  if (ours && read_int(s, "SELECT count(*) FROM meta WHERE key='application' AND value='annovet'", &ours, e) != 0)
+    return -1;
+  if (!ours) return err_set(e, "%s: a SQLite database, but not an annovet store", s->path);
+  return 0;
+}
+
+static int migrate(Store *s, Err *e) {
+  while (s->version < NMIGRATIONS) {
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", s->version + 1);
+    if (exec(s, "BEGIN IMMEDIATE;", e) != 0) return -1;
+    if (exec(s, migrations[s->version], e) != 0 || exec(s, pragma, e) != 0) {
+      sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+      return -1;
+    }
+    if (exec(s, "COMMIT;", e) != 0) {
+      sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+      return -1;
+    }
+    s->version++;
+  }
+  return 0;
+}
+
+int store_open(const char *path, int mode, Store **out, Err *e) {
+  *out = NULL;
+  struct stat sb;
+  int exists = stat(path, &sb) == 0;
+  if (exists && S_ISDIR(sb.st_mode)) return err_set(e, "%s: is a directory, not a store", path);
+  if (!exists && mode == STORE_READ) return err_set(e, "%s: no such store", path);
+
+  Store *s = err_calloc(e, 1, sizeof *s);
+  if (!s) return -1;
+  s->path = strdup(path);
+  if (!s->path) {
+    free(s);
+    return err_nomem(e);
+  }
+  s->writable = mode == STORE_WRITE;
+  int flags = s->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+  if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (s->db)
+      err_set(e, "%s: cannot open: %s", path, sqlite3_errmsg(s->db));
+    else
+      err_set(e, "%s: cannot open: out of memory", path);
+    store_close(s);
+    return -1;
+  }
+  sqlite3_extended_result_codes(s->db, 0);
+  sqlite3_busy_timeout(s->db, 5000);
+  if (check_ours(s, e) != 0 || read_int(s, "PRAGMA user_version", &s->version, e) != 0) {
+    store_close(s);
+    return -1;
+  }
+  if (s->version > NMIGRATIONS) {
+    err_set(e, "%s: store schema v%d is newer than this annovet (v%d); upgrade annovet",
+            path, s->version, NMIGRATIONS);
+    store_close(s);
+    return -1;
+  }
+  if (exec(s, "PRAGMA foreign_keys = ON;", e) != 0 ||
+      (s->writable && (exec(s, "PRAGMA journal_mode = WAL;", e) != 0 || migrate(s, e) != 0))) {
+    store_close(s);
+    return -1;
+  }
+  *out = s;
+  return 0;
+}
+
+void store_close(Store *s) {
+  if (!s) return;
+  sqlite3_close_v2(s->db);
+  free(s->path);
+  free(s);
+}
+
+const char *store_path(const Store *s) { return s->path; }
+int store_schema_version(const Store *s) { return s->version; }
+int store_writable(const Store *s) { return s->writable; }
+int64_t store_changes(Store *s) { return sqlite3_changes64(s->db); }
+int64_t store_last_rowid(Store *s) { return sqlite3_last_insert_rowid(s->db); }
+
+struct StoreStmt {
+  sqlite3_stmt *st;
+  Store *s;
+};
+
+int store_prepare(Store *s, const char *sql, size_t len, StoreStmt **out, Err *e) {
+  *out = NULL;
+  if (len > INT32_MAX) return err_set(e, "SQL: statement too long");
+  StoreStmt *t = err_calloc(e, 1, sizeof *t);
+  if (!t) return -1;
+  t->s = s;
+  const char *tail = NULL;
+  if (sqlite3_prepare_v2(s->db, sql, (int)len, &t->st, &tail) != SQLITE_OK) {
+    err_set(e, "SQL: %s", sqlite3_errmsg(s->db));
+    store_finalize(t);
+    return -1;
+  }
+  while (tail && tail < sql + len && strchr(" \t\r\n;", *tail)) tail++;
+  if (!t->st || (tail && tail < sql + len)) {
+    store_finalize(t);
+    return err_set(e, "SQL: exactly one statement expected");
+  }
+  *out = t;
+  return 0;
+}
+
+void store_finalize(StoreStmt *st) {
+  if (!st) return;
+  sqlite3_finalize(st->st);
+  free(st);
+}
+
+int store_param_count(StoreStmt *st) { return sqlite3_bind_parameter_count(st->st); }
+
+static int bound(StoreStmt *st, int rc, Err *e) {
+  return rc == SQLITE_OK ? 0 : err_set(e, "SQL bind: %s", sqlite3_errmsg(st->s->db));
+}
+
+int store_bind_null(StoreStmt *st, int i, Err *e) { return bound(st, sqlite3_bind_null(st->st, i), e); }
+int store_bind_int(StoreStmt *st, int i, int64_t v, Err *e) {
+  return bound(st, sqlite3_bind_int64(st->st, i, v), e);
+}
+int store_bind_double(StoreStmt *st, int i, double v, Err *e) {
+  return bound(st, sqlite3_bind_double(st->st, i, v), e);
+}
+int store_bind_text(StoreStmt *st, int i, const char *s, size_t len, Err *e) {
+  return bound(st, sqlite3_bind_text64(st->st, i, s, len, SQLITE_TRANSIENT, SQLITE_UTF8), e);
+}
+int store_bind_blob(StoreStmt *st, int i, const void *p, size_t len, Err *e) {
+  return bound(st, sqlite3_bind_blob64(st->st, i, p, len, SQLITE_TRANSIENT), e);
+}
+
+int store_step(StoreStmt *st, Err *e) {
+  int rc = sqlite3_step(st->st);
+  if (rc == SQLITE_ROW) return STORE_ROW;
+  if (rc == SQLITE_DONE) return STORE_DONE;
+  err_set(e, "%s: %s", st->s->path, sqlite3_errmsg(st->s->db));
+  if (rc == SQLITE_NOMEM && e) e->kind = ERR_NOMEM;
+  return rc == SQLITE_CONSTRAINT || rc == SQLITE_BUSY || rc == SQLITE_READONLY || rc == SQLITE_FULL
+           ? STORE_REFUSED : STORE_FAILED;
+}
+
+int store_column_count(StoreStmt *st) { return sqlite3_column_count(st->st); }
+const char *store_column_name(StoreStmt *st, int c) { return sqlite3_column_name(st->st, c); }
+
+int store_column_type(StoreStmt *st, int c) {
+  switch (sqlite3_column_type(st->st, c)) {
+  case SQLITE_INTEGER: return STORE_INTEGER;
+  case SQLITE_FLOAT: return STORE_FLOAT;
+  case SQLITE_NULL: return STORE_NULL;
+  case SQLITE_TEXT: return STORE_TEXT;
+  default: return STORE_BLOB;
+  }
+}
+
+int64_t store_column_int(StoreStmt *st, int c) { return sqlite3_column_int64(st->st, c); }
+double store_column_double(StoreStmt *st, int c) { return sqlite3_column_double(st->st, c); }
+
+const void *store_column_bytes(StoreStmt *st, int c, size_t *len) {
+  const void *p = sqlite3_column_blob(st->st, c);
+  *len = (size_t)sqlite3_column_bytes(st->st, c);
+  return p ? p : "";
+}
