@@ -435,6 +435,122 @@ static inline void boundary_pair(Boundary *bd, int u0, int v0, int u1, int v1) {
   bd->m++;
 }
 
+/* The previous point of rle_fr_poly's boundary walk, carried from edge to edge. */
+typedef struct Walk {
+  int have, pu, pv;
+} Walk;
+
+/* One polygon edge from (xs, ys) to (xe, ye) in upsampled coordinates, walked as
+ * rleFrPoly walks it, its y-boundary points added to bd. */
+static void walk_edge(Boundary *bd, Walk *w, int xs, int xe, int ys, int ye) {
+  int dx, dy, t, d;
+  int flip;
+  double s;
+  dx = abs(xe - xs);
+  dy = abs(ys - ye);
+  flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
+  if (flip) {
+    t = xs; xs = xe; xe = t;
+    t = ys; ys = ye; ye = t;
+  }
+  if (dx == 0 && dy == 0) {
+    /* maskApi.c divides 0 by 0 here; the point's y is never read (its x equals
+     * its neighbours'), so any value does */
+    if (w->have) boundary_pair(bd, w->pu, w->pv, xs, ys);
+    w->pu = xs;
+    w->pv = ys;
+    w->have = 1;
+    return;
+  }
+  s = dx >= dy ? (double)(ye - ys) / dx : (double)(xe - xs) / dy;
+  if (dx >= dy) {
+    /* points (t + xs, (int)(ys + s t + .5)), t from 0 to dx (from dx to 0 when
+     * flipped): the first pairs with the previous edge's last, then every step
+     * changes x, with x' = xs + the smaller t */
+    int t0 = flip ? dx : 0, t1 = flip ? 0 : dx;
+    int u0 = t0 + xs, v0 = (int)(ys + s * t0 + .5);
+    if (w->have) boundary_pair(bd, w->pu, w->pv, u0, v0);
+    int r0 = xs % 5;
+    r0 += r0 < 0 ? 5 : 0;
+    for (t = (7 - r0) % 5; t < dx; t += 5)
+      boundary_pair(bd, t + xs, (int)(ys + s * t + .5), t + 1 + xs, (int)(ys + s * (t + 1) + .5));
+    w->pu = t1 + xs;
+    w->pv = (int)(ys + s * t1 + .5);
+  } else {
+    /* points ((int)(xs + s t + .5), t + ys): x moves at most one column a
+     * step, so only the steps where it changes pair, and of those only the
+     * ones reaching x' = 5q + 2 can be kept; each is found from an estimate of
+     * its step, then checked (and moved) with the walk's own expression */
+    int t0 = flip ? dy : 0, t1 = flip ? 0 : dy;
+    int u0 = (int)(xs + s * t0 + .5), uend = (int)(xs + s * t1 + .5);
+    if (w->have) boundary_pair(bd, w->pu, w->pv, u0, t0 + ys);
+    if (u0 != uend) {
+      int dir = uend > u0 ? 1 : -1, want = dir > 0 ? 3 : 2;   /* x' = u - 1 rising, u falling */
+      int first = ((want - u0) * dir) % 5;
+      first += first <= 0 ? 5 : 0;
+#define U_AT(dd) ((int)(xs + s * (flip ? dy - (dd) : (dd)) + .5))
+#define REACHED(uu) (dir > 0 ? (uu) >= us : (uu) <= us)
+      for (int64_t us = (int64_t)u0 + (int64_t)dir * first; dir > 0 ? us <= uend : us >= uend; us += 5 * dir) {
+        double de = ((double)us - .5 - xs) / s;
+        de = flip ? dy - de : de;
+        d = de < 1 ? 1 : de > dy ? dy : (int)de;
+        while (d > 1 && REACHED(U_AT(d - 1))) d--;
+        while (d < dy && !REACHED(U_AT(d))) d++;
+        boundary_pair(bd, U_AT(d - 1), (flip ? dy - d + 1 : d - 1) + ys, U_AT(d), (flip ? dy - d : d) + ys);
+      }
+#undef U_AT
+#undef REACHED
+    }
+    w->pu = uend;
+    w->pv = t1 + ys;
+  }
+  w->have = 1;
+}
+
+/* rleFrPoly's second half: the y-boundary points (downsampled) sorted into runs. */
+static int boundary_runs(Boundary *bd, uint32_t h, uint32_t w, Rle *r, Err *e) {
+  /* run-length encoding from the y-boundary points */
+  size_t k = bd->m;
+  uint32_t *a = err_malloc(e, (k + 1) * sizeof *a), *b = err_malloc(e, (k + 1) * sizeof *b);
+  int rc = -1;
+  if (!a || !b) goto done;
+  for (size_t j = 0; j < k; j++) a[j] = (uint32_t)((int64_t)bd->x[j] * (int64_t)h + bd->y[j]);
+  if (sort_keys(a, bd->x, k, b, e) != 0) goto done;
+  uint32_t last = (uint32_t)((uint64_t)h * w);   /* sorted in too: the largest key unless w is 0 */
+  size_t at = k;
+  while (at > 0 && a[at - 1] > last) at--;
+  memmove(a + at + 1, a + at, (k - at) * sizeof *a);
+  a[at] = last;
+  k++;
+  uint32_t p = 0;
+  for (size_t j = 0; j < k; j++) {
+    uint32_t t = a[j];
+    a[j] -= p;
+    p = t;
+  }
+  size_t j = 0;
+  size_t m = 0;
+  b[m++] = a[j++];
+  while (j < k) {
+    if (a[j] > 0) {
+      b[m++] = a[j++];
+    } else {
+      j++;
+      if (j < k) b[m - 1] += a[j++];
+    }
+  }
+  r->h = h;
+  r->w = w;
+  r->m = m;
+  r->cnts = b;
+  b = NULL;
+  rc = 0;
+done:
+  free(a);
+  free(b);
+  return rc;
+}
+
 /* rleFrPoly, with the same arithmetic: upsample by 5, walk the boundary densely,
  * keep the points where x changes (the y-boundary), downsample, sort into runs.
  * The walk is not stored: each pair of consecutive points is judged as it comes,
@@ -449,7 +565,6 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
       return err_set(e, "polygon coordinate %g is not a number within +-%g", xy[j], POLY_COORD_MAX);
   int *x = err_malloc(e, (k + 1) * sizeof *x), *y = err_malloc(e, (k + 1) * sizeof *y);
   Boundary bd = {NULL, NULL, 0, h, w};
-  uint32_t *a = NULL, *b = NULL;
   int rc = -1;
   if (!x || !y) goto done;
   for (size_t j = 0; j < k; j++) x[j] = (int)(scale * xy[j * 2 + 0] + .5);
@@ -468,115 +583,14 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
   bd.x = err_malloc(e, (m + 1) * sizeof *bd.x);
   bd.y = err_malloc(e, (m + 1) * sizeof *bd.y);
   if (!bd.x || !bd.y) goto done;
-  int have = 0, pu = 0, pv = 0;   /* the previous point of the walk */
-  for (size_t j = 0; j < k; j++) {
-    int xs = x[j], xe = x[j + 1], ys = y[j], ye = y[j + 1], dx, dy, t, d;
-    int flip;
-    double s;
-    dx = abs(xe - xs);
-    dy = abs(ys - ye);
-    flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
-    if (flip) {
-      t = xs; xs = xe; xe = t;
-      t = ys; ys = ye; ye = t;
-    }
-    if (dx == 0 && dy == 0) {
-      /* maskApi.c divides 0 by 0 here; the point's y is never read (its x equals
-       * its neighbours'), so any value does */
-      if (have) boundary_pair(&bd, pu, pv, xs, ys);
-      pu = xs;
-      pv = ys;
-      have = 1;
-      continue;
-    }
-    s = dx >= dy ? (double)(ye - ys) / dx : (double)(xe - xs) / dy;
-    if (dx >= dy) {
-      /* points (t + xs, (int)(ys + s t + .5)), t from 0 to dx (from dx to 0 when
-       * flipped): the first pairs with the previous edge's last, then every step
-       * changes x, with x' = xs + the smaller t */
-      int t0 = flip ? dx : 0, t1 = flip ? 0 : dx;
-      int u0 = t0 + xs, v0 = (int)(ys + s * t0 + .5);
-      if (have) boundary_pair(&bd, pu, pv, u0, v0);
-      int r0 = xs % 5;
-      r0 += r0 < 0 ? 5 : 0;
-      for (t = (7 - r0) % 5; t < dx; t += 5)
-        boundary_pair(&bd, t + xs, (int)(ys + s * t + .5), t + 1 + xs, (int)(ys + s * (t + 1) + .5));
-      pu = t1 + xs;
-      pv = (int)(ys + s * t1 + .5);
-    } else {
-      /* points ((int)(xs + s t + .5), t + ys): x moves at most one column a
-       * step, so only the steps where it changes pair, and of those only the
-       * ones reaching x' = 5q + 2 can be kept; each is found from an estimate of
-       * its step, then checked (and moved) with the walk's own expression */
-      int t0 = flip ? dy : 0, t1 = flip ? 0 : dy;
-      int u0 = (int)(xs + s * t0 + .5), uend = (int)(xs + s * t1 + .5);
-      if (have) boundary_pair(&bd, pu, pv, u0, t0 + ys);
-      if (u0 != uend) {
-        int dir = uend > u0 ? 1 : -1, want = dir > 0 ? 3 : 2;   /* x' = u - 1 rising, u falling */
-        int first = ((want - u0) * dir) % 5;
-        first += first <= 0 ? 5 : 0;
-#define U_AT(dd) ((int)(xs + s * (flip ? dy - (dd) : (dd)) + .5))
-#define REACHED(uu) (dir > 0 ? (uu) >= us : (uu) <= us)
-        for (int64_t us = (int64_t)u0 + (int64_t)dir * first; dir > 0 ? us <= uend : us >= uend; us += 5 * dir) {
-          double de = ((double)us - .5 - xs) / s;
-          de = flip ? dy - de : de;
-          d = de < 1 ? 1 : de > dy ? dy : (int)de;
-          while (d > 1 && REACHED(U_AT(d - 1))) d--;
-          while (d < dy && !REACHED(U_AT(d))) d++;
-          boundary_pair(&bd, U_AT(d - 1), (flip ? dy - d + 1 : d - 1) + ys, U_AT(d), (flip ? dy - d : d) + ys);
-        }
-#undef U_AT
-#undef REACHED
-      }
-      pu = uend;
-      pv = t1 + ys;
-    }
-    have = 1;
-  }
-  m = bd.m;
-  /* run-length encoding from the y-boundary points */
-  k = m;
-  a = err_malloc(e, (k + 1) * sizeof *a);
-  b = err_malloc(e, (k + 1) * sizeof *b);
-  if (!a || !b) goto done;
-  for (size_t j = 0; j < k; j++) a[j] = (uint32_t)((int64_t)bd.x[j] * (int64_t)h + bd.y[j]);
-  if (sort_keys(a, bd.x, k, b, e) != 0) goto done;
-  uint32_t last = (uint32_t)((uint64_t)h * w);   /* sorted in too: the largest key unless w is 0 */
-  size_t at = k;
-  while (at > 0 && a[at - 1] > last) at--;
-  memmove(a + at + 1, a + at, (k - at) * sizeof *a);
-  a[at] = last;
-  k++;
-  uint32_t p = 0;
-  for (size_t j = 0; j < k; j++) {
-    uint32_t t = a[j];
-    a[j] -= p;
-    p = t;
-  }
-  size_t j = 0;
-  m = 0;
-  b[m++] = a[j++];
-  while (j < k) {
-    if (a[j] > 0) {
-      b[m++] = a[j++];
-    } else {
-      j++;
-      if (j < k) b[m - 1] += a[j++];
-    }
-  }
-  r->h = h;
-  r->w = w;
-  r->m = m;
-  r->cnts = b;
-  b = NULL;
-  rc = 0;
+  Walk wk = {0, 0, 0};
+  for (size_t j = 0; j < k; j++) walk_edge(&bd, &wk, x[j], x[j + 1], y[j], y[j + 1]);
+  rc = boundary_runs(&bd, h, w, r, e);
 done:
   free(x);
   free(y);
   free(bd.x);
   free(bd.y);
-  free(a);
-  free(b);
   return rc;
 }
 

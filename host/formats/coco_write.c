@@ -175,51 +175,71 @@ static int attrs_have(const Dataset *d, uint32_t i, const char *key) {
   return 0;
 }
 
-/* Writes annotation i (as one JSON object on its line); 0 when dropped. */
-static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
+/* 1 (with a warning) when COCO cannot hold annotation i: polylines, tags, no
+ * category, cuboids without their 8 corners. */
+static int dropped(CocoOut *o, uint32_t i) {
   const Dataset *d = o->d;
-  char where[300];
   uint8_t type = d->type[i];
-  if (type == ANN_POLYLINE || type == ANN_TAG || d->cat[i] < 0 || (type == ANN_CUBOID && d->g_n[i] < 16)) {
-    dataset_source(d, i, where, sizeof where);
-    if (d->cat[i] < 0)
-      diag_warn(o->g, "dropped: no category", "%s: COCO needs a category_id", where);
-    else if (type == ANN_TAG)
-      diag_warn(o->g, "dropped: tag", "%s: COCO cannot hold image tags", where);
-    else
-      diag_warn(o->g, type == ANN_POLYLINE ? "dropped: polyline" : "dropped: cuboid",
-                "%s: COCO cannot hold a %s", where, type == ANN_POLYLINE ? "polyline" : "cuboid without its 8 corners");
+  if (!(type == ANN_POLYLINE || type == ANN_TAG || d->cat[i] < 0 || (type == ANN_CUBOID && d->g_n[i] < 16)))
     return 0;
-  }
-  const double *g = d->coords.v + d->g_off[i];
-  uint32_t ng = d->g_n[i], np = d->p_n[i];
-  const int32_t *parts = d->parts.v + d->p_off[i];
-  double b[4], area = d->area[i];
-  memcpy(b, &d->bbox[4 * (size_t)i], sizeof b);
+  char where[300];
+  dataset_source(d, i, where, sizeof where);
+  if (d->cat[i] < 0)
+    diag_warn(o->g, "dropped: no category", "%s: COCO needs a category_id", where);
+  else if (type == ANN_TAG)
+    diag_warn(o->g, "dropped: tag", "%s: COCO cannot hold image tags", where);
+  else
+    diag_warn(o->g, type == ANN_POLYLINE ? "dropped: polyline" : "dropped: cuboid",
+              "%s: COCO cannot hold a %s", where, type == ANN_POLYLINE ? "polyline" : "cuboid without its 8 corners");
+  return 1;
+}
+
+/* What annotation i's geometry becomes in COCO: its points (a rotated box as its
+ * corners), polygon parts, box and area, computed where the model lacks them. */
+typedef struct CocoGeom {
+  const double *g;
+  const int32_t *parts;
+  uint32_t ng, np;
+  double b[4], area;
+  int as_polygon;
+} CocoGeom;
+
+static void geometry(CocoOut *o, uint32_t i, CocoGeom *s) {
+  const Dataset *d = o->d;
   static const int32_t four = 4;
-  int as_polygon = type == ANN_POLYGON || type == ANN_RBOX || (type == ANN_TEXT && ng == 8);
+  uint8_t type = d->type[i];
+  s->g = d->coords.v + d->g_off[i];
+  s->ng = d->g_n[i];
+  s->np = d->p_n[i];
+  s->parts = d->parts.v + d->p_off[i];
+  s->area = d->area[i];
+  memcpy(s->b, &d->bbox[4 * (size_t)i], sizeof s->b);
+  s->as_polygon = type == ANN_POLYGON || type == ANN_RBOX || (type == ANN_TEXT && s->ng == 8);
   if (type == ANN_RBOX) {
-    rbox_corners(g, o->pts);
-    g = o->pts;
-    parts = &four;
-    np = 1;
+    char where[300];
+    rbox_corners(s->g, o->pts);
+    s->g = o->pts;
+    s->parts = &four;
+    s->np = 1;
     dataset_source(d, i, where, sizeof where);
     diag_warn(o->g, "rbox written as polygon", "%s: COCO has no rotated box", where);
-  } else if (type == ANN_TEXT && ng == 8) {
-    parts = &four;
-    np = 1;
+  } else if (type == ANN_TEXT && s->ng == 8) {
+    s->parts = &four;
+    s->np = 1;
   }
-  if (as_polygon && isnan(b[0])) points_bbox(g, parts, np, b);
-  if (as_polygon && isnan(area)) area = points_area(g, parts, np);
-  if (type == ANN_MASK && (isnan(b[0]) || isnan(area))) {
+  double *b = s->b;
+  const double *g = s->g;
+  if (s->as_polygon && isnan(b[0])) points_bbox(g, s->parts, s->np, b);
+  if (s->as_polygon && isnan(s->area)) s->area = points_area(g, s->parts, s->np);
+  if (type == ANN_MASK && (isnan(b[0]) || isnan(s->area))) {
     double rb[4], ra;
     rle_bbox_area(d->rle.v + d->r_off[i], d->r_n[i], g[0], rb, &ra);
-    if (isnan(b[0])) memcpy(b, rb, sizeof b);
-    if (isnan(area)) area = ra;
+    if (isnan(b[0])) memcpy(b, rb, sizeof rb);
+    if (isnan(s->area)) s->area = ra;
   }
   if ((type == ANN_KEYPOINTS || type == ANN_CUBOID) && isnan(b[0])) {   /* labelled keypoints; corners */
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-    uint32_t stride = type == ANN_CUBOID ? 2 : 3, end = type == ANN_CUBOID ? 16 : ng;
+    uint32_t stride = type == ANN_CUBOID ? 2 : 3, end = type == ANN_CUBOID ? 16 : s->ng;
     for (uint32_t k = 0; k + stride - 1 < end; k += stride) {
       if (stride == 3 && g[k + 2] <= 0) continue;
       x0 = fmin(x0, g[k]); x1 = fmax(x1, g[k]);
@@ -229,64 +249,52 @@ static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
       b[0] = x0; b[1] = y0; b[2] = x1 - x0; b[3] = y1 - y0;
     }
   }
-  if (isnan(area) && !isnan(b[0])) area = b[2] * b[3];
+  if (isnan(s->area) && !isnan(b[0])) s->area = b[2] * b[3];
+}
 
+/* "segmentation": polygons, an RLE, a keypoint object's own mask, or [] (dataset files). */
+static int write_segmentation(CocoOut *o, uint32_t i, const CocoGeom *s, Err *e) {
+  const Dataset *d = o->d;
   FILE *f = o->f;
-  fputs(first ? "\n{" : ",\n{", f);
-  int c = 0;
-  if (!o->results) {
-    json_out_key(f, c++, "id");
-    json_out_int(f, d->id[i] != ANN_NO_ID ? d->id[i] : o->next_id++);
-  }
-  json_out_key(f, c++, "image_id");
-  json_out_int(f, d->items[d->item[i]].id);
-  json_out_key(f, c++, "category_id");
-  json_out_int(f, d->cats[d->cat[i]].id);
-  if (as_polygon) {
+  uint8_t type = d->type[i];
+  if (s->as_polygon) {
     json_out_key(f, 1, "segmentation");
-    write_polygons(o, i, g, parts, np);
+    write_polygons(o, i, s->g, s->parts, s->np);
   } else if (type == ANN_MASK) {
     json_out_key(f, 1, "segmentation");
-    if (write_rle(o, d->rle.v + d->r_off[i], d->r_n[i], g[0], g[1], d->flags[i] & ANN_FLAG_RLE_COMPRESSED, e) != 0)
-      return -1;
+    return write_rle(o, d->rle.v + d->r_off[i], d->r_n[i], s->g[0], s->g[1], d->flags[i] & ANN_FLAG_RLE_COMPRESSED, e);
   } else if (type == ANN_KEYPOINTS && d->s_n[i]) {
     json_out_key(f, 1, "segmentation");
     const double *sg = d->seg.v + d->s_off[i];
-    if (d->r_n[i]) {
-      if (write_rle(o, d->rle.v + d->r_off[i], d->r_n[i], sg[0], sg[1], d->flags[i] & ANN_FLAG_RLE_COMPRESSED, e) != 0)
-        return -1;
-    } else {
-      write_polygons(o, i, sg, parts, np);
-    }
+    if (d->r_n[i])
+      return write_rle(o, d->rle.v + d->r_off[i], d->r_n[i], sg[0], sg[1], d->flags[i] & ANN_FLAG_RLE_COMPRESSED, e);
+    write_polygons(o, i, sg, s->parts, s->np);
   } else if (!o->results) {
     json_out_key(f, 1, "segmentation");
     fputs("[]", f);
   }
-  if (!isnan(area)) {
-    json_out_key(f, 1, "area");
-    json_out_num(f, area);
-  }
-  if (!isnan(b[0])) {
-    json_out_key(f, 1, "bbox");
-    json_out_nums(f, b, 4);
-  }
-  if (!o->results || d->iscrowd[i]) {
-    json_out_key(f, 1, "iscrowd");
-    json_out_int(f, d->iscrowd[i]);
-  }
+  return 0;
+}
+
+/* What follows the geometry: cuboid corners, keypoints, score, annotator, attributes. */
+static void write_extras(CocoOut *o, uint32_t i, const CocoGeom *s) {
+  const Dataset *d = o->d;
+  FILE *f = o->f;
+  uint8_t type = d->type[i];
+  char where[300];
   if (type == ANN_CUBOID) {   /* annovet's extension; pycocotools reads the bbox */
     json_out_key(f, 1, "cuboid");
-    json_out_nums(f, g, 16);
-    if (ng >= 23) {
+    json_out_nums(f, s->g, 16);
+    if (s->ng >= 23) {
       json_out_key(f, 1, "cuboid_3d");
-      json_out_nums(f, g + 16, 7);
+      json_out_nums(f, s->g + 16, 7);
     }
   }
   if (type == ANN_KEYPOINTS) {
     int64_t labelled = 0;
-    for (uint32_t k = 2; k < ng; k += 3) labelled += g[k] > 0;
+    for (uint32_t k = 2; k < s->ng; k += 3) labelled += s->g[k] > 0;
     json_out_key(f, 1, "keypoints");
-    json_out_nums(f, g, ng);
+    json_out_nums(f, s->g, s->ng);
     json_out_key(f, 1, "num_keypoints");
     json_out_int(f, isnan(d->aux[i]) ? labelled : (int64_t)d->aux[i]);   /* the file's, when it gave one */
   }
@@ -307,6 +315,39 @@ static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
     diag_warn(o->g, "text written as a box with a \"text\" attribute", "%s: COCO has no text regions", where);
   }
   write_attrs(o, i, text);
+}
+
+/* Writes annotation i (as one JSON object on its line); 0 when dropped. */
+static int write_annotation(CocoOut *o, uint32_t i, int first, Err *e) {
+  const Dataset *d = o->d;
+  if (dropped(o, i)) return 0;
+  CocoGeom s;
+  geometry(o, i, &s);
+  FILE *f = o->f;
+  fputs(first ? "\n{" : ",\n{", f);
+  int c = 0;
+  if (!o->results) {
+    json_out_key(f, c++, "id");
+    json_out_int(f, d->id[i] != ANN_NO_ID ? d->id[i] : o->next_id++);
+  }
+  json_out_key(f, c++, "image_id");
+  json_out_int(f, d->items[d->item[i]].id);
+  json_out_key(f, c++, "category_id");
+  json_out_int(f, d->cats[d->cat[i]].id);
+  if (write_segmentation(o, i, &s, e) != 0) return -1;
+  if (!isnan(s.area)) {
+    json_out_key(f, 1, "area");
+    json_out_num(f, s.area);
+  }
+  if (!isnan(s.b[0])) {
+    json_out_key(f, 1, "bbox");
+    json_out_nums(f, s.b, 4);
+  }
+  if (!o->results || d->iscrowd[i]) {
+    json_out_key(f, 1, "iscrowd");
+    json_out_int(f, d->iscrowd[i]);
+  }
+  write_extras(o, i, &s);
   fputc('}', f);
   return 1;
 }

@@ -315,137 +315,152 @@ static int region_attrs(Ls *k, const Region *rg, uint32_t *nattrs) {
   return 0;
 }
 
-/* Adds one annotation per label of the region (one without a category when it has
- * none), or tags and transcriptions for regions without geometry. */
-static int add_region(Ls *k, Region *rg) {
+/* Choices on the item, with no region: one tag per choice. */
+static int item_choices(Ls *k, const Region *rg, AnnInit *a) {
   JCtx *c = k->c;
-  AnnInit a = ann_init(k->item, -1, ANN_TAG);
-  a.annotator = k->annotator;
-  a.stage = k->stage;
-  a.src_file = k->src;
-  a.score = k->score;
-  uint32_t *runs = NULL;
-  double hw[2];
-  int rc = 0;
-  if (source_of(k, rg->geom ? rg->geom_at : rg->first, &a) != 0) return -1;
-  if (rg->geom) {
-    double s;
-    where_result(k, rg->geom_at);
-    if (json_num(c, rg->geom, "score", &s) > 0) a.score = s;
-    rc = region_geometry(k, rg, &a, &runs, hw);
-    if (rc <= 0) goto done;
-    rc = -1;
-    if (region_attrs(k, rg, &a.nattrs) != 0) goto done;
-    a.attrs = k->at;
-  } else if (!rg->text) {   /* choices on the item: one tag per choice */
-    for (int i = 0; i < rg->nchoices; i++) {
-      const cJSON *ch = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rg->choices[i], "value"), "choices");
-      where_result(k, rg->choice_at[i]);
-      if (source_of(k, rg->choice_at[i], &a) != 0) return -1;
-      uint32_t j = 0;
-      for (const cJSON *x = cJSON_IsArray(ch) ? ch->child : NULL; x; x = x->next, j++) {
-        char f[48];
-        snprintf(f, sizeof f, "value.choices[%u]", j);
-        if (!cJSON_IsString(x)) return json_fail(c, f, "expected a string, got %s", json_kind(x));
-        int64_t ci = category(k, x->valuestring, f);
-        if (ci < 0) return -1;
-        a.cat = (int32_t)ci;
-        if (dataset_add_annotation(k->d, &a, c->e) < 0) return -1;
-      }
-    }
-    if (rg->nlabels) {
-      where_result(k, rg->labels_at[0]);
-      diag_warn(k->g, "dropped: labels without a region", "%s: %s", c->file, c->where);
-    }
-    return 0;
-  }
-  rc = -1;
-  if (rg->text) {   /* a transcription: one string, lines joined by newlines */
-    char *joined = NULL;
-    size_t len = 0;
-    uint32_t nline = 0;
-    int many = cJSON_IsArray(rg->text);
-    where_result(k, rg->text_at);
-    for (const cJSON *x = many ? rg->text->child : rg->text; x; x = many ? x->next : NULL, nline++) {
+  for (int i = 0; i < rg->nchoices; i++) {
+    const cJSON *ch = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rg->choices[i], "value"), "choices");
+    where_result(k, rg->choice_at[i]);
+    if (source_of(k, rg->choice_at[i], a) != 0) return -1;
+    uint32_t j = 0;
+    for (const cJSON *x = cJSON_IsArray(ch) ? ch->child : NULL; x; x = x->next, j++) {
       char f[48];
-      if (many) snprintf(f, sizeof f, "value.text[%u]", nline);
-      else snprintf(f, sizeof f, "value.text");
-      if (!cJSON_IsString(x)) {
-        json_fail(c, f, "expected %s, got %s", many ? "a string" : "a string or an array of strings", json_kind(x));
-        free(joined);
-        goto done;
-      }
-      size_t l = strlen(x->valuestring);
-      char *q = err_realloc(c->e, joined, len + l + 2, 1);
-      if (!q || json_utf8(c, x->valuestring, f) != 0) {
-        free(q ? q : joined);
-        goto done;
-      }
-      joined = q;
-      if (len) joined[len++] = '\n';
-      memcpy(joined + len, x->valuestring, l + 1);
-      len += l;
+      snprintf(f, sizeof f, "value.choices[%u]", j);
+      if (!cJSON_IsString(x)) return json_fail(c, f, "expected a string, got %s", json_kind(x));
+      int64_t ci = category(k, x->valuestring, f);
+      if (ci < 0) return -1;
+      a->cat = (int32_t)ci;
+      if (dataset_add_annotation(k->d, a, c->e) < 0) return -1;
     }
-    a.text = intern(k, joined ? joined : "");
-    free(joined);
-    if (a.text == (StrId)-1) goto done;
-    if (a.type == ANN_RBOX || (a.type == ANN_POLYGON && a.ncoords == 8)) {
-      if (a.type == ANN_RBOX) {   /* the rotated box's corners as the quadrilateral */
-        double cx = k->co[0], cy = k->co[1], w = k->co[2], h = k->co[3], t = k->co[4] * 3.14159265358979323846 / 180;
-        static const double sx[4] = {-1, 1, 1, -1}, sy[4] = {-1, -1, 1, 1};
-        double q[8];
-        for (int j = 0; j < 4; j++) {
-          q[2 * j] = cx + sx[j] * w / 2 * cos(t) - sy[j] * h / 2 * sin(t);
-          q[2 * j + 1] = cy + sx[j] * w / 2 * sin(t) + sy[j] * h / 2 * cos(t);
-        }
-        if (json_reserve((void **)&k->co, &k->cocap, 8, sizeof *k->co, c->e) != 0) goto done;
-        memcpy(k->co, q, sizeof q);
-      }
-      a.coords = k->co;
-      a.ncoords = 8;
-    } else if (a.type == ANN_POLYGON) {   /* another polygon: its bounding box */
-      double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-      for (uint32_t j = 0; j + 1 < a.ncoords; j += 2) {
-        x0 = fmin(x0, a.coords[j]), x1 = fmax(x1, a.coords[j]);
-        y0 = fmin(y0, a.coords[j + 1]), y1 = fmax(y1, a.coords[j + 1]);
-      }
-      a.bbox[0] = x0, a.bbox[1] = y0, a.bbox[2] = x1 - x0, a.bbox[3] = y1 - y0;
-      a.ncoords = 0;
-    } else if (a.type != ANN_BOX && a.type != ANN_TAG) {
-      diag_warn(k->g, "transcription of a point or brush region kept without its geometry", "%s: %s", c->file, c->where);
-      a.ncoords = 0;
-      a.nrle = 0;
-    }
-    a.nparts = 0;
-    a.type = ANN_TEXT;
   }
+  if (rg->nlabels) {
+    where_result(k, rg->labels_at[0]);
+    diag_warn(k->g, "dropped: labels without a region", "%s: %s", c->file, c->where);
+  }
+  return 0;
+}
+
+/* The region's transcription (its lines joined by newlines) into a->text. */
+static int region_text(Ls *k, const Region *rg, AnnInit *a) {
+  JCtx *c = k->c;
+  char *joined = NULL;
+  size_t len = 0;
+  uint32_t nline = 0;
+  int many = cJSON_IsArray(rg->text);
+  where_result(k, rg->text_at);
+  for (const cJSON *x = many ? rg->text->child : rg->text; x; x = many ? x->next : NULL, nline++) {
+    char f[48];
+    if (many) snprintf(f, sizeof f, "value.text[%u]", nline);
+    else snprintf(f, sizeof f, "value.text");
+    if (!cJSON_IsString(x)) {
+      free(joined);
+      return json_fail(c, f, "expected %s, got %s", many ? "a string" : "a string or an array of strings", json_kind(x));
+    }
+    size_t l = strlen(x->valuestring);
+    char *q = err_realloc(c->e, joined, len + l + 2, 1);
+    if (!q || json_utf8(c, x->valuestring, f) != 0) {
+      free(q ? q : joined);
+      return -1;
+    }
+    joined = q;
+    if (len) joined[len++] = '\n';
+    memcpy(joined + len, x->valuestring, l + 1);
+    len += l;
+  }
+  a->text = intern(k, joined ? joined : "");
+  free(joined);
+  return a->text == (StrId)-1 ? -1 : 0;
+}
+
+/* A transcribed region becomes ANN_TEXT: a rotated box or a quadrilateral keeps its
+ * four corners, another polygon its bounding box, a point or brush no geometry. */
+static int text_geometry(Ls *k, AnnInit *a) {
+  if (a->type == ANN_RBOX || (a->type == ANN_POLYGON && a->ncoords == 8)) {
+    if (a->type == ANN_RBOX) {   /* the rotated box's corners as the quadrilateral */
+      double cx = k->co[0], cy = k->co[1], w = k->co[2], h = k->co[3], t = k->co[4] * 3.14159265358979323846 / 180;
+      static const double sx[4] = {-1, 1, 1, -1}, sy[4] = {-1, -1, 1, 1};
+      double q[8];
+      for (int j = 0; j < 4; j++) {
+        q[2 * j] = cx + sx[j] * w / 2 * cos(t) - sy[j] * h / 2 * sin(t);
+        q[2 * j + 1] = cy + sx[j] * w / 2 * sin(t) + sy[j] * h / 2 * cos(t);
+      }
+      if (json_reserve((void **)&k->co, &k->cocap, 8, sizeof *k->co, k->c->e) != 0) return -1;
+      memcpy(k->co, q, sizeof q);
+    }
+    a->coords = k->co;
+    a->ncoords = 8;
+  } else if (a->type == ANN_POLYGON) {   /* another polygon: its bounding box */
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (uint32_t j = 0; j + 1 < a->ncoords; j += 2) {
+      x0 = fmin(x0, a->coords[j]), x1 = fmax(x1, a->coords[j]);
+      y0 = fmin(y0, a->coords[j + 1]), y1 = fmax(y1, a->coords[j + 1]);
+    }
+    a->bbox[0] = x0, a->bbox[1] = y0, a->bbox[2] = x1 - x0, a->bbox[3] = y1 - y0;
+    a->ncoords = 0;
+  } else if (a->type != ANN_BOX && a->type != ANN_TAG) {
+    diag_warn(k->g, "transcription of a point or brush region kept without its geometry", "%s: %s",
+              k->c->file, k->c->where);
+    a->ncoords = 0;
+    a->nrle = 0;
+  }
+  a->nparts = 0;
+  a->type = ANN_TEXT;
+  return 0;
+}
+
+/* One annotation per label of the region, or one without a category when it has none. */
+static int add_labelled(Ls *k, const Region *rg, AnnInit *a) {
+  JCtx *c = k->c;
   int any = 0;
   for (int i = 0; i < rg->nlabels; i++) {
     char f[64];
     const char *key = rg->labels[i]->string ? rg->labels[i]->string : "labels";
     where_result(k, rg->labels_at[i]);
     snprintf(f, sizeof f, "value.%.32s", key);
-    if (!cJSON_IsArray(rg->labels[i])) {
-      json_fail(c, f, "expected an array of labels, got %s", json_kind(rg->labels[i]));
-      goto done;
-    }
+    if (!cJSON_IsArray(rg->labels[i]))
+      return json_fail(c, f, "expected an array of labels, got %s", json_kind(rg->labels[i]));
     uint32_t j = 0;
     for (const cJSON *x = rg->labels[i]->child; x; x = x->next, j++) {
       snprintf(f, sizeof f, "value.%.32s[%u]", key, j);
-      if (!cJSON_IsString(x)) {
-        json_fail(c, f, "expected a label, got %s", json_kind(x));
-        goto done;
-      }
+      if (!cJSON_IsString(x)) return json_fail(c, f, "expected a label, got %s", json_kind(x));
       int64_t ci = category(k, x->valuestring, f);
-      if (ci < 0) goto done;
-      a.cat = (int32_t)ci;
-      if (dataset_add_annotation(k->d, &a, c->e) < 0) goto done;
+      if (ci < 0) return -1;
+      a->cat = (int32_t)ci;
+      if (dataset_add_annotation(k->d, a, c->e) < 0) return -1;
       any = 1;
     }
   }
-  if (!any && dataset_add_annotation(k->d, &a, c->e) < 0) goto done;
-  rc = 0;
-done:
+  if (!any && dataset_add_annotation(k->d, a, c->e) < 0) return -1;
+  return 0;
+}
+
+/* Adds one annotation per label of the region (one without a category when it has
+ * none), or tags and transcriptions for regions without geometry. */
+static int add_region(Ls *k, Region *rg) {
+  AnnInit a = ann_init(k->item, -1, ANN_TAG);
+  a.annotator = k->annotator;
+  a.stage = k->stage;
+  a.src_file = k->src;
+  a.score = k->score;
+  if (source_of(k, rg->geom ? rg->geom_at : rg->first, &a) != 0) return -1;
+  if (!rg->geom && !rg->text) return item_choices(k, rg, &a);
+  uint32_t *runs = NULL;   /* a brush region's runs, owned here */
+  double hw[2];
+  int rc = 0;
+  if (rg->geom) {
+    double s;
+    where_result(k, rg->geom_at);
+    if (json_num(k->c, rg->geom, "score", &s) > 0) a.score = s;
+    rc = region_geometry(k, rg, &a, &runs, hw);
+    if (rc <= 0) {   /* dropped (with a warning), or an error */
+      free(runs);
+      return rc;
+    }
+    rc = region_attrs(k, rg, &a.nattrs);
+    a.attrs = k->at;
+  }
+  if (rc == 0 && rg->text) rc = region_text(k, rg, &a) != 0 || text_geometry(k, &a) != 0 ? -1 : 0;
+  if (rc == 0) rc = add_labelled(k, rg, &a);
   free(runs);
   return rc;
 }

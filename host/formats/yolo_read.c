@@ -364,163 +364,161 @@ static int32_t class_category(YoloRead *r, double v, const char *where) {
   return r->cls[k];
 }
 
+/* One label file being read: the item it annotates, its size and the message prefix. */
+typedef struct LabelLine {
+  uint32_t item;
+  double W, H, tol;
+  Item box;                 /* the item, 1 x 1 when its size is unknown */
+  StrId src;
+  unsigned line;
+  char where[400];
+} LabelLine;
+
+/* Splits the text [p, le) at blanks into r->vals (grown as needed); *nv gets the count. */
+static int line_numbers(YoloRead *r, const char *p, const char *le, const char *where, size_t *nv) {
+  *nv = 0;
+  for (const char *q = p; q < le;) {
+    while (q < le && (*q == ' ' || *q == '\t' || *q == '\r')) q++;
+    if (q == le) break;
+    const char *t = q;
+    while (q < le && *q != ' ' && *q != '\t' && *q != '\r') q++;
+    if (*nv == r->capvals) {
+      size_t cap = r->capvals ? r->capvals * 2 : 64;
+      double *v = err_realloc(r->e, r->vals, cap, sizeof *v);
+      if (!v) return -1;
+      r->vals = v;
+      r->capvals = cap;
+    }
+    if (field_number(t, (size_t)(q - t), &r->vals[*nv]) != 0)
+      return err_set(r->e, "%s: expected numbers, got '%.*s'", where, (int)((q - t) > 40 ? 40 : q - t), t);
+    (*nv)++;
+  }
+  return 0;
+}
+
+/* The keypoints of a line (kp of dims values each after the box) into a's coords,
+ * giving the class its count of unnamed keypoints on first sight. */
+static int line_keypoints(YoloRead *r, LabelLine *l, AnnInit *a, int32_t cat, const double *v, size_t kp,
+                          size_t dims, double **coords) {
+  Dataset *d = r->d;
+  a->type = ANN_KEYPOINTS;
+  double *c = *coords = err_malloc(r->e, (3 * kp + 1) * sizeof *c);
+  if (!c) return -1;
+  for (size_t k = 0; k < kp; k++) {
+    const double *q = v + 4 + k * dims;
+    c[3 * k] = q[0] * l->W;
+    c[3 * k + 1] = q[1] * l->H;
+    c[3 * k + 2] = dims == 3 ? q[2] : (q[0] == 0 && q[1] == 0 ? 0 : 2);
+    if (c[3 * k + 2] != 0 && c[3 * k + 2] != 1 && c[3 * k + 2] != 2)
+      return err_set(r->e, "%s: keypoint %zu visibility is %g; expected 0, 1 or 2", l->where, k + 1, q[2]);
+  }
+  Category *cg = &d->cats[cat];
+  if (!cg->nkp) {   /* YOLO names no keypoints: kpt_shape's count of unnamed ones */
+    StrId *names = err_calloc(r->e, kp + 1, sizeof *names);
+    int rc = names ? dataset_set_keypoints(d, (uint32_t)cat, names, (uint32_t)kp, NULL, 0, r->e) : -1;
+    free(names);
+    if (rc != 0) return -1;
+  } else if (cg->nkp != kp) {
+    return err_set(r->e, "%s: expected %u keypoints for class '%s' as on its earlier lines, got %zu", l->where,
+                   cg->nkp, strpool_get(&d->str, cg->name), kp);
+  }
+  a->coords = c;
+  a->ncoords = (uint32_t)(3 * kp);
+  field_check_points(r->g, &l->box, c, (uint32_t)kp, 3, l->tol, l->where);
+  return 0;
+}
+
+/* A polygon line's n normalised values into a's coords and box. part must outlive a. */
+static int line_polygon(YoloRead *r, LabelLine *l, AnnInit *a, const double *v, size_t n, int32_t *part,
+                        double **coords) {
+  a->type = ANN_POLYGON;
+  double *c = *coords = err_malloc(r->e, n * sizeof *c);
+  if (!c) return -1;
+  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+  for (size_t k = 0; k < n; k += 2) {
+    c[k] = v[k] * l->W;
+    c[k + 1] = v[k + 1] * l->H;
+    x0 = fmin(x0, c[k]), x1 = fmax(x1, c[k]), y0 = fmin(y0, c[k + 1]), y1 = fmax(y1, c[k + 1]);
+  }
+  *part = (int32_t)(n / 2);
+  a->coords = c;
+  a->ncoords = (uint32_t)n;
+  a->parts = part;
+  a->nparts = 1;
+  a->bbox[0] = x0, a->bbox[1] = y0, a->bbox[2] = x1 - x0, a->bbox[3] = y1 - y0;
+  field_check_points(r->g, &l->box, c, (uint32_t)(n / 2), 2, l->tol, l->where);
+  return 0;
+}
+
+/* One line's numbers (class, then values) as an annotation: a box 'cx cy w h [score]',
+ * a box with keypoints, or a polygon. */
+static int label_line(YoloRead *r, LabelLine *l, size_t nv) {
+  const double *v = r->vals + 1;
+  size_t n = nv - 1;
+  int32_t cat = class_category(r, r->vals[0], l->where);
+  if (cat < 0) return -1;
+  for (size_t k = 0; k < n; k++)
+    if (fabs(v[k]) > 1e6)
+      return err_set(r->e, "%s: value %g is out of range for a normalised coordinate", l->where, v[k]);
+  AnnInit a = ann_init(l->item, cat, ANN_BOX);
+  a.id = r->next_ann++;
+  a.src_file = l->src;
+  a.src_pos = l->line;
+  size_t kp = 0, dims = 3;
+  if (r->kpt_k) {
+    kp = (size_t)r->kpt_k;
+    dims = (size_t)r->kpt_dims;
+    if (n != 4 + kp * dims)
+      return err_set(r->e, "%s: expected class, 4 box values and %zu keypoints of %zu values (data.yaml kpt_shape), got %zu numbers",
+                     l->where, kp, dims, nv);
+  } else if (n >= 7 && n % 2 == 1 && (n - 4) % 3 == 0) {
+    kp = (n - 4) / 3;
+  } else if (n != 4 && n != 5 && (n < 6 || n % 2 != 0)) {
+    return err_set(r->e, "%s: expected 'class cx cy w h', a polygon 'class x1 y1 x2 y2 x3 y3 ...' or box + keypoints, got %zu numbers",
+                   l->where, nv);
+  }
+  if (n == 4 || n == 5 || kp) {
+    if (v[2] < 0 || v[3] < 0)
+      return err_set(r->e, "%s: box width and height must not be negative, got %g %g", l->where, v[2], v[3]);
+    a.bbox[0] = (v[0] - v[2] / 2) * l->W;
+    a.bbox[1] = (v[1] - v[3] / 2) * l->H;
+    a.bbox[2] = v[2] * l->W;
+    a.bbox[3] = v[3] * l->H;
+    if (n == 5) a.score = v[4];
+    field_check_box(r->g, &l->box, a.bbox, l->tol, l->where);
+  }
+  double *coords = NULL;
+  int32_t part;
+  int rc = kp ? line_keypoints(r, l, &a, cat, v, kp, dims, &coords)
+         : n >= 6 ? line_polygon(r, l, &a, v, n, &part, &coords) : 0;
+  if (rc == 0 && dataset_add_annotation(r->d, &a, r->e) < 0) rc = -1;
+  free(coords);
+  return rc;
+}
+
 /* Reads one label file into annotations of item (size W x H; 1 x 1 when unknown). */
 static int read_labels(YoloRead *r, const char *path, uint32_t item, double W, double H) {
-  Dataset *d = r->d;
   char *buf;
   size_t len;
   if (format_slurp(path, &buf, &len, r->e) != 0) return -1;
-  StrId src = strpool_intern(&d->str, path, strlen(path), r->e);
-  if (src == (StrId)-1) {
+  LabelLine l = {.item = item, .W = W, .H = H, .box = r->d->items[item]};
+  l.src = strpool_intern(&r->d->str, path, strlen(path), r->e);
+  if (l.src == (StrId)-1) {
     free(buf);
     return -1;
   }
-  Item box = d->items[item];
-  if (!box.width) box.width = box.height = 1;     /* normalised: check against 0..1 */
-  double tol = 1e-6 * fmax(box.width, box.height);
+  if (!l.box.width) l.box.width = l.box.height = 1;     /* normalised: check against 0..1 */
+  l.tol = 1e-6 * fmax(l.box.width, l.box.height);
   int rc = 0;
-  unsigned line = 0;
   for (char *p = buf, *end = buf + len; p < end && rc == 0;) {
     char *nl = memchr(p, '\n', (size_t)(end - p));
     char *le = nl ? nl : end;
-    line++;
-    char where[400];
-    snprintf(where, sizeof where, "%s:%u", path, line);
-    size_t nv = 0;
-    for (char *q = p; q < le;) {
-      while (q < le && (*q == ' ' || *q == '\t' || *q == '\r')) q++;
-      if (q == le) break;
-      char *t = q;
-      while (q < le && *q != ' ' && *q != '\t' && *q != '\r') q++;
-      if (nv == r->capvals) {
-        size_t cap = r->capvals ? r->capvals * 2 : 64;
-        double *v = err_realloc(r->e, r->vals, cap, sizeof *v);
-        if (!v) {
-          rc = -1;
-          break;
-        }
-        r->vals = v;
-        r->capvals = cap;
-      }
-      if (field_number(t, (size_t)(q - t), &r->vals[nv]) != 0) {
-        rc = err_set(r->e, "%s: expected numbers, got '%.*s'", where, (int)((q - t) > 40 ? 40 : q - t), t);
-        break;
-      }
-      nv++;
-    }
+    l.line++;
+    snprintf(l.where, sizeof l.where, "%s:%u", path, l.line);
+    size_t nv;
+    rc = line_numbers(r, p, le, l.where, &nv);
     p = nl ? nl + 1 : end;
-    if (rc != 0 || nv == 0) continue;
-    double *v = r->vals + 1;
-    size_t n = nv - 1;
-    int32_t cat = class_category(r, r->vals[0], where);
-    if (cat < 0) {
-      rc = -1;
-      break;
-    }
-    for (size_t k = 0; k < n; k++)
-      if (fabs(v[k]) > 1e6) {
-        rc = err_set(r->e, "%s: value %g is out of range for a normalised coordinate", where, v[k]);
-        break;
-      }
-    if (rc != 0) break;
-    AnnInit a = ann_init(item, cat, ANN_BOX);
-    a.id = r->next_ann++;
-    a.src_file = src;
-    a.src_pos = line;
-    size_t kp = 0, dims = 3;
-    if (r->kpt_k) {
-      kp = (size_t)r->kpt_k;
-      dims = (size_t)r->kpt_dims;
-      if (n != 4 + kp * dims) {
-        rc = err_set(r->e, "%s: expected class, 4 box values and %zu keypoints of %zu values (data.yaml kpt_shape), got %zu numbers",
-                     where, kp, dims, nv);
-        break;
-      }
-    } else if (n >= 7 && n % 2 == 1 && (n - 4) % 3 == 0) {
-      kp = (n - 4) / 3;
-    } else if (n != 4 && n != 5 && (n < 6 || n % 2 != 0)) {
-      rc = err_set(r->e, "%s: expected 'class cx cy w h', a polygon 'class x1 y1 x2 y2 x3 y3 ...' or box + keypoints, got %zu numbers",
-                   where, nv);
-      break;
-    }
-    double *coords = NULL;
-    if (n == 4 || n == 5 || kp) {
-      if (v[2] < 0 || v[3] < 0) {
-        rc = err_set(r->e, "%s: box width and height must not be negative, got %g %g", where, v[2], v[3]);
-        break;
-      }
-      a.bbox[0] = (v[0] - v[2] / 2) * W;
-      a.bbox[1] = (v[1] - v[3] / 2) * H;
-      a.bbox[2] = v[2] * W;
-      a.bbox[3] = v[3] * H;
-      if (n == 5) a.score = v[4];
-      field_check_box(r->g, &box, a.bbox, tol, where);
-    }
-    if (kp) {
-      a.type = ANN_KEYPOINTS;
-      coords = err_malloc(r->e, (3 * kp + 1) * sizeof *coords);
-      if (!coords) {
-        rc = -1;
-        break;
-      }
-      for (size_t k = 0; k < kp; k++) {
-        const double *q = v + 4 + k * dims;
-        coords[3 * k] = q[0] * W;
-        coords[3 * k + 1] = q[1] * H;
-        coords[3 * k + 2] = dims == 3 ? q[2] : (q[0] == 0 && q[1] == 0 ? 0 : 2);
-        if (coords[3 * k + 2] != 0 && coords[3 * k + 2] != 1 && coords[3 * k + 2] != 2) {
-          free(coords);
-          coords = NULL;
-          rc = err_set(r->e, "%s: keypoint %zu visibility is %g; expected 0, 1 or 2", where, k + 1, q[2]);
-          break;
-        }
-      }
-      if (rc != 0) break;
-      Category *c = &d->cats[cat];
-      if (!c->nkp) {   /* YOLO names no keypoints: kpt_shape's count of unnamed ones */
-        StrId *names = err_calloc(r->e, kp + 1, sizeof *names);
-        if (!names || dataset_set_keypoints(d, (uint32_t)cat, names, (uint32_t)kp, NULL, 0, r->e) != 0) {
-          free(names);
-          free(coords);
-          rc = -1;
-          break;
-        }
-        free(names);
-      } else if (c->nkp != kp) {
-        free(coords);
-        rc = err_set(r->e, "%s: expected %u keypoints for class '%s' as on its earlier lines, got %zu", where,
-                     c->nkp, strpool_get(&d->str, c->name), kp);
-        break;
-      }
-      a.coords = coords;
-      a.ncoords = (uint32_t)(3 * kp);
-      field_check_points(r->g, &box, coords, (uint32_t)kp, 3, tol, where);
-    } else if (n >= 6) {
-      a.type = ANN_POLYGON;
-      coords = err_malloc(r->e, n * sizeof *coords);
-      if (!coords) {
-        rc = -1;
-        break;
-      }
-      double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-      for (size_t k = 0; k < n; k += 2) {
-        coords[k] = v[k] * W;
-        coords[k + 1] = v[k + 1] * H;
-        x0 = fmin(x0, coords[k]), x1 = fmax(x1, coords[k]), y0 = fmin(y0, coords[k + 1]), y1 = fmax(y1, coords[k + 1]);
-      }
-      int32_t part = (int32_t)(n / 2);
-      a.coords = coords;
-      a.ncoords = (uint32_t)n;
-      a.parts = &part;
-      a.nparts = 1;
-      a.bbox[0] = x0, a.bbox[1] = y0, a.bbox[2] = x1 - x0, a.bbox[3] = y1 - y0;
-      field_check_points(r->g, &box, coords, (uint32_t)(n / 2), 2, tol, where);
-      if (dataset_add_annotation(d, &a, r->e) < 0) rc = -1;
-      free(coords);
-      continue;
-    }
-    if (dataset_add_annotation(d, &a, r->e) < 0) rc = -1;
-    free(coords);
+    if (rc == 0 && nv > 0) rc = label_line(r, &l, nv);
   }
   free(buf);
   return rc;
