@@ -347,35 +347,10 @@ static double delta(const AgreeView *v, const AgreeOpts *o, const AgreeWork *w, 
   }
 }
 
-/* Krippendorff's alpha from the coincidences: pairable units (two or more
- * values) only, alpha = 1 - (n - 1) sum_u sum_ck n_uc n_uk d_ck / (m_u - 1)
- * / sum_ck n_c n_k d_ck. The standard error is Gwet's (irrCAC krippen.alpha.raw)
- * with agreement weights 1 - d, for the levels whose distance does not depend on
- * the data (every level but ordinal). */
-static void alpha(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const uint32_t *mult,
-                  int want_se, AgreeResult *r) {
-  uint32_t q = v->n_cats, nused = 0;
-  double n = 0, npu_w = 0;
-  uint64_t npu = 0;
-  double *nc = w->aux2;
-  for (uint32_t k = 0; k < q; k++) nc[k] = 0;
-  for (uint32_t u = 0; u < v->n_units; u++) {
-    uint32_t m = mult ? mult[u] : 1, s = v->unit_start[u], ru = v->unit_start[u + 1] - s;
-    if (!m || ru < 2) continue;
-    npu++;
-    npu_w += m;
-    n += (double)m * ru;
-    for (uint32_t i = s; i < s + ru; i++) nc[v->code[i]] += m;
-  }
-  r->pairable = (uint64_t)n;
-  if (npu == 0) return undefined(r, "no pairable values: no unit has ratings from two raters");
-  if (npu < 2) return undefined(r, "one unit: chance disagreement cannot be estimated from a single unit");
-  for (uint32_t k = 0; k < q; k++)
-    if (nc[k] > 0) w->used[nused++] = k;
-  if (nused < 2) return one_category(r, w->used[0], "pairable value");
-  w->cum[0] = 0;
-  for (uint32_t k = 0; k < q; k++) w->cum[k + 1] = w->cum[k] + nc[k];
-  /* expected: sum over used category pairs (closed forms for nominal, interval) */
+/* Alpha's expected disagreement sum_ck n_c n_k d_ck over the used categories
+ * (closed forms for nominal and interval). */
+static double alpha_expected(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const double *nc,
+                             uint32_t nused, double n) {
   double de = 0;
   if (o->level == AGREE_NOMINAL) {
     for (uint32_t a = 0; a < nused; a++) de += nc[w->used[a]] * (n - nc[w->used[a]]);
@@ -393,48 +368,49 @@ static void alpha(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const ui
       for (uint32_t b = a + 1; b < nused; b++)
         de += 2 * nc[w->used[a]] * nc[w->used[b]] * delta(v, o, w, w->used[a], w->used[b]);
   }
-  if (!(de > 0)) return undefined(r, "expected disagreement is 0: alpha is 0/0");
-  /* observed: per unit, over the categories it used */
-  double dsum = 0;
-  for (uint32_t u = 0; u < v->n_units; u++) {
-    uint32_t m = mult ? mult[u] : 1, s = v->unit_start[u], ru = v->unit_start[u + 1] - s;
-    if (!m || ru < 2) continue;
-    double du = 0;
-    if (o->level == AGREE_NOMINAL) {
-      double sq = 0;
-      for (uint32_t i = s; i < s + ru; i++) w->cnt[v->code[i]]++;
-      for (uint32_t i = s; i < s + ru; i++) {
-        uint32_t c = v->code[i];
-        if (w->cnt[c]) {
-          sq += (double)w->cnt[c] * w->cnt[c];
-          w->cnt[c] = 0;
-        }
+  return de;
+}
+
+/* Unit u's observed disagreement sum_ck n_uc n_uk d_ck (its ru values from s on). */
+static double alpha_unit(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, uint32_t u, uint32_t s,
+                         uint32_t ru) {
+  double du = 0;
+  if (o->level == AGREE_NOMINAL) {
+    double sq = 0;
+    for (uint32_t i = s; i < s + ru; i++) w->cnt[v->code[i]]++;
+    for (uint32_t i = s; i < s + ru; i++) {
+      uint32_t c = v->code[i];
+      if (w->cnt[c]) {
+        sq += (double)w->cnt[c] * w->cnt[c];
+        w->cnt[c] = 0;
       }
-      du = (double)ru * ru - sq;
-    } else if (o->level == AGREE_INTERVAL) {   /* sum_ij (x_i - x_j)^2 = 2 (m sum x^2 - (sum x)^2) */
-      double sx = 0, mean, ss = 0;
-      for (uint32_t i = s; i < s + ru; i++) sx += v->cat_value[v->code[i]];
-      mean = sx / ru;
-      for (uint32_t i = s; i < s + ru; i++) {
-        double d = v->cat_value[v->code[i]] - mean;
-        ss += d * d;
-      }
-      du = 2 * ru * ss;
-    } else {   /* over the distinct categories of the unit */
-      uint32_t nt = tally(v, w, u);
-      for (uint32_t a = 0; a < nt; a++)
-        for (uint32_t b = a + 1; b < nt; b++)
-          du += 2.0 * w->cnt[w->touched[a]] * w->cnt[w->touched[b]] * delta(v, o, w, w->touched[a], w->touched[b]);
-      untally(w, nt);
     }
-    dsum += m * du / (ru - 1);
+    du = (double)ru * ru - sq;
+  } else if (o->level == AGREE_INTERVAL) {   /* sum_ij (x_i - x_j)^2 = 2 (m sum x^2 - (sum x)^2) */
+    double sx = 0, mean, ss = 0;
+    for (uint32_t i = s; i < s + ru; i++) sx += v->cat_value[v->code[i]];
+    mean = sx / ru;
+    for (uint32_t i = s; i < s + ru; i++) {
+      double d = v->cat_value[v->code[i]] - mean;
+      ss += d * d;
+    }
+    du = 2 * ru * ss;
+  } else {   /* over the distinct categories of the unit */
+    uint32_t nt = tally(v, w, u);
+    for (uint32_t a = 0; a < nt; a++)
+      for (uint32_t b = a + 1; b < nt; b++)
+        du += 2.0 * w->cnt[w->touched[a]] * w->cnt[w->touched[b]] * delta(v, o, w, w->touched[a], w->touched[b]);
+    untally(w, nt);
   }
-  r->defined = 1;
-  r->value = 1 - (n - 1) * dsum / de;
-  r->pa = 1 - dsum / n;
-  r->pe = 1 - de / (n * (n - 1));
-  if (!want_se || o->level == AGREE_ORDINAL || npu < 2) return;
-  /* Gwet's variance with weights 1 - d (its value is the same for any scale of d) */
+  return du;
+}
+
+/* Gwet's standard error of alpha (irrCAC krippen.alpha.raw) with weights 1 - d (its
+ * value is the same for any scale of d), from the value counts nc over n values in
+ * npu_w pairable units. */
+static void alpha_se(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const double *nc, uint32_t nused,
+                     double n, double npu_w, AgreeResult *r) {
+  uint32_t q = v->n_cats;
   double rbar = n / npu_w, eps = 1 / n, paprime = 0;
   double *pi = w->pi, *sk = w->aux;
   for (uint32_t k = 0; k < q; k++) pi[k] = nc[k] / (rbar * npu_w);
@@ -476,6 +452,50 @@ static void alpha(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const ui
     acc += (ki - aprime) * (ki - aprime);
   }
   finish_se(acc / (npu_w * (npu_w - 1)), r);
+}
+
+/* Krippendorff's alpha from the coincidences: pairable units (two or more
+ * values) only, alpha = 1 - (n - 1) sum_u sum_ck n_uc n_uk d_ck / (m_u - 1)
+ * / sum_ck n_c n_k d_ck. The standard error is Gwet's (irrCAC krippen.alpha.raw)
+ * with agreement weights 1 - d, for the levels whose distance does not depend on
+ * the data (every level but ordinal). */
+static void alpha(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const uint32_t *mult,
+                  int want_se, AgreeResult *r) {
+  uint32_t q = v->n_cats, nused = 0;
+  double n = 0, npu_w = 0;
+  uint64_t npu = 0;
+  double *nc = w->aux2;
+  for (uint32_t k = 0; k < q; k++) nc[k] = 0;
+  for (uint32_t u = 0; u < v->n_units; u++) {
+    uint32_t m = mult ? mult[u] : 1, s = v->unit_start[u], ru = v->unit_start[u + 1] - s;
+    if (!m || ru < 2) continue;
+    npu++;
+    npu_w += m;
+    n += (double)m * ru;
+    for (uint32_t i = s; i < s + ru; i++) nc[v->code[i]] += m;
+  }
+  r->pairable = (uint64_t)n;
+  if (npu == 0) return undefined(r, "no pairable values: no unit has ratings from two raters");
+  if (npu < 2) return undefined(r, "one unit: chance disagreement cannot be estimated from a single unit");
+  for (uint32_t k = 0; k < q; k++)
+    if (nc[k] > 0) w->used[nused++] = k;
+  if (nused < 2) return one_category(r, w->used[0], "pairable value");
+  w->cum[0] = 0;
+  for (uint32_t k = 0; k < q; k++) w->cum[k + 1] = w->cum[k] + nc[k];
+  double de = alpha_expected(v, o, w, nc, nused, n);
+  if (!(de > 0)) return undefined(r, "expected disagreement is 0: alpha is 0/0");
+  double dsum = 0;
+  for (uint32_t u = 0; u < v->n_units; u++) {
+    uint32_t m = mult ? mult[u] : 1, s = v->unit_start[u], ru = v->unit_start[u + 1] - s;
+    if (!m || ru < 2) continue;
+    dsum += m * alpha_unit(v, o, w, u, s, ru) / (ru - 1);
+  }
+  r->defined = 1;
+  r->value = 1 - (n - 1) * dsum / de;
+  r->pa = 1 - dsum / n;
+  r->pe = 1 - de / (n * (n - 1));
+  if (!want_se || o->level == AGREE_ORDINAL || npu < 2) return;
+  alpha_se(v, o, w, nc, nused, n, npu_w, r);
 }
 
 /* ---- two raters: Cohen's kappa, Scott's pi ---- */
