@@ -152,10 +152,10 @@ local function record(opts, doc, results, gold_path, cli)
   local db <close> = cli.check(store.open(opts.store, true))
   local ids = {}
   store.transaction(db, function()
-    local gold = evaluations.gold_row(db, gold_sha)
+    local gold = store.gold_row(db, gold_sha)
     for _, v in ipairs(results) do
       local sha = cli.check(system.sha256_file(v.file))
-      local del = evaluations.delivery_row(db, sha, v.name, opts.batch)
+      local del = store.delivery_row(db, sha, v.name, opts.batch)
       local params = {iou = doc.iou, iou_type = doc.iou_type, matcher = doc.matcher, gold = gold_path,
         vendor = v.name, file = v.file, options = doc.options}
       ids[#ids + 1] = evaluations.record(db, {
