@@ -131,7 +131,7 @@ print(r.iou_type, r.per_class["=cmd"].tp, r.per_class["=cmd"].recall, table.conc
       {"compare --vendor v=" .. v, "compare needs --gold G"},
       {"compare --gold " .. g, "compare needs at least one --vendor NAME=FILE"},
       {"compare --gold " .. g .. " --vendor v=" .. v .. " --iou 1.5", "--iou: expected a number in (0, 1], got '1.5'"},
-      {"compare --gold " .. g .. " --vendor v=" .. v .. " --iou-type blob", "--iou-type: expected one of bbox"},
+      {"compare --gold " .. g .. " --vendor v=" .. v .. " --iou-type blob", "--iou-type: expected bbox, segm, keypoints"},
       {"compare --gold " .. g .. " --vendor v=" .. v .. " --vendor v=" .. v, "the name 'v' is given twice"},
       {"compare --gold " .. g .. " --vendor v=" .. v .. " --batch b", "--batch goes with --store"},
       {"compare --gold " .. g .. " --vendor v=" .. H.q(dir .. "/none.json"), "none.json"},

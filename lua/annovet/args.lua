@@ -1,10 +1,53 @@
 -- Command-line option parsing shared by every sub-command.
--- A spec is a list of {name = "--store", arg = "PATH", multi = bool, help = "..."};
--- flags have no `arg`. Values come as "--name value" or "--name=value".
+-- An option spec is a list of {name = "--store", arg = "PATH", multi = bool, help = "..."};
+-- flags have no `arg`. Values come as "--name value" or "--name=value". An option
+-- with an `arg` may also declare what its value must be, checked while parsing:
+--   choices = {"json", "csv", "table"}   one of these words (hint: text added to the error)
+--   integer = true, min = 1, max = 64    a whole number in [min, max] ("1e6" accepted),
+--                                        handed to the command as an integer
+--   default = "json"                     the value when the option is absent
+-- A command declares its positional arguments as {min = 1, max = 1, missing = "..."}
+-- (max nil: any number), checked by M.positional.
 local M = {}
 
+-- "a, b or c" for messages.
+local function alternatives(list)
+  if #list == 1 then return list[1] end
+  return table.concat(list, ", ", 1, #list - 1) .. " or " .. list[#list]
+end
+
+-- A whole number written in decimal ("1e6" accepted, not "0x10" or "-1"), or nil.
+local function whole(s)
+  local v = (s:match("^%d+$") or s:match("^%d*%.?%d*[eE]%+?%d+$")) and tonumber(s)
+  if not v or v ~= math.floor(v) then return nil end
+  return v
+end
+
+-- The value of option o checked and converted, or nil and a one-line message.
+local function check_value(o, val)
+  if o.choices then
+    for _, c in ipairs(o.choices) do
+      if c == val then return val end
+    end
+    return nil, string.format("%s: expected %s, got '%s'%s", o.name, alternatives(o.choices), val,
+      o.hint and (" (" .. o.hint .. ")") or "")
+  end
+  if o.integer then
+    local min, max = o.min or 0, o.max or 2 ^ 62 - 1
+    local v = whole(val)
+    if not v or v < min or v > max then
+      return nil, o.max and string.format("%s: expected a whole number from %d to %d, got '%s'", o.name, min, max, val)
+        or string.format("%s: expected a whole number >= %d, got '%s'", o.name, min, val)
+    end
+    return math.tointeger(v)
+  end
+  return val
+end
+
 -- Parses argv against spec. Returns opts (keyed by the name without dashes,
--- "-" turned into "_"), positional arguments; or nil and a message.
+-- "-" turned into "_"), positional arguments; or nil, a message and its kind:
+-- "usage" (an unknown option, a missing value: the usage line helps) or "value"
+-- (a value outside what the option takes: the one line says it all).
 -- With stop_at_positional, everything from the first positional on is positional
 -- (for `run SCRIPT ARGS...`).
 function M.parse(spec, argv, stop_at_positional)
@@ -24,15 +67,18 @@ function M.parse(spec, argv, stop_at_positional)
       local name, val = a:match("^(%-%-[^=]+)=(.*)$")
       name = name or a
       local o = byname[name]
-      if not o then return nil, "unknown option " .. name end
+      if not o then return nil, "unknown option " .. name, "usage" end
       if o.arg then
         if val == nil then
           i = i + 1
           val = argv[i]
-          if val == nil then return nil, name .. " needs a value (" .. o.arg .. ")" end
+          if val == nil then return nil, name .. " needs a value (" .. o.arg .. ")", "usage" end
         end
+        local msg
+        val, msg = check_value(o, val)
+        if val == nil then return nil, msg, "value" end
       elseif val ~= nil then
-        return nil, name .. " takes no value"
+        return nil, name .. " takes no value", "usage"
       else
         val = true
       end
@@ -41,7 +87,7 @@ function M.parse(spec, argv, stop_at_positional)
         opts[key] = opts[key] or {}
         table.insert(opts[key], val)
       elseif opts[key] ~= nil and o.arg then
-        return nil, name .. " given twice"
+        return nil, name .. " given twice", "usage"
       else
         opts[key] = val
       end
@@ -54,7 +100,43 @@ function M.parse(spec, argv, stop_at_positional)
     end
     i = i + 1
   end
+  for _, o in ipairs(spec) do
+    local key = o.name:gsub("^%-+", ""):gsub("%-", "_")
+    if opts[key] == nil and o.default ~= nil then opts[key] = check_value(o, o.default) end
+  end
   return opts, pos
+end
+
+-- Checks the number of positional arguments against spec {min, max, missing}
+-- (min default 0, max default 0, max = math.huge for any number). Returns true,
+-- or nil and a message: spec.missing when too few, the first extra one when too many.
+function M.positional(spec, pos)
+  spec = spec or {}
+  if #pos < (spec.min or 0) then
+    return nil, spec.missing or string.format("expected at least %d arguments", spec.min)
+  end
+  if #pos > (spec.max or 0) then
+    return nil, "unexpected argument '" .. pos[(spec.max or 0) + 1] .. "'"
+  end
+  return true
+end
+
+-- The items of "A,B,C" (spaces around each dropped) for option name. An empty
+-- item is an error naming its place ("--categories: name 2 of 'x,,y' is empty"),
+-- what = the word for an item (default "name"); with skip_empty it is left out.
+-- Returns the list, or nil and a message.
+function M.split_list(s, name, what, skip_empty)
+  local out = {}
+  for item in (s .. ","):gmatch("([^,]*),") do
+    item = item:match("^%s*(.-)%s*$")
+    if item ~= "" then
+      out[#out + 1] = item
+    elseif not skip_empty then
+      return nil, string.format("%s: %s %d of '%s' is empty (expected %ss separated by commas)", name,
+        what or "name", #out + 1, s, what or "name")
+    end
+  end
+  return out
 end
 
 local UNITS = {[""] = 1, K = 2 ^ 10, M = 2 ^ 20, G = 2 ^ 30, T = 2 ^ 40}
@@ -69,16 +151,6 @@ function M.size(s, name)
   local v = tonumber(num) * mul
   if v < 1 or v >= 2 ^ 62 then return nil, string.format("%s: size out of range: %s", name, s) end
   return math.floor(v)
-end
-
--- A positive integer option ("1e10" accepted), or nil and a message.
-function M.count(s, name, min)
-  local v = tonumber(s)
-  min = min or 1
-  if not v or v ~= math.floor(v) or v < min or v >= 2 ^ 62 then
-    return nil, string.format("%s: expected a whole number >= %d, got '%s'", name, min, s)
-  end
-  return math.tointeger(v) or math.floor(v)
 end
 
 -- Bytes as "64 MiB" for messages.

@@ -1,9 +1,10 @@
 -- The command line: global options, dispatch to lua/annovet/cmd/<name>.lua, and the
 -- conventions every command shares (exit status, messages, JSON output).
--- A command module returns {summary, usage, help, options, run = function(opts, args, cli)}.
+-- A command module returns {summary, usage, help, options, positional, run =
+-- function(opts, args, cli)}: options and positional as lua/annovet/args.lua reads them.
+local annovet = require "annovet"
 local args = require "annovet.args"
-local json = require "annovet.c.json"
-local util = require "annovet.c.util"
+local system = require "annovet.system"
 
 local M = {}
 
@@ -29,7 +30,7 @@ function M.check(v, msg, ...)
 end
 
 function M.print_json(value)
-  io.stdout:write(json.encode(value, {pretty = true}), "\n")
+  io.stdout:write(annovet.json.encode(value, {pretty = true}), "\n")
 end
 
 function M.warn(msg)
@@ -44,7 +45,7 @@ end
 
 local function command_names()
   local names = {}
-  for _, path in ipairs(util.embedded_list("lua/annovet/cmd/")) do
+  for _, path in ipairs(system.embedded_list("lua/annovet/cmd/")) do
     local name = path:match("^lua/annovet/cmd/([%w_]+)%.lua$")
     if name then names[#names + 1] = name end
   end
@@ -61,8 +62,7 @@ local function load_command(name)
 end
 
 local function version_line()
-  local v, commit = util.version()
-  return string.format("annovet %s (commit %s, %s)", v, commit, _VERSION)
+  return string.format("annovet %s (commit %s, %s)", annovet.version, annovet.commit, _VERSION)
 end
 
 function M.main_usage()
@@ -135,8 +135,13 @@ local function dispatch(argv)
     end
     if a == "--" or (cmd.stop_at_positional and a:sub(1, 1) ~= "-") then break end
   end
-  local opts, pos = args.parse(cmd.options or {}, rest, cmd.stop_at_positional)
-  if not opts then M.usage_error(pos, cmd) end
+  local opts, pos, kind = args.parse(cmd.options or {}, rest, cmd.stop_at_positional)
+  if not opts then
+    if kind == "value" then M.fail(pos) end
+    M.usage_error(pos, cmd)
+  end
+  local ok, msg = args.positional(cmd.positional, pos)
+  if not ok then M.usage_error(msg, cmd) end
   return cmd.run(opts, pos, M) or 0
 end
 

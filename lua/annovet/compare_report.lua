@@ -2,7 +2,7 @@
 -- neutralised) and the table a person reads. `results` is a list of
 -- {name = VENDOR, res = compare result} in command-line order.
 local compare = require "annovet.compare"
-local csv = require "annovet.c.csv"
+local system = require "annovet.system"
 
 local M = {}
 
@@ -142,12 +142,12 @@ M.files = {
 
 -- Writes the CSV files into dir; returns the paths, or nil and a message.
 function M.write_csv(results, dir)
-  local ok, err = csv.mkdir(dir)
+  local ok, err = system.mkdir(dir)
   if not ok then return nil, err end
   local paths = {}
   for _, f in ipairs(M.files) do
     local path = dir .. "/" .. f[1]
-    ok, err = csv.write(path, f[2](results))
+    ok, err = system.write_csv(path, f[2](results))
     if not ok then return nil, err end
     paths[#paths + 1] = path
   end

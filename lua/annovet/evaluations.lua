@@ -1,37 +1,20 @@
 -- Evaluations in the store: recording a comparison with its provenance (tool
 -- version and commit, the gold file's SHA-256 and gold-panel row, the vendor
 -- file's delivery row, the parameters, the result), and reading them back as
--- drift across batches. Every value is bound.
-local json = require "annovet.c.json"
+-- drift across batches. The SQL is annovet.store's.
+local json = require("annovet").json
+local store = require "annovet.store"
 
 local M = {}
-
--- The gold-panel version holding these bytes (the latest), or nil.
-function M.gold_row(db, sha256)
-  return db:first("SELECT id, name, version FROM gold_panels WHERE sha256 = ? ORDER BY version DESC LIMIT 1", sha256)
-end
-
--- The vendor's delivery holding these bytes, preferring the batch asked for,
--- then the latest; {id, batch} or nil.
-function M.delivery_row(db, sha256, vendor, batch)
-  return db:first([[
-    SELECT d.id AS id, b.name AS batch
-    FROM deliveries d JOIN batches b ON b.id = d.batch_id JOIN vendors v ON v.id = b.vendor_id
-    WHERE d.sha256 = ? AND v.name = ?
-    ORDER BY (b.name = ?) DESC, d.id DESC LIMIT 1]], sha256, vendor, batch or "")
-end
 
 -- Records one evaluation; e: {kind, vendor, batch, gold_id, gold_sha256,
 -- delivery_id, input_path, input_sha256, tool_version, tool_commit, params,
 -- result} (params and result are tables, stored as JSON). Returns its id.
 function M.record(db, e)
-  local _, id = assert(db:exec([[
-    INSERT INTO evaluations(kind, delivery_id, gold_id, tool_version, tool_commit, params, result,
-      vendor, batch, gold_sha256, input_path, input_sha256)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)]],
-    e.kind, e.delivery_id, e.gold_id, e.tool_version, e.tool_commit, json.encode(e.params),
-    json.encode(e.result), e.vendor, e.batch, e.gold_sha256, e.input_path, e.input_sha256))
-  return id
+  local row = {}
+  for k, v in pairs(e) do row[k] = v end
+  row.params, row.result = json.encode(e.params), json.encode(e.result)
+  return store.insert_evaluation(db, row)
 end
 
 local function f1_of(m)
@@ -51,10 +34,7 @@ end
 -- from the first batch. A batch evaluated again counts by its latest
 -- evaluation; an evaluation without a batch is a batch of its own.
 function M.drift(db, vendor)
-  local rows = db:rows([[
-    SELECT id, vendor, batch, created_at, params, result FROM evaluations
-    WHERE kind = 'compare' AND vendor IS NOT NULL AND (? IS NULL OR vendor = ?)
-    ORDER BY vendor, created_at, id]], vendor, vendor)
+  local rows = store.compare_evaluations(db, vendor)
   local vendors, order = {}, {}
   for _, r in ipairs(rows) do
     local v = vendors[r.vendor]

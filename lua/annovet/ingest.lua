@@ -5,7 +5,8 @@
 -- recorded again, with the earlier delivery named in same_bytes_as.
 local dataset = require "annovet.dataset"
 local store = require "annovet.store"
-local util = require "annovet.c.util"
+local system = require "annovet.system"
+local sha256 = require("annovet").sha256
 
 local M = {}
 
@@ -13,7 +14,7 @@ local M = {}
 -- line "sha256  size  path" per file, sorted by path, whose SHA-256 is the
 -- delivery's. Every file's bytes and the manifest are stored as blobs.
 local function folder_manifest(dir)
-  local files, err = util.walk(dir)
+  local files, err = system.walk(dir)
   if not files then return nil, err end
   if #files == 0 then return nil, dir .. ": an empty folder" end
   local lines, total = {}, 0
@@ -21,7 +22,7 @@ local function folder_manifest(dir)
     if f.path:find("[\n\r]") then
       return nil, string.format("%s/%s: a file name with a line break cannot be recorded", dir, f.path)
     end
-    local sha, size = util.sha256_file(dir .. "/" .. f.path)
+    local sha, size = system.sha256_file(dir .. "/" .. f.path)
     if not sha then return nil, size end
     f.sha256, f.size = sha, size
     total = total + size
@@ -38,61 +39,48 @@ end
 function M.prepare(paths, from)
   local plan = {}
   for _, path in ipairs(paths) do
-    local before = util.stamp(path)
+    local before = system.stamp(path)
     local ds, msg = dataset.load(path, {format = from})
     if not ds then return nil, msg end
     local s = ds:summary()
     ds:close()
     local p = {path = path, format = s.format, items = s.items, annotations = s.annotations,
       warnings = s.warnings}
-    if util.kind(path) == "dir" then
+    if system.kind(path) == "dir" then
       local manifest, files, total = folder_manifest(path)
       if not manifest then return nil, files end
-      p.manifest, p.files, p.size, p.sha256 = manifest, files, total, util.sha256(manifest)
+      p.manifest, p.files, p.size, p.sha256 = manifest, files, total, sha256(manifest)
     else
       local f, err = io.open(path, "rb")
       if not f then return nil, err end
       local bytes, rerr = f:read("a")
       f:close()
       if not bytes then return nil, string.format("%s: %s", path, rerr or "cannot read") end
-      if util.stamp(path) ~= before then
+      if system.stamp(path) ~= before then
         return nil, path .. ": changed while it was being ingested; nothing written"
       end
-      p.bytes, p.size, p.sha256 = bytes, #bytes, util.sha256(bytes)
+      p.bytes, p.size, p.sha256 = bytes, #bytes, sha256(bytes)
     end
     plan[#plan + 1] = p
   end
   return plan
 end
 
--- The id of the row with this name (and parent), inserted when missing.
-local function ensure(db, sql_find, sql_insert, ...)
-  local row = db:first(sql_find, ...)
-  if row then return row.id, false end
-  local _, id = assert(db:exec(sql_insert, ...))
-  return id, true
-end
-
-local function put_bytes(db, sha256, bytes)
-  assert(db:exec("INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, ?)",
-    sha256, #bytes, {blob = bytes}))
-end
-
 -- Stores the delivery's bytes: the file, or a folder's manifest and every file in
 -- it, each checked against the hash taken when it was parsed (a file that changed
 -- in between stops the transaction).
 local function put_blob(db, p)
-  if not p.manifest then return put_bytes(db, p.sha256, p.bytes) end
-  put_bytes(db, p.sha256, p.manifest)
+  if not p.manifest then return store.put_blob(db, p.sha256, p.bytes) end
+  store.put_blob(db, p.sha256, p.manifest)
   for _, f in ipairs(p.files) do
     local path = p.path .. "/" .. f.path
     local fh = assert(io.open(path, "rb"))
     local bytes = fh:read("a")
     fh:close()
-    if not bytes or util.sha256(bytes) ~= f.sha256 then
+    if not bytes or sha256(bytes) ~= f.sha256 then
       error(path .. ": changed while it was being ingested; nothing written", 0)
     end
-    put_bytes(db, f.sha256, bytes)
+    store.put_blob(db, f.sha256, bytes)
   end
 end
 
@@ -100,9 +88,7 @@ end
 -- delivery_id, received_at}, or nil: a vendor re-delivering an old batch as new
 -- (or another vendor's work) is something the buyer wants to see.
 local function earlier_delivery(db, sha256, batch_id)
-  local row = db:first([[SELECT d.id, d.path, d.received_at, b.name AS batch, v.name AS vendor
-    FROM deliveries d JOIN batches b ON b.id = d.batch_id JOIN vendors v ON v.id = b.vendor_id
-    WHERE d.sha256 = ? AND d.batch_id <> ? ORDER BY d.id LIMIT 1]], sha256, batch_id)
+  local row = store.earlier_delivery(db, sha256, batch_id)
   if not row then return nil end
   return {vendor = row.vendor, batch = row.batch, path = row.path, delivery_id = row.id,
     received_at = row.received_at}
@@ -112,23 +98,19 @@ end
 -- {path, format, size, sha256, items, annotations, delivery_id, status
 -- [, same_as | same_bytes_as]}.
 local function record_deliveries(db, plan, vendor, batch)
-  local vendor_id, new_vendor = ensure(db, "SELECT id FROM vendors WHERE name = ?",
-    "INSERT INTO vendors(name) VALUES (?)", vendor)
-  local batch_id, new_batch = ensure(db, "SELECT id FROM batches WHERE vendor_id = ? AND name = ?",
-    "INSERT INTO batches(vendor_id, name) VALUES (?, ?)", vendor_id, batch)
+  local vendor_id, new_vendor = store.ensure_vendor(db, vendor)
+  local batch_id, new_batch = store.ensure_batch(db, vendor_id, batch)
   local out = {}
   for _, p in ipairs(plan) do
     local r = {path = p.path, format = p.format, size = p.size, sha256 = p.sha256,
       items = p.items, annotations = p.annotations}
-    local old = db:first("SELECT id, path FROM deliveries WHERE batch_id = ? AND sha256 = ?", batch_id, p.sha256)
+    local old = store.delivery_in_batch(db, batch_id, p.sha256)
     if old then
       r.delivery_id, r.status, r.same_as = old.id, "already ingested", old.path
     else
       r.same_bytes_as = earlier_delivery(db, p.sha256, batch_id)
       put_blob(db, p)
-      local _, id = assert(db:exec([[INSERT INTO deliveries(batch_id, path, format, size, sha256, items, annotations)
-        VALUES (?, ?, ?, ?, ?, ?, ?)]], batch_id, p.path, p.format, p.size, p.sha256, p.items, p.annotations))
-      r.delivery_id, r.status = id, "ingested"
+      r.delivery_id, r.status = store.insert_delivery(db, batch_id, p), "ingested"
     end
     out[#out + 1] = r
   end
@@ -140,16 +122,14 @@ end
 local function record_gold(db, p, name)
   local r = {path = p.path, format = p.format, size = p.size, sha256 = p.sha256,
     items = p.items, annotations = p.annotations, panel = name}
-  local old = db:first("SELECT id, version, path FROM gold_panels WHERE name = ? AND sha256 = ?", name, p.sha256)
+  local old = store.gold_version_of(db, name, p.sha256)
   if old then
     r.gold_id, r.version, r.status, r.same_as = old.id, old.version, "already ingested", old.path
     return r
   end
-  local v = db:first("SELECT coalesce(max(version), 0) + 1 AS v FROM gold_panels WHERE name = ?", name).v
+  local v = store.next_gold_version(db, name)
   put_blob(db, p)
-  local _, id = assert(db:exec([[INSERT INTO gold_panels(name, version, path, format, size, sha256, items, annotations)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)]], name, v, p.path, p.format, p.size, p.sha256, p.items, p.annotations))
-  r.gold_id, r.version, r.status = id, v, "ingested"
+  r.gold_id, r.version, r.status = store.insert_gold(db, name, v, p), v, "ingested"
   return r
 end
 

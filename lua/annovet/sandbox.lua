@@ -58,12 +58,18 @@ local function read_file(path)
   return src
 end
 
--- Text chunk from a file, a first line "#!..." kept as an empty line.
+-- A text chunk named path from src (bytes already read), a first line "#!..."
+-- kept as an empty line.
+local function load_text(src, path, env)
+  if src:sub(1, 1) == "#" then src = src:gsub("^[^\n]*", "", 1) end
+  return load(src, "@" .. path, "t", env)
+end
+
+-- Text chunk from a file, as load_text.
 local function load_file(path, env)
   local src, err = read_file(path)
   if not src then return nil, err end
-  if src:sub(1, 1) == "#" then src = src:gsub("^[^\n]*", "", 1) end
-  return load(src, "@" .. path, "t", env)
+  return load_text(src, path, env)
 end
 
 local function dirname(path)
@@ -169,6 +175,7 @@ function M.call(fn, limits, ...)
 end
 
 M.load_file = load_file
+M.load_text = load_text
 M.dirname = dirname
 
 return M

@@ -1,5 +1,7 @@
--- Store policy on top of host/store.c: opening with clear errors, transactions,
--- and what `store info` reports. Every value is bound; no SQL is built from input.
+-- The store's only door: opening it, transactions, and every SQL statement the Lua
+-- side runs (what `store info` reports, deliveries, gold panels, evaluations), on
+-- top of host/store.c. Other modules and commands call these functions and never
+-- write SQL. Every value is bound; no SQL is built from input.
 local cstore = require "annovet.c.store"
 
 local M = {}
@@ -56,6 +58,116 @@ function M.info(db)
   local last = db:first("SELECT hash FROM decisions ORDER BY id DESC LIMIT 1")
   out.decision_head = last and last.hash or nil
   return out
+end
+
+-- ---- vendors, batches, blobs, deliveries ----
+
+-- The id of the row with this name (and parent), inserted when missing; and
+-- whether it was.
+local function ensure(db, sql_find, sql_insert, ...)
+  local row = db:first(sql_find, ...)
+  if row then return row.id, false end
+  local _, id = assert(db:exec(sql_insert, ...))
+  return id, true
+end
+
+-- The vendor's id, the vendor created when new; and whether it was.
+function M.ensure_vendor(db, name)
+  return ensure(db, "SELECT id FROM vendors WHERE name = ?", "INSERT INTO vendors(name) VALUES (?)", name)
+end
+
+-- The id of the vendor's batch, created when new; and whether it was.
+function M.ensure_batch(db, vendor_id, name)
+  return ensure(db, "SELECT id FROM batches WHERE vendor_id = ? AND name = ?",
+    "INSERT INTO batches(vendor_id, name) VALUES (?, ?)", vendor_id, name)
+end
+
+-- Stores bytes under their SHA-256 (once: the same hash again is a no-op).
+function M.put_blob(db, sha256, bytes)
+  assert(db:exec("INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, ?)",
+    sha256, #bytes, {blob = bytes}))
+end
+
+-- The delivery of batch_id with these bytes, {id, path}, or nil.
+function M.delivery_in_batch(db, batch_id, sha256)
+  return db:first("SELECT id, path FROM deliveries WHERE batch_id = ? AND sha256 = ?", batch_id, sha256)
+end
+
+-- The first delivery outside batch_id with these bytes, {id, path, received_at,
+-- batch, vendor}, or nil.
+function M.earlier_delivery(db, sha256, batch_id)
+  return db:first([[SELECT d.id, d.path, d.received_at, b.name AS batch, v.name AS vendor
+    FROM deliveries d JOIN batches b ON b.id = d.batch_id JOIN vendors v ON v.id = b.vendor_id
+    WHERE d.sha256 = ? AND d.batch_id <> ? ORDER BY d.id LIMIT 1]], sha256, batch_id)
+end
+
+-- Records a delivery d {path, format, size, sha256, items, annotations} in
+-- batch_id; returns its id.
+function M.insert_delivery(db, batch_id, d)
+  local _, id = assert(db:exec([[INSERT INTO deliveries(batch_id, path, format, size, sha256, items, annotations)
+    VALUES (?, ?, ?, ?, ?, ?, ?)]], batch_id, d.path, d.format, d.size, d.sha256, d.items, d.annotations))
+  return id
+end
+
+-- The vendor's delivery holding these bytes, preferring the batch asked for,
+-- then the latest; {id, batch} or nil.
+function M.delivery_row(db, sha256, vendor, batch)
+  return db:first([[
+    SELECT d.id AS id, b.name AS batch
+    FROM deliveries d JOIN batches b ON b.id = d.batch_id JOIN vendors v ON v.id = b.vendor_id
+    WHERE d.sha256 = ? AND v.name = ?
+    ORDER BY (b.name = ?) DESC, d.id DESC LIMIT 1]], sha256, vendor, batch or "")
+end
+
+-- ---- gold panels ----
+
+-- The version of panel name holding these bytes, {id, version, path}, or nil.
+function M.gold_version_of(db, name, sha256)
+  return db:first("SELECT id, version, path FROM gold_panels WHERE name = ? AND sha256 = ?", name, sha256)
+end
+
+-- The next version number of panel name (1 for a new panel).
+function M.next_gold_version(db, name)
+  return db:first("SELECT coalesce(max(version), 0) + 1 AS v FROM gold_panels WHERE name = ?", name).v
+end
+
+-- Records g {path, format, size, sha256, items, annotations} as version of
+-- panel name; returns its id.
+function M.insert_gold(db, name, version, g)
+  local _, id = assert(db:exec([[INSERT INTO gold_panels(name, version, path, format, size, sha256, items, annotations)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)]], name, version, g.path, g.format, g.size, g.sha256, g.items, g.annotations))
+  return id
+end
+
+-- The gold-panel version holding these bytes (of any panel, the latest), {id,
+-- name, version}, or nil.
+function M.gold_row(db, sha256)
+  return db:first("SELECT id, name, version FROM gold_panels WHERE sha256 = ? ORDER BY version DESC LIMIT 1", sha256)
+end
+
+-- ---- evaluations ----
+
+-- Records one evaluation e {kind, delivery_id, gold_id, tool_version,
+-- tool_commit, params, result (JSON text), vendor, batch, gold_sha256,
+-- input_path, input_sha256}; returns its id.
+function M.insert_evaluation(db, e)
+  local _, id = assert(db:exec([[
+    INSERT INTO evaluations(kind, delivery_id, gold_id, tool_version, tool_commit, params, result,
+      vendor, batch, gold_sha256, input_path, input_sha256)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)]],
+    e.kind, e.delivery_id, e.gold_id, e.tool_version, e.tool_commit, e.params,
+    e.result, e.vendor, e.batch, e.gold_sha256, e.input_path, e.input_sha256))
+  return id
+end
+
+-- The comparisons recorded with a vendor (of every vendor, or of vendor), by
+-- vendor, then in the order they were made: {id, vendor, batch, created_at,
+-- params, result} with params and result as JSON text.
+function M.compare_evaluations(db, vendor)
+  return db:rows([[
+    SELECT id, vendor, batch, created_at, params, result FROM evaluations
+    WHERE kind = 'compare' AND vendor IS NOT NULL AND (? IS NULL OR vendor = ?)
+    ORDER BY vendor, created_at, id]], vendor, vendor)
 end
 
 return M

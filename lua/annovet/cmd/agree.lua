@@ -1,7 +1,10 @@
 -- annovet agree: inter-annotator agreement of a CSV of ratings.
-local agree = require "annovet.agree"
-local dataset = require "annovet.dataset"
-local json = require "annovet.c.json"
+local annovet = require "annovet"
+local args = require "annovet.args"
+local compare = require "annovet.compare"
+local output = require "annovet.output"
+
+local agree, json = annovet.agree, annovet.json
 
 local USAGE = "annovet agree FILE.csv --metric NAME [--level L] [--weights W] [--categories A,B,C] " ..
   "[--ci N --seed S] [--per-category] [--wide] [--multi-label] [--format json|csv|table]\n" ..
@@ -10,30 +13,6 @@ local USAGE = "annovet agree FILE.csv --metric NAME [--level L] [--weights W] [-
 
 local MAX_RESAMPLES = 10000000         -- the most the engine draws (annovet.agree.compute)
 local MAX_SEED = 4611686018427387903   -- 2^62 - 1
-
--- The names of --categories A,B,C (spaces around a name dropped), or nil and a
--- message for an empty name.
-local function split_list(s)
-  local out = {}
-  for item in (s .. ","):gmatch("([^,]*),") do
-    local name = item:match("^%s*(.-)%s*$")
-    if name == "" then
-      return nil, string.format("--categories: name %d of '%s' is empty (expected names separated by commas)", #out + 1, s)
-    end
-    out[#out + 1] = name
-  end
-  return out
-end
-
--- A whole number option in [min, max], written in decimal ("1e6" accepted), or
--- nil and a message.
-local function whole(s, name, min, max)
-  local v = (s:match("^%d+$") or s:match("^%d*%.?%d*[eE]%+?%d+$")) and tonumber(s)
-  if not v or v ~= math.floor(v) or v < min or v > max then
-    return nil, string.format("%s: expected a whole number from %d to %d, got '%s'", name, min, max, s)
-  end
-  return math.tointeger(v)
-end
 
 local function null(v)
   if v == nil then return json.null end
@@ -80,7 +59,7 @@ local function cell(v)
   return s
 end
 
-local function write_csv(r)
+local function csv_text(r)
   local lines = {"metric,level,weights,category,value,se,ci_low,ci_high,units,raters,pairable,undefined"}
   local function row(category, value, se, low, high, why)
     local t = table.pack(r.metric, r.level or "", r.weights or "", category, value, se, low, high,
@@ -92,7 +71,7 @@ local function write_csv(r)
   for _, name in ipairs(r.per_category_order or {}) do
     row(name, r.per_category[name], nil, nil, nil, r.per_category_undefined[name])
   end
-  io.stdout:write(table.concat(lines, "\n"), "\n")
+  return table.concat(lines, "\n")
 end
 
 local function fmt(v)
@@ -100,7 +79,7 @@ local function fmt(v)
   return string.format("%.6g", v)
 end
 
-local function write_table(r)
+local function table_text(r)
   local out = {}
   local what = r.metric .. (r.level and (" (" .. r.level .. ")") or (r.weights ~= "none" and (" (" .. r.weights .. " weights)") or ""))
   out[#out + 1] = string.format("%-16s %s", "metric", what)
@@ -121,7 +100,13 @@ local function write_table(r)
         v and fmt(v) or ("undefined: " .. r.per_category_undefined[name]))
     end
   end
-  io.stdout:write(table.concat(out, "\n"), "\n")
+  return table.concat(out, "\n")
+end
+
+-- Prints r as --format asks.
+local function write(format, r)
+  output.write(format, {json = shape(r), csv = function() return csv_text(r) end,
+    table = function() return table_text(r) end})
 end
 
 return {
@@ -173,10 +158,11 @@ annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
   options = {
     {name = "--metric", arg = "NAME", help = "the coefficient (see above)"},
     {name = "--level", arg = "L", help = "alpha: nominal (default), ordinal, interval, ratio, jaccard, masi"},
-    {name = "--weights", arg = "W", help = "none (default), linear or quadratic (by category position)"},
+    {name = "--weights", arg = "W", choices = agree.weights, hint = "a custom matrix is for Lua: annovet.agree",
+      help = "none (default), linear or quadratic (by category position)"},
     {name = "--categories", arg = "A,B,C", help = "the category set and order"},
-    {name = "--ci", arg = "N", help = "bootstrap N resamples of units (1 to 10000000) for a confidence interval"},
-    {name = "--seed", arg = "S", help = "the bootstrap's seed, 0 to 2^62-1 (default 1): same seed, same interval"},
+    {name = "--ci", arg = "N", integer = true, min = 1, max = MAX_RESAMPLES, help = "bootstrap N resamples of units (1 to 10000000) for a confidence interval"},
+    {name = "--seed", arg = "S", integer = true, min = 0, max = MAX_SEED, help = "the bootstrap's seed, 0 to 2^62-1 (default 1): same seed, same interval"},
     {name = "--ci-level", arg = "P", help = "interval coverage (default 0.95)"},
     {name = "--per-category", help = "agreement of each category against the rest"},
     {name = "--wide", help = "one row per unit, one column per rater"},
@@ -184,25 +170,20 @@ annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
     {name = "--unit", arg = "COL", help = "long form: the unit column (default unit)"},
     {name = "--rater", arg = "COL", help = "long form: the rater column (default rater)"},
     {name = "--value", arg = "COL", help = "long form: the value column (default value)"},
-    {name = "--format", arg = "F", help = "json (default), csv or table"},
+    output.option({"json", "csv", "table"}, "json (default), csv or table"),
     {name = "--from-annotations", help = "FILE is a dataset: agreement of its annotators' shapes"},
     {name = "--iou", arg = "T", help = "with --from-annotations: match threshold (default 0.5)"},
-    {name = "--iou-type", arg = "T", help = "with --from-annotations: the shape compared (bbox, segm, ...)"},
-    {name = "--unmatched", arg = "U", help = "with --from-annotations: none (default) or missing"},
-    {name = "--raters", arg = "R", help = "with --from-annotations: item (default) or all"},
+    {name = "--iou-type", arg = "T", choices = compare.types, help = "with --from-annotations: the shape compared (bbox, segm, ...)"},
+    {name = "--unmatched", arg = "U", choices = {"none", "missing"}, help = "with --from-annotations: none (default) or missing"},
+    {name = "--raters", arg = "R", choices = {"item", "all"}, help = "with --from-annotations: item (default) or all"},
   },
+  positional = {min = 1, max = 1, missing = "agree needs a FILE.csv"},
   run = function(opts, pos, cli)
     local file = pos[1]
-    if not file then cli.usage_error("agree needs a FILE.csv", {usage = USAGE}) end
-    if pos[2] then cli.usage_error("unexpected argument '" .. pos[2] .. "'", {usage = USAGE}) end
     if not opts.metric then cli.usage_error("agree needs --metric NAME (one of " .. table.concat(agree.metrics, ", ") .. ")", {usage = USAGE}) end
     local known = false
     for _, m in ipairs(agree.metrics) do known = known or m == opts.metric end
     if not known then cli.fail("--metric: unknown metric '" .. opts.metric .. "' (one of " .. table.concat(agree.metrics, ", ") .. ")") end
-    local format = opts.format or "json"
-    if format ~= "json" and format ~= "csv" and format ~= "table" then
-      cli.fail("--format: expected json, csv or table, got '" .. format .. "'")
-    end
     local level = opts.level
     if not opts.from_annotations then
       for _, f in ipairs {"iou", "iou_type", "unmatched", "raters"} do
@@ -222,25 +203,18 @@ annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
       end
     end
     local weights = opts.weights
-    if weights and weights ~= "none" and weights ~= "linear" and weights ~= "quadratic" then
-      cli.fail("--weights: expected none, linear or quadratic, got '" .. weights .. "' (a custom matrix is for Lua: annovet.agree)")
-    end
     if opts.metric == "krippendorff_alpha" and weights and weights ~= "none" then
       cli.fail("krippendorff_alpha takes --level, not --weights")
     end
-    local ci, seed, ci_level
-    if opts.ci then ci = cli.check(whole(opts.ci, "--ci", 1, MAX_RESAMPLES)) end
-    if opts.seed then
-      if not ci then cli.fail("--seed goes with --ci N") end
-      seed = cli.check(whole(opts.seed, "--seed", 0, MAX_SEED))
-    end
+    local ci, seed, ci_level = opts.ci, opts.seed, nil
+    if seed and not ci then cli.fail("--seed goes with --ci N") end
     if opts.ci_level then
       ci_level = tonumber(opts.ci_level)
       if not ci_level or ci_level <= 0 or ci_level >= 1 then
         cli.fail("--ci-level: expected a number between 0 and 1, got '" .. opts.ci_level .. "'")
       end
     end
-    local categories = opts.categories and cli.check(split_list(opts.categories))
+    local categories = opts.categories and cli.check(args.split_list(opts.categories, "--categories"))
     local rater_col = opts.rater or "rater"
     local data
     if opts.from_annotations then
@@ -249,22 +223,11 @@ annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
       end
       local so = {iou_type = opts.iou_type, unmatched = opts.unmatched or "none", raters = opts.raters or "item",
         categories = categories}
-      if so.unmatched ~= "none" and so.unmatched ~= "missing" then
-        cli.fail("--unmatched: expected none or missing, got '" .. so.unmatched .. "'")
-      end
-      if so.raters ~= "item" and so.raters ~= "all" then
-        cli.fail("--raters: expected item or all, got '" .. so.raters .. "'")
-      end
       if opts.iou then
         so.iou = tonumber(opts.iou)
         if not so.iou or not (so.iou > 0 and so.iou <= 1) then cli.fail("--iou: expected a number in (0, 1], got '" .. opts.iou .. "'") end
       end
-      if so.iou_type then
-        local ok = false
-        for _, t in ipairs(require("annovet.compare").types) do ok = ok or t == so.iou_type end
-        if not ok then cli.fail("--iou-type: unknown shape '" .. so.iou_type .. "'") end
-      end
-      local ds = cli.check(dataset.load(file))
+      local ds = cli.check(annovet.load(file))
       local tags = agree.shape_type(ds, so) == "tag"
       if tags then
         if level == "iou" then
@@ -277,8 +240,7 @@ annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
         if ci or opts.per_category or categories then
           cli.fail("--level iou takes no --ci, --per-category or --categories")
         end
-        local r = cli.check(agree.alpha_iou(ds, so))
-        if format == "json" then cli.print_json(shape(r)) elseif format == "csv" then write_csv(r) else write_table(r) end
+        write(opts.format, cli.check(agree.alpha_iou(ds, so)))
         return 0
       end
       local dinfo
@@ -324,13 +286,7 @@ annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
       cli.warn(string.format("%d of %d resamples gave no value and are left out of the interval",
         r.ci.undefined, r.ci.resamples))
     end
-    if format == "json" then
-      cli.print_json(shape(r))
-    elseif format == "csv" then
-      write_csv(r)
-    else
-      write_table(r)
-    end
+    write(opts.format, r)
     return 0
   end,
 }

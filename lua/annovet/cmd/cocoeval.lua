@@ -1,8 +1,8 @@
 -- annovet cocoeval: COCO evaluation of a results file against a ground truth,
 -- with pycocotools' numbers (COCOeval evaluate, accumulate, summarize).
-local cocoeval = require "annovet.c.cocoeval"
-local dataset = require "annovet.dataset"
-local json = require "annovet.c.json"
+local annovet = require "annovet"
+local args = require "annovet.args"
+local output = require "annovet.output"
 
 local USAGE = "annovet cocoeval --gt GT.json --dt DT.json --iou-type bbox|segm|keypoints " ..
   "[--img-ids ID,...] [--cat-ids ID,...] [--per-class] [--kpt-sigmas S,...] [--no-cats] [--format json|table]"
@@ -26,10 +26,9 @@ local function parse_list(values, flag, cli, number)
   if not values then return nil end
   local out = {}
   for _, v in ipairs(values) do
-    for item in (v .. ","):gmatch("([^,]*),") do
-      item = item:match("^%s*(.-)%s*$")
+    for _, item in ipairs(cli.check(args.split_list(v, flag, number and "number" or "id"))) do
       local x = number and tonumber(item) or math.tointeger(tonumber(item))
-      if item == "" or not x or (number and not (x > 0 and x < math.huge)) then
+      if not x or (number and not (x > 0 and x < math.huge)) then
         cli.fail(string.format("%s: '%s' is not %s", flag, item, number and "a positive number" or "an integer id"))
       end
       out[#out + 1] = x
@@ -90,25 +89,19 @@ without num_keypoints its labelled keypoints are counted.]],
   options = {
     {name = "--gt", arg = "GT.json", help = "ground truth, a COCO dataset file"},
     {name = "--dt", arg = "DT.json", help = "detections, a COCO results array"},
-    {name = "--iou-type", arg = "TYPE", help = "bbox, segm or keypoints"},
+    {name = "--iou-type", arg = "TYPE", choices = {"bbox", "segm", "keypoints"}, help = "bbox, segm or keypoints"},
     {name = "--img-ids", arg = "ID,...", multi = true, help = "evaluate only these images"},
     {name = "--cat-ids", arg = "ID,...", multi = true, help = "evaluate only these categories"},
     {name = "--per-class", help = "add AP per category"},
     {name = "--kpt-sigmas", arg = "S,...", help = "keypoint sigmas, one per keypoint"},
     {name = "--no-cats", help = "match across categories (useCats=0)"},
-    {name = "--format", arg = "json|table", help = "output format (default json)"},
+    output.option({"json", "table"}, "output format: json (default) or table"),
   },
   run = function(opts, pos, cli)
-    if pos[1] then cli.usage_error("unexpected argument '" .. pos[1] .. "'", {usage = USAGE}) end
     for _, k in ipairs {"gt", "dt", "iou_type"} do
       if not opts[k] then cli.usage_error("cocoeval needs --" .. k:gsub("_", "-"), {usage = USAGE}) end
     end
     local t = opts.iou_type
-    if t ~= "bbox" and t ~= "segm" and t ~= "keypoints" then
-      cli.usage_error("--iou-type: expected bbox, segm or keypoints, got '" .. t .. "'", {usage = USAGE})
-    end
-    local fmt = opts.format or "json"
-    if fmt ~= "json" and fmt ~= "table" then cli.usage_error("--format: expected json or table", {usage = USAGE}) end
     local eval_opts = {
       iou_type = t,
       img_ids = parse_list(opts.img_ids, "--img-ids", cli),
@@ -116,16 +109,16 @@ without num_keypoints its labelled keypoints are counted.]],
       sigmas = opts.kpt_sigmas and parse_list({opts.kpt_sigmas}, "--kpt-sigmas", cli, true),
       use_cats = not opts.no_cats,
     }
-    local gt = cli.check(dataset.load(opts.gt, {format = "coco"}))
+    local gt = cli.check(annovet.load(opts.gt, {format = "coco"}))
     report_warnings(opts.gt, gt, cli)
     -- read on its own, so results of categories the ground truth lacks can be left
     -- out as pycocotools does (ids are matched in C)
-    local dt = cli.check(dataset.load(opts.dt, {format = "coco"}))
+    local dt = cli.check(annovet.load(opts.dt, {format = "coco"}))
     if dt:format() ~= "coco-results" then
       cli.fail(opts.dt .. ": expected a COCO results array [{image_id, category_id, score, ...}]")
     end
     report_warnings(opts.dt, dt, cli, {["categories named by id"] = true, ["image size unknown"] = true})
-    local res = cli.check(cocoeval.evaluate(gt, dt, eval_opts))
+    local res = cli.check(annovet.cocoeval(gt, dt, eval_opts))
     if res.unknown_img_ids > 0 then cli.warn(res.unknown_img_ids .. " --img-ids not in the ground truth (no effect)") end
     if res.unknown_cat_ids > 0 then cli.warn(res.unknown_cat_ids .. " --cat-ids not in the ground truth (no effect)") end
     if res.unknown_dt_categories > 0 then
@@ -133,22 +126,18 @@ without num_keypoints its labelled keypoints are counted.]],
     end
     local out = {
       iou_type = res.iou_type,
-      stats = json.array(res.stats),
+      stats = annovet.json.array(res.stats),
       images = res.images, categories = res.categories, gt = res.gt, dt = res.dt,
     }
     if opts.per_class and res.per_class then
       out.per_class = res.per_class
       for _, c in pairs(out.per_class) do
         for _, k in ipairs {"ap", "ap50", "ap75"} do
-          if c[k] == nil then c[k] = json.null end
+          if c[k] == nil then c[k] = annovet.json.null end
         end
       end
     end
-    if fmt == "table" then
-      io.stdout:write(table_text(out), "\n")
-    else
-      cli.print_json(out)
-    end
+    output.write(opts.format, {json = out, table = function() return table_text(out) end})
     gt:close()
     dt:close()
     return 0

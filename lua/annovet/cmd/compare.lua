@@ -1,23 +1,16 @@
 -- annovet compare: scores vendors' deliveries against the gold panel.
+local annovet = require "annovet"
+local args = require "annovet.args"
 local compare = require "annovet.compare"
 local evaluations = require "annovet.evaluations"
-local json = require "annovet.c.json"
+local output = require "annovet.output"
 local report = require "annovet.compare_report"
 local store = require "annovet.store"
-local util = require "annovet.c.util"
+local system = require "annovet.system"
 
 local USAGE = "annovet compare --gold G --vendor NAME=FILE [--vendor ...] [--iou 0.5] " ..
   "[--iou-type bbox|segm|keypoints|rbox|polyline|cuboid|text|tag|semantic] [--matcher optimal|greedy] " ..
   "[--out DIR] [--format json|csv|table] [--store DB [--batch B]]"
-
-local function split_list(s)
-  local out = {}
-  for item in (s .. ","):gmatch("([^,]*),") do
-    item = item:match("^%s*(.-)%s*$")
-    if item ~= "" then out[#out + 1] = item end
-  end
-  return out
-end
 
 -- "NAME=FILE" (or FILE, named by its stem) -> name, file.
 local function vendor_spec(s, cli)
@@ -44,14 +37,6 @@ end
 local function options(opts, cli)
   local o = {iou_type = opts.iou_type, matcher = opts.matcher or "optimal",
     count_missing_items = opts.count_missing_items}
-  if o.iou_type then
-    local ok = false
-    for _, t in ipairs(compare.types) do ok = ok or t == o.iou_type end
-    if not ok then cli.fail("--iou-type: expected one of " .. table.concat(compare.types, ", ") .. ", got '" .. o.iou_type .. "'") end
-  end
-  if o.matcher ~= "optimal" and o.matcher ~= "greedy" then
-    cli.fail("--matcher: expected optimal or greedy, got '" .. o.matcher .. "'")
-  end
   o.iou = number_opt(opts.iou, "--iou", cli, 0, 1) or 0.5
   o.low = number_opt(opts.low_iou, "--low-iou", cli, 0, 1)
   if o.low and o.low >= o.iou then cli.fail("--low-iou must be below --iou") end
@@ -67,7 +52,7 @@ local function options(opts, cli)
       local cls, list = spec:match("^([^=]+)=(.+)$")
       if not cls then cli.fail("--kpt-sigmas: expected CLASS=S,S,..., got '" .. spec .. "'") end
       local s = {}
-      for _, x in ipairs(split_list(list)) do s[#s + 1] = number_opt(x, "--kpt-sigmas " .. cls, cli, 0) end
+      for _, x in ipairs(args.split_list(list, "--kpt-sigmas " .. cls, "sigma", true)) do s[#s + 1] = number_opt(x, "--kpt-sigmas " .. cls, cli, 0) end
       o.sigmas[cls] = s
     end
   end
@@ -81,7 +66,7 @@ local function options(opts, cli)
   end
   if opts.no_attributes and opts.attributes then cli.fail("--attributes and --no-attributes exclude each other") end
   if opts.no_attributes then o.attributes = false end
-  if opts.attributes then o.attributes = split_list(opts.attributes) end
+  if opts.attributes then o.attributes = args.split_list(opts.attributes, "--attributes", "name", true) end
   return o
 end
 
@@ -163,21 +148,20 @@ end
 
 -- Records each vendor's evaluation in the store (one transaction).
 local function record(opts, doc, results, gold_path, cli)
-  local version, commit = util.version()
-  local gold_sha = cli.check(util.sha256_file(gold_path))
+  local gold_sha = cli.check(system.sha256_file(gold_path))
   local db <close> = cli.check(store.open(opts.store, true))
   local ids = {}
   store.transaction(db, function()
-    local gold = evaluations.gold_row(db, gold_sha)
+    local gold = store.gold_row(db, gold_sha)
     for _, v in ipairs(results) do
-      local sha = cli.check(util.sha256_file(v.file))
-      local del = evaluations.delivery_row(db, sha, v.name, opts.batch)
+      local sha = cli.check(system.sha256_file(v.file))
+      local del = store.delivery_row(db, sha, v.name, opts.batch)
       local params = {iou = doc.iou, iou_type = doc.iou_type, matcher = doc.matcher, gold = gold_path,
         vendor = v.name, file = v.file, options = doc.options}
       ids[#ids + 1] = evaluations.record(db, {
         kind = "compare", vendor = v.name, batch = opts.batch or (del and del.batch),
         gold_id = gold and gold.id, gold_sha256 = gold_sha, delivery_id = del and del.id,
-        input_path = v.file, input_sha256 = sha, tool_version = version, tool_commit = commit,
+        input_path = v.file, input_sha256 = sha, tool_version = annovet.version, tool_commit = annovet.commit,
         params = params, result = doc.vendors[v.name],
       })
     end
@@ -241,8 +225,8 @@ vendor file was ingested in).]],
     {name = "--gold", arg = "G", help = "the gold panel (any format annovet reads)"},
     {name = "--vendor", arg = "NAME=FILE", multi = true, help = "a vendor's delivery (repeat for several)"},
     {name = "--iou", arg = "T", help = "match threshold (IoU or OKS; default 0.5)"},
-    {name = "--iou-type", arg = "T", help = "bbox, segm, keypoints, rbox, polyline, cuboid, text, tag or semantic"},
-    {name = "--matcher", arg = "M", help = "optimal (default) or greedy"},
+    {name = "--iou-type", arg = "T", choices = compare.types, help = "bbox, segm, keypoints, rbox, polyline, cuboid, text, tag or semantic"},
+    {name = "--matcher", arg = "M", choices = {"optimal", "greedy"}, help = "optimal (default) or greedy"},
     {name = "--low-iou", arg = "L", help = "low overlap from this IoU up to --iou (default 0.1)"},
     {name = "--chamfer", arg = "D", help = "polylines: match at Chamfer distance <= D pixels"},
     {name = "--line-width", arg = "W", help = "polylines: band width where none is given (default 10)"},
@@ -252,24 +236,18 @@ vendor file was ingested in).]],
     {name = "--no-attributes", help = "compare no attributes"},
     {name = "--count-missing-items", help = "gold items the vendor lacks count as missed"},
     {name = "--out", arg = "DIR", help = "write the CSV files (and compare.json) into DIR"},
-    {name = "--format", arg = "F", help = "json (default), csv (per class) or table"},
-    {name = "--top", arg = "N", help = "clusters listed per kind in JSON (default 10; 0: all)"},
-    {name = "--threads", arg = "N", help = "read files and score vendors on N threads (default: processors)"},
+    output.option({"json", "csv", "table"}, "json (default), csv (per class) or table"),
+    {name = "--top", arg = "N", integer = true, min = 0, help = "clusters listed per kind in JSON (default 10; 0: all)"},
+    {name = "--threads", arg = "N", integer = true, min = 1, max = 64, help = "read files and score vendors on N threads (default: processors)"},
     {name = "--store", arg = "DB", help = "record the evaluations in this store"},
     {name = "--batch", arg = "B", help = "the batch the evaluations belong to"},
   },
   run = function(opts, pos, cli)
     local usage = {usage = USAGE}
-    if pos[1] then cli.usage_error("unexpected argument '" .. pos[1] .. "'", usage) end
     if not opts.gold then cli.usage_error("compare needs --gold G", usage) end
     if not opts.vendor then cli.usage_error("compare needs at least one --vendor NAME=FILE", usage) end
     if opts.batch and not opts.store then cli.usage_error("--batch goes with --store", usage) end
-    local format = opts.format or "json"
-    if format ~= "json" and format ~= "csv" and format ~= "table" then
-      cli.fail("--format: expected json, csv or table, got '" .. format .. "'")
-    end
-    local top = opts.top and tonumber(opts.top)
-    if opts.top and (not top or top < 0 or top ~= math.floor(top)) then cli.fail("--top: expected a whole number, got '" .. opts.top .. "'") end
+    local top = opts.top
     local o = options(opts, cli)
     local vendors, seen = {}, {}
     for _, spec in ipairs(opts.vendor) do
@@ -288,14 +266,8 @@ vendor file was ingested in).]],
         db:close()
       end
     end
-    local threads
-    if opts.threads then
-      threads = tonumber(opts.threads)
-      if not threads or threads < 1 or threads > 64 or threads ~= math.floor(threads) then
-        cli.fail("--threads: expected a whole number from 1 to 64, got '" .. opts.threads .. "'")
-      end
-    end
-    local t0, w0 = util.clock(), util.now()
+    local threads = opts.threads
+    local t0, w0 = annovet.clock(), system.now()
     local paths = {opts.gold}
     for _, v in ipairs(vendors) do paths[#paths + 1] = v.file end
     cli.progress(string.format("compare: reading the gold panel and %d vendor file%s", #vendors,
@@ -337,22 +309,19 @@ vendor file was ingested in).]],
       results[#results + 1] = {name = v.name, file = v.file, res = r}
       doc.vendors[v.name] = r:to_json({clusters_top = top})
     end
-    cli.progress(string.format("compare: scored in %.2f s (%.2f s of CPU)", util.now() - w0, util.clock() - t0))
+    cli.progress(string.format("compare: scored in %.2f s (%.2f s of CPU)", system.now() - w0, annovet.clock() - t0))
 
     if opts.out then
       local paths = cli.check(report.write_csv(results, opts.out))
       local f = io.open(opts.out .. "/compare.json", "w")
       if not f then cli.fail(opts.out .. "/compare.json: cannot write") end
-      f:write(json.encode(doc, {pretty = true}), "\n")
+      f:write(annovet.json.encode(doc, {pretty = true}), "\n")
       f:close()
       paths[#paths + 1] = opts.out .. "/compare.json"
       cli.progress("compare: wrote " .. table.concat(paths, ", "))
-    elseif format == "json" then
-      cli.print_json(doc)
-    elseif format == "csv" then
-      cli.check(require("annovet.c.csv").write("-", report.per_class_rows(results)))
     else
-      io.stdout:write(report.table_text(doc, results), "\n")
+      cli.check(output.write(opts.format, {json = doc, csv = function() return report.per_class_rows(results) end,
+        table = function() return report.table_text(doc, results) end}))
     end
     if opts.store then
       local ids = record(opts, doc, results, opts.gold, cli)

@@ -1,7 +1,7 @@
 -- annovet convert: a delivery from one format to another, saying what was dropped.
+local annovet = require "annovet"
 local dataset = require "annovet.dataset"
-local json = require "annovet.c.json"
-local util = require "annovet.c.util"
+local system = require "annovet.system"
 
 local USAGE = "annovet convert IN OUT [--to FORMAT] [--from FORMAT] [--gt FILE]"
 
@@ -19,7 +19,7 @@ local function implied_format(out, from)
   elseif ext == "csv" then
     return "csv"
   end
-  local folder = out:sub(-1) == "/" or util.kind(out) == "dir"
+  local folder = out:sub(-1) == "/" or system.kind(out) == "dir"
   if folder and (from == "voc" or from == "yolo" or from == "pngmask") then return from end
   return nil
 end
@@ -44,10 +44,9 @@ written beside its final name and renamed when complete. Prints a JSON summary
     {name = "--gt", arg = "FILE", help = "ground truth a COCO results file refers to (names its images and categories)"},
     {name = "--from", arg = "FORMAT", help = "read IN as this format instead of detecting it"},
   },
+  positional = {min = 2, max = 2, missing = "convert needs IN and OUT"},
   run = function(opts, pos, cli)
     local inp, out = pos[1], pos[2]
-    if not inp or not out then cli.usage_error("convert needs IN and OUT", {usage = USAGE}) end
-    if pos[3] then cli.usage_error("unexpected argument '" .. pos[3] .. "'", {usage = USAGE}) end
     local ok, msg
     if opts.to then
       ok, msg = dataset.check_format(opts.to, "write")
@@ -57,8 +56,8 @@ written beside its final name and renamed when complete. Prints a JSON summary
       ok, msg = dataset.check_format(opts.from)
       if not ok then cli.usage_error("--from: " .. msg, {usage = USAGE}) end
     end
-    local gt = opts.gt and cli.check(dataset.load(opts.gt))
-    local ds = cli.check(dataset.load(inp, {format = opts.from, gt = gt}))
+    local gt = opts.gt and cli.check(annovet.load(opts.gt))
+    local ds = cli.check(annovet.load(inp, {format = opts.from, gt = gt}))
     local s = ds:summary()
     if not opts.to then
       opts.to = implied_format(out, s.format)
@@ -79,7 +78,7 @@ written beside its final name and renamed when complete. Prints a JSON summary
     cli.print_json({
       input = inp, output = out, from = s.format, to = opts.to,
       items = s.items, annotations = s.annotations, categories = s.categories,
-      read_warnings = s.warnings, write_warnings = json.array(written),
+      read_warnings = s.warnings, write_warnings = annovet.json.array(written),
     })
     return 0
   end,

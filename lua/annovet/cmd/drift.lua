@@ -1,7 +1,7 @@
 -- annovet drift: how each vendor and each of its annotators scored batch after
 -- batch, from the evaluations `annovet compare --store` recorded.
 local evaluations = require "annovet.evaluations"
-local json = require "annovet.c.json"
+local output = require "annovet.output"
 local store = require "annovet.store"
 
 local USAGE = "annovet drift --store DB [--vendor V] [--format json|table]"
@@ -65,14 +65,9 @@ fn}], "f1_change"}}, "warnings": [...]}}}. f1 is null where it is undefined
   options = {
     {name = "--store", arg = "DB", help = "the project store (default annovet.db)"},
     {name = "--vendor", arg = "V", help = "only this vendor"},
-    {name = "--format", arg = "F", help = "json (default) or table"},
+    output.option({"json", "table"}, "json (default) or table"),
   },
   run = function(opts, pos, cli)
-    if pos[1] then cli.usage_error("unexpected argument '" .. pos[1] .. "'", {usage = USAGE}) end
-    local format = opts.format or "json"
-    if format ~= "json" and format ~= "table" then
-      cli.fail("--format: expected json or table, got '" .. format .. "'")
-    end
     local path = opts.store or "annovet.db"
     local db <close> = cli.check(store.open(path, false))
     if db:info().schema < 2 then
@@ -83,11 +78,8 @@ fn}], "f1_change"}}, "warnings": [...]}}}. f1 is null where it is undefined
     if opts.vendor and not vendors[opts.vendor] then
       cli.fail(path .. ": no comparison of vendor '" .. opts.vendor .. "' is recorded")
     end
-    if format == "json" then
-      cli.print_json({store = path, vendors = vendors})
-    else
-      io.stdout:write(table_text(path, vendors), "\n")
-    end
+    output.write(opts.format, {json = {store = path, vendors = vendors},
+      table = function() return table_text(path, vendors) end})
     return 0
   end,
 }

@@ -1,7 +1,7 @@
 -- annovet ingest: record deliveries (or a gold-panel version) in the store.
+local annovet = require "annovet"
 local dataset = require "annovet.dataset"
 local ingest = require "annovet.ingest"
-local json = require "annovet.c.json"
 
 local USAGE = "annovet ingest --store DB --vendor V --batch B [--from FORMAT] FILE...\n" ..
   "       annovet ingest --store DB --gold [--name PANEL] [--from FORMAT] FILE"
@@ -41,9 +41,9 @@ annotations, the delivery (or gold) id and the status "ingested" or
     {name = "--name", arg = "PANEL", help = "the gold panel's name (default gold)"},
     {name = "--from", arg = "FORMAT", help = "read the files as this format instead of detecting it"},
   },
+  positional = {min = 1, max = math.huge, missing = "ingest needs at least one FILE"},
   run = function(opts, pos, cli)
     local usage = {usage = USAGE}
-    if #pos == 0 then cli.usage_error("ingest needs at least one FILE", usage) end
     if opts.gold then
       if opts.vendor or opts.batch then
         cli.usage_error("--gold records a gold panel: it takes no --vendor or --batch", usage)
@@ -87,7 +87,7 @@ annotations, the delivery (or gold) id and the status "ingested" or
             res.batch, res.vendor, f.same_as))
       end
     end
-    res.files = json.array(res.files)
+    res.files = annovet.json.array(res.files)
     cli.print_json(res)
     return 0
   end,

@@ -1,6 +1,7 @@
 -- annovet inspect: what a delivery holds (format, items, classes, counts, warnings).
+local annovet = require "annovet"
 local dataset = require "annovet.dataset"
-local json = require "annovet.c.json"
+local output = require "annovet.output"
 
 local USAGE = "annovet inspect FILE|DIR [--format json|table] [--from FORMAT] [--gt FILE]"
 
@@ -50,32 +51,23 @@ annotator, and the warnings of the read with their counts (boxes outside the
 image, 0-based skeletons, ...). Bad input stops with one line naming the file
 and the line:column or JSON path, and exit status 2.]],
   options = {
-    {name = "--format", arg = "json|table", help = "output format (default json)"},
+    output.option({"json", "table"}, "output format: json (default) or table"),
     {name = "--gt", arg = "FILE", help = "ground truth a COCO results file refers to (names its images and categories)"},
     {name = "--from", arg = "FORMAT", help = "read as this format instead of detecting it"},
   },
+  positional = {min = 1, max = 1, missing = "inspect needs a FILE or DIR"},
   run = function(opts, pos, cli)
     local path = pos[1]
-    if not path then cli.usage_error("inspect needs a FILE or DIR", {usage = USAGE}) end
-    if pos[2] then cli.usage_error("unexpected argument '" .. pos[2] .. "'", {usage = USAGE}) end
-    local fmt = opts.format or "json"
-    if fmt ~= "json" and fmt ~= "table" then
-      cli.usage_error("--format: expected json or table, got '" .. fmt .. "'", {usage = USAGE})
-    end
     if opts.from then
       local ok, msg = dataset.check_format(opts.from)
       if not ok then cli.usage_error("--from: " .. msg, {usage = USAGE}) end
     end
-    local gt = opts.gt and cli.check(dataset.load(opts.gt))
-    local ds = cli.check(dataset.load(path, {format = opts.from, gt = gt}))
+    local gt = opts.gt and cli.check(annovet.load(opts.gt))
+    local ds = cli.check(annovet.load(path, {format = opts.from, gt = gt}))
     local s = ds:summary()
     ds:close()
     s.file = path
-    if fmt == "table" then
-      io.stdout:write(table_text(path, s), "\n")
-    else
-      cli.print_json(s)
-    end
+    output.write(opts.format, {json = s, table = function() return table_text(path, s) end})
     return 0
   end,
 }

@@ -1,7 +1,7 @@
 -- annovet run: a user script in the sandbox.
 local args = require "annovet.args"
 local sandbox = require "annovet.sandbox"
-local util = require "annovet.c.util"
+local system = require "annovet.system"
 
 return {
   summary = "runs a user script in the sandbox",
@@ -27,22 +27,21 @@ the C memory of the datasets and results the script holds (by resident
 memory). Objects get no __gc: Lua runs finalizers outside the limits.]],
   options = {
     {name = "--max-memory", arg = "SIZE", help = "memory budget (default 1G; K, M, G suffixes)"},
-    {name = "--max-steps", arg = "N", help = "VM instruction budget (default 1e10)"},
-    {name = "--max-cpu", arg = "SECONDS", help = "CPU time budget, time inside C included (default 3600)"},
+    {name = "--max-steps", arg = "N", integer = true, min = 1, default = "1e10", help = "VM instruction budget (default 1e10)"},
+    {name = "--max-cpu", arg = "SECONDS", integer = true, min = 1, max = 1000000000, default = "3600", help = "CPU time budget, time inside C included (default 3600)"},
     {name = "--out", arg = "DIR", help = "the only folder the script may write in"},
     {name = "--read", arg = "DIR", multi = true, help = "a further folder the script may read (repeatable)"},
   },
+  positional = {min = 1, max = math.huge, missing = "run needs a SCRIPT.lua"},
   run = function(opts, pos, cli)
     local script = pos[1]
-    if not script then cli.usage_error("run needs a SCRIPT.lua", {usage = "annovet run [OPTIONS] SCRIPT.lua [ARGS...]"}) end
     local limits = {}
     limits.max_memory = cli.check(args.size(opts.max_memory or "1G", "--max-memory"))
-    limits.max_steps = cli.check(args.count(opts.max_steps or "1e10", "--max-steps"))
-    limits.max_cpu = cli.check(args.count(opts.max_cpu or "3600", "--max-cpu"))
-    if limits.max_cpu > 10 ^ 9 then cli.fail("--max-cpu: at most 1e9 seconds") end
+    limits.max_steps = opts.max_steps
+    limits.max_cpu = opts.max_cpu
     limits.name = script
     if opts.out then
-      cli.check(require("annovet.c.csv").mkdir(opts.out))
+      cli.check(system.mkdir(opts.out))
       limits.write_dir = opts.out
     end
     local script_args = table.move(pos, 2, #pos, 1, {})
@@ -51,10 +50,10 @@ memory). Objects get no __gc: Lua runs finalizers outside the limits.]],
     limits.read = {".", sandbox.dirname(script)}
     if opts.out then limits.read[#limits.read + 1] = opts.out end
     for _, a in ipairs(script_args) do
-      if util.kind(a) then limits.read[#limits.read + 1] = a end
+      if system.kind(a) then limits.read[#limits.read + 1] = a end
     end
     for _, d in ipairs(opts.read or {}) do
-      if util.kind(d) ~= "dir" then cli.fail("--read " .. d .. ": not a folder") end
+      if system.kind(d) ~= "dir" then cli.fail("--read " .. d .. ": not a folder") end
       limits.read[#limits.read + 1] = d
     end
     local res = table.pack(sandbox.run_file(script, script_args, limits))

@@ -17,13 +17,13 @@ store info   prints, as JSON, the schema version, how many vendors, batches,
   options = {
     {name = "--store", arg = "PATH", help = "the project store (default annovet.db)"},
   },
+  positional = {max = 1},
   run = function(opts, pos, cli)
     local sub = pos[1]
     if sub ~= "info" and sub ~= "init" then
       cli.usage_error(sub and ("unknown store command '" .. sub .. "'")
         or "store needs a sub-command: info or init", {usage = USAGE})
     end
-    if pos[2] then cli.usage_error("unexpected argument '" .. pos[2] .. "'", {usage = USAGE}) end
     local db <close> = cli.check(store.open(opts.store or "annovet.db", sub == "init"))
     cli.print_json(store.info(db))
     return 0

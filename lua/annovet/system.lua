@@ -1,0 +1,32 @@
+-- What the trusted engine (cli, commands, ingest, the policy loader) needs from the
+-- host beyond the public annovet module: the file system outside the sandbox's
+-- walls (file kinds, folder walks, stamps, file hashes, folders, CSV files), wall
+-- time and the files embedded in the binary. These C functions check no sandbox
+-- path, so this module is never part of the public annovet module: a sandboxed
+-- script's require finds only annovet's public keys, and it cannot reach this.
+local csv = require "annovet.c.csv"
+local util = require "annovet.c.util"
+
+local M = {}
+
+-- kind(path) -> "file" | "dir" | "other" | nil: what path is (symbolic links followed).
+M.kind = util.kind
+-- walk(dir) -> {{path, ...}, ...} the regular files below dir, bytewise sorted | nil, msg.
+M.walk = util.walk
+-- stamp(path) -> text that changes when the file does (inode, size, times to the ns).
+M.stamp = util.stamp
+-- sha256_file(path) -> hex, size | nil, msg.
+M.sha256_file = util.sha256_file
+-- embedded(path) -> the bytes of a file compiled into the binary ("lua/...",
+-- "scorecards/...") | nil; embedded_list(prefix) -> the paths under prefix.
+M.embedded = util.embedded
+M.embedded_list = util.embedded_list
+-- Wall-clock seconds (for progress lines); CPU seconds are annovet.clock.
+M.now = util.now
+-- mkdir(path) -> true | nil, msg: the folder, created when missing.
+M.mkdir = csv.mkdir
+-- write_csv(path, rows) -> true | nil, msg: rows through libcsv, formulas
+-- neutralised, the file whole or not at all; path "-" is stdout.
+M.write_csv = csv.write
+
+return M
