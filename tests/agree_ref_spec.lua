@@ -3,7 +3,7 @@
 -- and fast-krippendorff (tools/agree_ref.py), tests/agree/expected_irrcac.lua from
 -- irrCAC 1.0 (tools/agree_ref.R); each file names its command. The data sets in
 -- tests/agree/ are the seeded ones those scripts wrote.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local REF = dofile("tests/agree/expected.lua")
 local IRR = dofile("tests/agree/expected_irrcac.lua")

@@ -1,6 +1,6 @@
 -- annovet agree --from-annotations: several annotators' shapes clustered per
 -- item, then the agreement engine on their labels, and alpha with 1 - IoU.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function agree(file, flags)
   local out, err, code = H.run("agree " .. H.q(file) .. " --from-annotations " .. flags)
@@ -20,7 +20,7 @@ describe("agreement over annotations", function()
   --   cohen_kappa_score(["parasites", "white", "(none)"], ["parasites", "(none)", "white"]) = 0.0
   it("rates the rectangles_two_annotators.json fixture", function()
     local path = H.fixture("formats/label_studio/rectangles_two_annotators.json")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local r = agree(path, "--metric krippendorff_alpha")
     assert.are.same({5, 2, 6}, {r.units, r.raters, r.pairable})
     H.near(r.value, 0.16666666666666674, 1e-9, "alpha, (none) for unmatched")

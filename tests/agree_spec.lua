@@ -1,6 +1,6 @@
 -- annovet agree: the bootstrap, undefined cases, bad input, output formats and the
 -- Lua API (annovet.agree). Values against references are in agree_ref_spec.lua.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local K = "tests/agree/kripp2011.csv"
 local REF = dofile("tests/agree/expected.lua")

@@ -1,9 +1,9 @@
 -- annovet compare --iou-type semantic: label images (or any masks) counted pixel
 -- by pixel per class, pooled over items: a case worked by hand, crowd regions
 -- and overlapping masks worked by hand, and a generated set against a numpy
--- reference. The PNGs are written by tests/fmt_helper.lua and tools/gen_semantic.lua.
-local H = require "tests.helper"
-local F = require "tests.fmt_helper"
+-- reference. The PNGs are written by tests/support/fmt.lua and tools/gen_semantic.lua.
+local H = require "tests.support.helper"
+local F = require "tests.support.fmt"
 
 -- tools/semantic_ref.py (PIL + numpy, mmseg's intersect-and-union summed over
 -- images) on the folders of

@@ -1,6 +1,6 @@
 -- annovet compare against independent counts: generated vendors scored by a
 -- separate optimal-assignment computation (scipy), and the real fixtures.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 -- Per-class "tp/fp/fn/ignored" from tools/compare_ref.py (numpy box IoU or
 -- pycocotools' mask API, scipy.optimize.linear_sum_assignment), run while
@@ -110,7 +110,7 @@ describe("compare on the real fixtures", function()
     }
     for _, c in ipairs(cases) do
       local path = H.fixture("formats/" .. c[1])
-      if not path then return pending("../shared not found") end
+      if not path then return pending(H.NO_SHARED) end
       local out, err, code = H.run("compare --gold " .. H.q(path) .. " --vendor self=" .. H.q(path) ..
         " --iou-type " .. c[2])
       assert.are.equal(0, code, c[1] .. ": " .. err)
@@ -133,7 +133,7 @@ describe("compare on the real fixtures", function()
   it("defaults to segm where both sides have segmentations, keypoint sets' included", function()
     local inst = H.fixture("formats/coco/instances_val.json")
     local kp = H.fixture("formats/coco/person_keypoints_val.json")
-    if not inst then return pending("../shared not found") end
+    if not inst then return pending(H.NO_SHARED) end
     for _, pair in ipairs {{inst, kp}, {kp, inst}, {kp, kp}} do
       local out, err, code = H.run("compare --gold " .. H.q(pair[1]) .. " --vendor v=" .. H.q(pair[2]))
       assert.are.equal(0, code, err)
@@ -181,7 +181,7 @@ describe("compare on the real fixtures", function()
 
   it("scores annotator 1 of rectangles_two_annotators.json against annotator 2", function()
     local path = H.fixture("formats/label_studio/rectangles_two_annotators.json")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local dir = H.tmpdir()
     local script = H.script([[
 local annovet = require "annovet"

@@ -1,6 +1,6 @@
 -- Label Studio JSON export: the real fixtures, every result type annovet reads,
 -- and round trips, through the real binary.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function inspect(path)
   local out, err, code = H.run("inspect " .. H.q(path))
@@ -110,7 +110,7 @@ describe("Label Studio", function()
   -- same file and expects boxes of these two labels.
   it("inspects rectangles_two_annotators.json: two annotators on task 1", function()
     local path = H.fixture("formats/label_studio/rectangles_two_annotators.json")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local s = inspect(path)
     assert.are.equal("labelstudio", s.format)
     assert.are.equal(2, s.items)
@@ -135,7 +135,7 @@ describe("Label Studio", function()
   it("inspects the polygon fixtures", function()
     local p1 = H.fixture("formats/label_studio/polygons.json")
     local p2 = H.fixture("formats/label_studio/json_min_data.json")
-    if not p1 then return pending("../shared not found") end
+    if not p1 then return pending(H.NO_SHARED) end
     local a = annotations(p1)[1]
     assert.are.equal("polygon", a.type)
     assert.are.equal("Airplane", a.category)

@@ -1,7 +1,7 @@
 -- Pascal VOC XML through the real binary: the real fixtures, generated folders,
 -- round trips, conversions with COCO, and bad input.
-local H = require "tests.helper"
-local F = require "tests.fmt_helper"
+local H = require "tests.support.helper"
+local F = require "tests.support.fmt"
 
 -- Finds the annotation of a dump with this category (the first one).
 local function by_category(d, name)
@@ -23,7 +23,7 @@ describe("Pascal VOC", function()
   -- fxt_layout_dataset, fxt_action_dataset). Counts read off the file by hand.
   it("inspects 2007_000001.xml as datumaro reads it (parts, actions, xmax - xmin)", function()
     local path = H.fixture("formats/voc/2007_000001.xml")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local s = F.inspect(path)
     assert.are.equal("voc", s.format)
     assert.are.equal(1, s.items)
@@ -51,7 +51,7 @@ describe("Pascal VOC", function()
   -- no <size> (and no image beside it): the item's size stays unknown.
   it("inspects a.xml (float coordinates, occluded, no <size>) and the whole folder", function()
     local path = H.fixture("formats/voc/a.xml")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local d = F.dump(path)
     assert.are.equal(1, #d.items)
     assert.are.equal(0, d.items[1].width)
@@ -114,7 +114,7 @@ describe("Pascal VOC", function()
 
   it("drops what VOC cannot hold with one warning per kind", function()
     local cvat = H.fixture("formats/cvat/task_images_train.xml")
-    if not cvat then return pending("../shared not found") end
+    if not cvat then return pending(H.NO_SHARED) end
     local out = H.tmpdir() .. "/voc"
     local s, err = F.convert(cvat, out, "voc")
     local w = {}

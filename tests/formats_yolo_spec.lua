@@ -1,7 +1,7 @@
 -- YOLO TXT through the real binary: the Darknet and Ultralytics fixtures,
 -- generated detect/segment and pose folders, round trips, COCO, and bad input.
-local H = require "tests.helper"
-local F = require "tests.fmt_helper"
+local H = require "tests.support.helper"
+local F = require "tests.support.fmt"
 
 local function sh(cmd)
   assert(os.execute(cmd), cmd)
@@ -33,7 +33,7 @@ describe("YOLO", function()
   -- decimals (0.133333...), so the boxes agree to 1e-5 pixels.
   it("reads the Darknet fixture as datumaro does", function()
     local dir = H.fixture("formats/yolo/darknet/obj.data")
-    if not dir then return pending("../shared not found") end
+    if not dir then return pending(H.NO_SHARED) end
     dir = dir:gsub("/obj.data$", "")
     local s = F.inspect(dir)
     assert.are.equal("yolo", s.format)
@@ -58,7 +58,7 @@ describe("YOLO", function()
   -- Bbox(0, 0, 9, 1) label_1; these values are exact in the file.
   it("reads the Ultralytics fixture as datumaro does", function()
     local y = H.fixture("formats/yolo/ultralytics/data.yaml")
-    if not y then return pending("../shared not found") end
+    if not y then return pending(H.NO_SHARED) end
     local dir = y:gsub("/data.yaml$", "")
     local d = F.dump(dir)
     assert.are.equal(1, #d.items)
@@ -112,7 +112,7 @@ describe("YOLO", function()
   -- item's image name and extension for the way back.
   it("says what YOLO does not hold, and keeps image names through image lists", function()
     local dark = H.fixture("formats/yolo/darknet/obj.data")
-    if not dark then return pending("../shared not found") end
+    if not dark then return pending(H.NO_SHARED) end
     dark = dark:gsub("/obj.data$", "")
     local out = H.tmpdir() .. "/y"
     local s, err = F.convert(dark, out, "yolo")

@@ -2,7 +2,7 @@
 -- (hence as a correctly rounded strtod), through polygons, keypoints and boxes,
 -- which annovet scans straight from the text; RFC 8259's grammar enforced
 -- everywhere; and the messages and JSON paths of bad numeric arrays.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 -- tests/numbers/float_cases.txt: "TEXT HEX" lines, HEX the bits of Python's
 -- float(TEXT), written by `/usr/bin/python3 tools/float_ref.py --seed 1` (see

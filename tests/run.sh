@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.." || exit 2
 : "${ANNOVET:=$PWD/annovet}"
 export ANNOVET
 log=$(mktemp)
-lua5.4 /usr/bin/busted -o tests/summary.lua -p '_spec' tests "$@" | tee "$log"
+lua5.4 /usr/bin/busted -o tests/support/summary.lua -p '_spec' tests "$@" | tee "$log"
 last=$(tail -n 1 "$log")
 rm -f "$log"
 case "$last" in

@@ -1,5 +1,5 @@
 -- The store: created, migrated, reported; refused when it is not ours.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 describe("annovet store", function()
   after_each(H.cleanup)
