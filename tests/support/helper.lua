@@ -83,6 +83,18 @@ function H.fixture(rel)
   return path
 end
 
+-- The value a data file under tests/data/ returns (a Lua table of reference
+-- values kept out of the spec, where lines of thousands of characters hid the
+-- code); rel is relative to tests/data/.
+function H.data(rel)
+  return dofile("tests/data/" .. rel)
+end
+
+-- The path of a file under tests/data/.
+function H.datafile(rel)
+  return "tests/data/" .. rel
+end
+
 H.json = require "dkjson"
 
 -- Decodes JSON text, failing the test with the text when it is not JSON.
