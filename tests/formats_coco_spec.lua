@@ -174,6 +174,27 @@ describe("COCO", function()
     assert.are.same({{1, 2}, {2, 3}}, decode_file(dst).categories[1].skeleton)
   end)
 
+  -- compare_coco decodes both files with dkjson: the written text itself, not
+  -- annovet's reading of it, must hold the input's numbers.
+  it("round-trips annovet's own COCO fixtures keeping every number", function()
+    local written = {}
+    for _, f in ipairs {"instances.json", "person_keypoints.json"} do
+      local path = H.datafile("fixtures/coco/" .. f)
+      local dst = H.tmpdir() .. "/" .. f
+      local _, err, code = H.run("convert " .. H.q(path) .. " " .. H.q(dst) .. " --to coco")
+      assert.are.equal(0, code, err)
+      compare_coco(path, dst)
+      written[f] = decode_file(dst)
+    end
+    -- and values as the fixture's text has them
+    local out = written["instances.json"]
+    assert.are.same({10, 12, 20, 8}, out.annotations[1].bbox)
+    assert.are.same({{10, 12, 30, 12, 30, 20, 10, 20}}, out.annotations[1].segmentation)
+    assert.are.same({48, 64}, out.annotations[3].segmentation.size)
+    assert.are.equal(1, out.annotations[3].iscrowd)
+    assert.are.same({10, 5, 2, 6, 15, 2, 0, 0, 0}, written["person_keypoints.json"].annotations[1].keypoints)
+  end)
+
   it("round-trips every fixture COCO -> model -> COCO keeping every number", function()
     for _, f in ipairs {"instances_val.json", "instances_train.json", "person_keypoints_val.json",
                         "roboflow_train_annotations.coco.json"} do

@@ -121,7 +121,22 @@ describe("CVAT XML", function()
   end)
 
   it("round-trips the real exports and generated files with no change in geometry", function()
-    local cases = {}
+    -- annovet's own fixture first, with the written XML read as text: its boxes'
+    -- corners and label, and the polygon's points
+    local own = H.datafile("fixtures/cvat/annotations.xml")
+    local written = H.tmpdir() .. "/own.xml"
+    F.convert(own, written, "cvat")
+    local text = assert(H.slurp(written))
+    local boxes = {}
+    for attrs in text:gmatch("<box (.-)/?>") do
+      local a = {}
+      for k, v in attrs:gmatch('([%w_]+)="([^"]*)"') do a[k] = v end
+      boxes[#boxes + 1] = {a.label, a.xtl, a.ytl, a.xbr, a.ybr}
+    end
+    assert.are.same({{"car", "10", "12", "30", "20"}, {"car", "2", "30", "22", "44"}}, boxes)
+    assert.truthy(text:find('<polygon label="person"[^>]* points="40,5;46,5;46,23"'), text)
+    assert.truthy(text:find('<attribute name="color">blue</attribute>', 1, true), text)
+    local cases = {own}
     for _, f in ipairs {"task_images_train", "project_images_annotations", "video_annotations"} do
       local p = H.fixture("formats/cvat/" .. f .. ".xml")
       if p then cases[#cases + 1] = p end

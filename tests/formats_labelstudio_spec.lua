@@ -214,7 +214,24 @@ describe("Label Studio", function()
   end)
 
   it("round-trips the fixtures and every result type through its own format", function()
-    local files = {H.write(H.tmpdir() .. "/tasks.json", TASKS)}
+    -- annovet's own fixture, with the written JSON decoded by dkjson rather than
+    -- read back by annovet: annotator 1's rectangle in percentages, and the
+    -- polygon's points, as the fixture has them
+    local own = H.datafile("fixtures/label_studio/tasks.json")
+    local written = H.tmpdir() .. "/own.json"
+    local _, err0, code0 = H.run("convert " .. H.q(own) .. " " .. H.q(written) .. " --to labelstudio")
+    assert.are.equal(0, code0, err0)
+    local task = H.decode(H.slurp(written))[1]
+    assert.are.equal("/data/upload/1/street_001.jpg", task.data.image)
+    local first = task.annotations[1]
+    assert.are.equal(1, first.completed_by)
+    local r = first.result[1]
+    assert.are.same({"rectanglelabels", 64, 48}, {r.type, r.original_width, r.original_height})
+    assert.are.same({x = 15.625, y = 25, width = 31.25, height = 50, rotation = 0, rectanglelabels = {"car"}}, r.value)
+    local poly = task.annotations[2].result[2]
+    assert.are.same({{62.5, 12.5}, {71.875, 12.5}, {71.875, 50}}, poly.value.points)
+    assert.are.same({"person"}, poly.value.polygonlabels)
+    local files = {H.write(H.tmpdir() .. "/tasks.json", TASKS), own}
     for _, f in ipairs {"rectangles_two_annotators.json", "polygons.json", "json_min_data.json"} do
       local p = H.fixture("formats/label_studio/" .. f)
       if p then files[#files + 1] = p end

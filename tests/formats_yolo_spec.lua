@@ -86,6 +86,24 @@ describe("YOLO", function()
   end)
 
   it("round-trips generated folders and the fixtures with no change beyond rounding", function()
+    -- annovet's own Darknet fixture: the label lines written are the fixture's
+    -- numbers (read as text here, to the last digit the fixture gives)
+    local own = H.datafile("fixtures/yolo_darknet")
+    local out = H.tmpdir() .. "/own"
+    F.convert(own, out, "yolo")
+    local want = {{0, 0.3125, 0.333333, 0.3125, 0.166667}, {1, 0.671875, 0.3125, 0.09375, 0.375}}
+    local k = 0
+    for line in assert(H.slurp(out .. "/labels/train/street_001.txt")):gmatch("[^\n]+") do
+      k = k + 1
+      local got = {}
+      for w in line:gmatch("%S+") do got[#got + 1] = assert(tonumber(w), line) end
+      F.near(got, want[k], 1e-12, "label line " .. k)
+    end
+    assert.are.equal(2, k)
+    assert.matches('0: "car"\n  1: "person"', H.slurp(out .. "/data.yaml"), 1, true)
+    sh("mkdir -p " .. H.q(out .. "/images/train") .. " && cp " .. H.q(own .. "/obj_train_data/street_001.png") .. " " ..
+      H.q(out .. "/images/train/"))
+    F.compare(F.dump(own), F.dump(out), 1e-12, {file = function() return "images/train/street_001.png" end})
     for _, extra in ipairs {"", "--pose"} do
       local src = F.generate("yolo", 8, 25, extra)
       local out = H.tmpdir() .. "/y"
