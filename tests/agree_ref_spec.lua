@@ -1,13 +1,13 @@
 -- annovet agree against the references, to 1e-9: published worked examples and the
--- tools users trust. tests/agree/expected.lua comes from sklearn, statsmodels, nltk
--- and fast-krippendorff (tools/agree_ref.py), tests/agree/expected_irrcac.lua from
+-- tools users trust. tests/data/agree/expected.lua comes from sklearn, statsmodels, nltk
+-- and fast-krippendorff (tools/agree_ref.py), tests/data/agree/expected_irrcac.lua from
 -- irrCAC 1.0 (tools/agree_ref.R); each file names its command. The data sets in
--- tests/agree/ are the seeded ones those scripts wrote.
-local H = require "tests.helper"
+-- tests/data/agree/ are the seeded ones those scripts wrote.
+local H = require "tests.support.helper"
 
-local REF = dofile("tests/agree/expected.lua")
-local IRR = dofile("tests/agree/expected_irrcac.lua")
-local DIR = "tests/agree/"
+local REF = dofile("tests/data/agree/expected.lua")
+local IRR = dofile("tests/data/agree/expected_irrcac.lua")
+local DIR = "tests/data/agree/"
 
 local function agree(args)
   local out, err, code = H.run(args)

@@ -1,6 +1,6 @@
 -- annovet agree --from-annotations: several annotators' shapes clustered per
 -- item, then the agreement engine on their labels, and alpha with 1 - IoU.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function agree(file, flags)
   local out, err, code = H.run("agree " .. H.q(file) .. " --from-annotations " .. flags)
@@ -20,7 +20,7 @@ describe("agreement over annotations", function()
   --   cohen_kappa_score(["parasites", "white", "(none)"], ["parasites", "(none)", "white"]) = 0.0
   it("rates the rectangles_two_annotators.json fixture", function()
     local path = H.fixture("formats/label_studio/rectangles_two_annotators.json")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local r = agree(path, "--metric krippendorff_alpha")
     assert.are.same({5, 2, 6}, {r.units, r.raters, r.pairable})
     H.near(r.value, 0.16666666666666674, 1e-9, "alpha, (none) for unmatched")
@@ -75,16 +75,16 @@ print(string.format("%d %.15f %.15f", info.clusters, a.value, b.value))
   end)
 
   -- Tags are an item's label set, not shapes to match: per item and annotator
-  -- the set of tags is one rating. tests/agree/tags_delivery.csv (three
+  -- the set of tags is one rating. tests/data/agree/tags_delivery.csv (three
   -- annotators, 25 images, rows shuffled, one tag given twice) and
   -- tags_single.csv (one tag each, ann4 skipped three images) were written by
   -- tools/agree_ref.py, which computed the references with nltk's AnnotationTask
   -- (masi_distance, jaccard_distance; per tag, alpha on the binary recoding),
-  -- statsmodels' fleiss_kappa and fast-krippendorff (tests/agree/expected.lua).
-  local REF = dofile("tests/agree/expected.lua")
+  -- statsmodels' fleiss_kappa and fast-krippendorff (tests/data/agree/expected.lua).
+  local REF = dofile("tests/data/agree/expected.lua")
 
   it("tags with several per annotator: alpha over the sets equals nltk, per tag nltk and statsmodels", function()
-    local file, t = "tests/agree/tags_delivery.csv", REF.tags_delivery
+    local file, t = "tests/data/agree/tags_delivery.csv", REF.tags_delivery
     local r = agree(file, "--metric krippendorff_alpha --level masi")
     assert.are.same({25, 3, 75}, {r.units, r.raters, r.pairable})
     H.near(r.value, t.alpha_masi, 1e-9, "MASI")
@@ -112,19 +112,19 @@ print(string.format("%s %d %d %.17g", tostring(info.tags), info.units, info.mult
 
   it("tags with several per annotator and a single-label metric: one line naming the item, exit 2", function()
     for _, m in ipairs {"--metric fleiss_kappa", "--metric krippendorff_alpha", "--metric gwet_ac1 --ci 10"} do
-      local out, err, code = H.run("agree tests/agree/tags_delivery.csv --from-annotations " .. m)
+      local out, err, code = H.run("agree tests/data/agree/tags_delivery.csv --from-annotations " .. m)
       assert.are.equal(2, code, m)
       assert.are.equal("", out)
-      local line = err:match("annovet: (tests/agree/tags_delivery%.csv: [^\n]*)\n$")
+      local line = err:match("annovet: (tests/data/agree/tags_delivery%.csv: [^\n]*)\n$")
       assert.truthy(line, err)
-      assert.truthy(line:find("^tests/agree/tags_delivery%.csv: item 'img%d+%.jpg': annotator 'ann%d' gave %d tags %(.*%): "), line)
+      assert.truthy(line:find("^tests/data/agree/tags_delivery%.csv: item 'img%d+%.jpg': annotator 'ann%d' gave %d tags %(.*%): "), line)
       assert.truthy(line:find("use --metric krippendorff_alpha --level masi|jaccard for the tag sets", 1, true), line)
       assert.truthy(line:find("or --per-category for agreement per tag", 1, true), line)
     end
   end)
 
   it("one tag per annotator: the tag is the rating (statsmodels, nltk, fast-krippendorff)", function()
-    local file, t = "tests/agree/tags_single.csv", REF.tags_single
+    local file, t = "tests/data/agree/tags_single.csv", REF.tags_single
     -- by default an annotator rates the images it tagged: ann4's skipped ones are missing
     local r = agree(file, "--metric krippendorff_alpha")
     assert.are.same({30, 4, 117}, {r.units, r.raters, r.pairable})
@@ -175,9 +175,9 @@ print(string.format("%s %d %d %.17g", tostring(info.tags), info.units, info.mult
       {"agree examples/pilot/acme.json --from-annotations --metric cohen_kappa --unmatched maybe", "--unmatched: expected none or missing"},
       {"agree examples/pilot/acme.json --from-annotations --metric krippendorff_alpha --level iou --ci 10", "--level iou takes no --ci"},
       {"agree examples/pilot/acme.json --from-annotations --metric cohen_kappa --wide", "--wide is for CSV input"},
-      {"agree tests/agree/tags_single.csv --from-annotations --metric krippendorff_alpha --level iou",
+      {"agree tests/data/agree/tags_single.csv --from-annotations --metric krippendorff_alpha --level iou",
         "--level iou compares shapes by IoU; tags have none"},
-      {"agree tests/agree/tags_single.csv --from-annotations --metric fleiss_kappa --iou 0.5", "--iou does not apply to tags"},
+      {"agree tests/data/agree/tags_single.csv --from-annotations --metric fleiss_kappa --iou 0.5", "--iou does not apply to tags"},
     }
     for _, c in ipairs(cases) do
       local _, err, code = H.run(c[1])

@@ -1,9 +1,9 @@
 -- annovet agree: the bootstrap, undefined cases, bad input, output formats and the
 -- Lua API (annovet.agree). Values against references are in agree_ref_spec.lua.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
-local K = "tests/agree/kripp2011.csv"
-local REF = dofile("tests/agree/expected.lua")
+local K = "tests/data/agree/kripp2011.csv"
+local REF = dofile("tests/data/agree/expected.lua")
 
 local function agree(args)
   local out, err, code = H.run("agree " .. args)
@@ -40,8 +40,8 @@ describe("agree bootstrap", function()
       assert.is_number(r.ci.low, m)
       assert.is_true(r.ci.low <= r.ci.high, m)
     end
-    local r = agree("tests/agree/pairs.csv --wide --metric cohen_kappa --ci 300 --seed 9")
-    local n = agree("tests/agree/pairs.csv --wide --metric cohen_kappa --ci 300 --seed 9 --ci-level 0.5")
+    local r = agree("tests/data/agree/pairs.csv --wide --metric cohen_kappa --ci 300 --seed 9")
+    local n = agree("tests/data/agree/pairs.csv --wide --metric cohen_kappa --ci 300 --seed 9 --ci-level 0.5")
     assert.is_true(n.ci.low > r.ci.low and n.ci.high < r.ci.high)
     -- the percentile interval roughly agrees with the analytic SE on 60 units
     assert.is_true(math.abs((r.ci.high - r.ci.low) / 3.92 - r.se) < 0.3 * r.se)
@@ -184,7 +184,7 @@ end)
 
 describe("agree options out of range: one line, exit 2, never an internal error", function()
   after_each(H.cleanup)
-  local F = "tests/agree/fleiss1971.csv --wide --metric fleiss_kappa "
+  local F = "tests/data/agree/fleiss1971.csv --wide --metric fleiss_kappa "
 
   it("--ci above the engine's 10,000,000 resamples, and seeds that are not whole decimal numbers", function()
     bad(F .. "--ci 4294967297", "--ci: expected a whole number from 1 to 10000000, got '4294967297'")

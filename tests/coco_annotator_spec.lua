@@ -1,6 +1,6 @@
 -- Who annotated, in COCO: "annotator" (string or number), else
 -- "attributes.annotator", read into the model and written back.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function coco(anns)
   return '{"images":[{"id":1,"file_name":"a.jpg","width":10,"height":10}],' ..

@@ -1,6 +1,6 @@
 -- annovet compare on small cases worked by hand: every conflict kind, crowd
 -- regions, class and item pairing, sizes, annotators, averages.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function coco(images, cats, anns)
   for i, a in ipairs(anns) do

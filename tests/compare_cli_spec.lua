@@ -1,6 +1,6 @@
 -- annovet compare's outputs (CSV files, table, Lua API), the store records, and
 -- annovet drift over batches.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function coco(images, cats, anns)
   for i, a in ipairs(anns) do

@@ -1,9 +1,9 @@
 -- annovet compare --iou-type semantic: label images (or any masks) counted pixel
 -- by pixel per class, pooled over items: a case worked by hand, crowd regions
 -- and overlapping masks worked by hand, and a generated set against a numpy
--- reference. The PNGs are written by tests/fmt_helper.lua and tools/gen_semantic.lua.
-local H = require "tests.helper"
-local F = require "tests.fmt_helper"
+-- reference. The PNGs are written by tests/support/fmt.lua and tools/gen_semantic.lua.
+local H = require "tests.support.helper"
+local F = require "tests.support.fmt"
 
 -- tools/semantic_ref.py (PIL + numpy, mmseg's intersect-and-union summed over
 -- images) on the folders of
@@ -11,7 +11,7 @@ local F = require "tests.fmt_helper"
 --   /usr/bin/python3 tools/semantic_ref.py DIR/gold DIR/vendor [--count-missing]
 -- ("delivered": the vendor's images only; "count_missing": the image it lacks as
 -- labelled nothing). img006.png, delivered 2 px wider, is left out by both.
-local REF = {["count_missing"] = {["confusion"] = {["(none)"] = {["(none)"] = 3088, ["bicycle"] = 8, ["car"] = 9, ["person"] = 54, ["road"] = 73, ["sky"] = 98, ["tree"] = 22}, ["car"] = {["(none)"] = 77, ["car"] = 66, ["road"] = 63}, ["person"] = {["(none)"] = 94, ["bicycle"] = 11, ["person"] = 182, ["road"] = 8, ["sky"] = 8}, ["road"] = {["(none)"] = 398, ["bicycle"] = 13, ["car"] = 8, ["person"] = 8, ["road"] = 1014, ["tree"] = 8}, ["sky"] = {["(none)"] = 512, ["sky"] = 1032}, ["tree"] = {["(none)"] = 75, ["bicycle"] = 16, ["road"] = 9, ["sky"] = 6, ["tree"] = 48}}, ["correct"] = 5430, ["mean_iou"] = 0.38526850584324324, ["per_class"] = {["bicycle"] = {["gold"] = 0, ["intersection"] = 0, ["iou"] = 0.0, ["union"] = 48, ["vendor"] = 48}, ["car"] = {["gold"] = 206, ["intersection"] = 66, ["iou"] = 0.29596412556053814, ["union"] = 223, ["vendor"] = 83}, ["person"] = {["gold"] = 303, ["intersection"] = 182, ["iou"] = 0.4986301369863014, ["union"] = 365, ["vendor"] = 244}, ["road"] = {["gold"] = 1449, ["intersection"] = 1014, ["iou"] = 0.6329588014981273, ["union"] = 1602, ["vendor"] = 1167}, ["sky"] = {["gold"] = 1544, ["intersection"] = 1032, ["iou"] = 0.6231884057971014, ["union"] = 1656, ["vendor"] = 1144}, ["tree"] = {["gold"] = 154, ["intersection"] = 48, ["iou"] = 0.2608695652173913, ["union"] = 184, ["vendor"] = 78}}, ["pixel_accuracy"] = 0.7748287671232876, ["pixels"] = 7008}, ["delivered"] = {["confusion"] = {["(none)"] = {["(none)"] = 2406, ["bicycle"] = 8, ["car"] = 9, ["person"] = 54, ["road"] = 73, ["sky"] = 98, ["tree"] = 22}, ["car"] = {["(none)"] = 20, ["car"] = 66, ["road"] = 63}, ["person"] = {["(none)"] = 42, ["bicycle"] = 11, ["person"] = 182, ["road"] = 8, ["sky"] = 8}, ["road"] = {["(none)"] = 121, ["bicycle"] = 13, ["car"] = 8, ["person"] = 8, ["road"] = 1014, ["tree"] = 8}, ["sky"] = {["(none)"] = 64, ["sky"] = 1032}, ["tree"] = {["(none)"] = 55, ["bicycle"] = 16, ["road"] = 9, ["sky"] = 6, ["tree"] = 48}}, ["correct"] = 4748, ["mean_iou"] = 0.4818884319111443, ["per_class"] = {["bicycle"] = {["gold"] = 0, ["intersection"] = 0, ["iou"] = 0.0, ["union"] = 48, ["vendor"] = 48}, ["car"] = {["gold"] = 149, ["intersection"] = 66, ["iou"] = 0.39759036144578314, ["union"] = 166, ["vendor"] = 83}, ["person"] = {["gold"] = 251, ["intersection"] = 182, ["iou"] = 0.5814696485623003, ["union"] = 313, ["vendor"] = 244}, ["road"] = {["gold"] = 1172, ["intersection"] = 1014, ["iou"] = 0.7652830188679245, ["union"] = 1325, ["vendor"] = 1167}, ["sky"] = {["gold"] = 1096, ["intersection"] = 1032, ["iou"] = 0.8543046357615894, ["union"] = 1208, ["vendor"] = 1144}, ["tree"] = {["gold"] = 134, ["intersection"] = 48, ["iou"] = 0.2926829268292683, ["union"] = 164, ["vendor"] = 78}}, ["pixel_accuracy"] = 0.8676900584795322, ["pixels"] = 5472}}
+local REF = H.data("compare_semantic/ref.lua")
 
 -- A label image from rows of one character per pixel (". c d b": none, cat, dog, bird).
 local VALUE = {["."] = 0, c = 1, d = 2, b = 3}

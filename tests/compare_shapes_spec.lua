@@ -1,7 +1,7 @@
 -- annovet compare on the shapes CVAT carries: rotated boxes, polylines (bands
 -- and Chamfer distance) and cuboids (in 3D through COCO's cuboid_3d), with IoUs
 -- worked by hand.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function cvat(labels, images)
   local l = {}

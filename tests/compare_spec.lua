@@ -1,6 +1,6 @@
 -- annovet compare against independent counts: generated vendors scored by a
 -- separate optimal-assignment computation (scipy), and the real fixtures.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 -- Per-class "tp/fp/fn/ignored" from tools/compare_ref.py (numpy box IoU or
 -- pycocotools' mask API, scipy.optimize.linear_sum_assignment), run while
@@ -10,14 +10,7 @@ local H = require "tests.helper"
 --   /usr/bin/python3 tools/compare_ref.py DIR/gold.json DIR/VENDOR.json --iou-type T \
 --       --pycocotools /tmp/ref/cocoapi/PythonAPI
 -- (pycocotools built from a cocoapi snapshot outside the worktree).
-local REF = {
-  acme_bbox = "class01=18/2/2/1 class02=19/1/1/2 class03=20/0/2/3 class04=16/1/0/2 class05=19/0/0/0 class06=18/0/1/2 class07=16/1/0/3 class08=18/0/1/3 class09=14/1/0/2 class10=16/2/1/2 class11=20/3/2/1 class12=18/2/2/2 class13=10/0/1/2 class14=14/0/1/0 class15=21/0/0/0 class16=21/2/3/0 class17=20/0/0/0 class18=13/0/2/0 class19=19/2/2/3 class20=13/1/2/2",
-  budget_bbox = "class01=13/7/8/2 class02=16/5/4/3 class03=14/6/8/0 class04=12/6/4/3 class05=15/6/5/0 class06=14/1/5/0 class07=8/11/8/3 class08=11/11/8/0 class09=6/4/9/0 class10=14/4/4/0 class11=14/4/9/4 class12=13/7/7/4 class13=8/2/3/0 class14=12/5/3/0 class15=15/8/8/0 class16=17/9/7/0 class17=15/6/6/0 class18=10/6/5/0 class19=13/8/10/3 class20=14/4/2/0",
-  rapid_bbox = "class01=16/4/5/1 class02=14/4/4/1 class03=16/5/5/1 class04=12/3/4/0 class05=15/5/3/2 class06=16/4/2/2 class07=11/5/4/3 class08=11/7/6/0 class09=14/0/1/2 class10=13/5/4/0 class11=20/2/2/3 class12=8/5/7/6 class13=7/4/3/0 class14=11/4/4/0 class15=21/2/2/0 class16=18/5/6/0 class17=16/6/3/0 class18=13/1/1/0 class19=14/6/5/0 class20=13/4/3/1",
-  acme_segm = "class01=18/2/2/1 class02=18/2/2/2 class03=19/1/3/3 class04=16/1/0/2 class05=18/1/1/0 class06=18/0/1/2 class07=14/2/2/4 class08=15/3/4/3 class09=13/2/1/2 class10=15/3/2/2 class11=18/5/4/1 class12=18/2/2/2 class13=9/1/2/2 class14=14/0/1/0 class15=20/1/1/0 class16=20/3/4/0 class17=19/1/1/0 class18=13/0/2/0 class19=18/3/3/3 class20=12/2/3/2",
-  budget_segm = "class01=11/9/10/2 class02=14/7/6/3 class03=12/8/10/0 class04=11/7/5/3 class05=15/6/5/0 class06=12/3/7/0 class07=6/13/10/3 class08=11/11/8/0 class09=6/4/9/0 class10=13/5/5/0 class11=14/4/9/4 class12=12/8/8/4 class13=7/3/4/0 class14=12/5/3/0 class15=14/9/9/0 class16=14/12/10/0 class17=12/9/9/0 class18=8/8/7/0 class19=9/12/14/3 class20=14/4/2/0",
-  rapid_segm = "class01=12/8/9/1 class02=12/6/6/1 class03=15/6/6/1 class04=9/6/7/0 class05=14/6/4/2 class06=15/5/3/2 class07=10/6/5/3 class08=10/8/7/0 class09=12/2/3/2 class10=12/6/5/0 class11=18/4/4/3 class12=7/6/8/6 class13=7/4/3/0 class14=11/4/4/0 class15=18/5/5/0 class16=15/8/9/0 class17=14/8/5/0 class18=13/1/1/0 class19=15/5/4/0 class20=13/4/3/1",
-}
+local REF = H.data("compare/ref_counts.lua")
 
 local function generate(args)
   local dir = H.tmpdir()
@@ -110,7 +103,7 @@ describe("compare on the real fixtures", function()
     }
     for _, c in ipairs(cases) do
       local path = H.fixture("formats/" .. c[1])
-      if not path then return pending("../shared not found") end
+      if not path then return pending(H.NO_SHARED) end
       local out, err, code = H.run("compare --gold " .. H.q(path) .. " --vendor self=" .. H.q(path) ..
         " --iou-type " .. c[2])
       assert.are.equal(0, code, c[1] .. ": " .. err)
@@ -133,7 +126,7 @@ describe("compare on the real fixtures", function()
   it("defaults to segm where both sides have segmentations, keypoint sets' included", function()
     local inst = H.fixture("formats/coco/instances_val.json")
     local kp = H.fixture("formats/coco/person_keypoints_val.json")
-    if not inst then return pending("../shared not found") end
+    if not inst then return pending(H.NO_SHARED) end
     for _, pair in ipairs {{inst, kp}, {kp, inst}, {kp, kp}} do
       local out, err, code = H.run("compare --gold " .. H.q(pair[1]) .. " --vendor v=" .. H.q(pair[2]))
       assert.are.equal(0, code, err)
@@ -181,7 +174,7 @@ describe("compare on the real fixtures", function()
 
   it("scores annotator 1 of rectangles_two_annotators.json against annotator 2", function()
     local path = H.fixture("formats/label_studio/rectangles_two_annotators.json")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local dir = H.tmpdir()
     local script = H.script([[
 local annovet = require "annovet"

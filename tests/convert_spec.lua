@@ -1,5 +1,5 @@
 -- annovet convert without --to: the format OUT's name implies, said on stderr.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local GOLD = "examples/pilot/gold.json"
 

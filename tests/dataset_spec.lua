@@ -1,6 +1,6 @@
 -- The Dataset binding from Lua scripts: load, counts, iterators, filters, save,
 -- and its errors (nil, message for bad input; raised errors for bad arguments).
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local COCO = [=[{"images":[{"id":1,"file_name":"a.jpg","width":100,"height":50},{"id":2,"file_name":"b.jpg","width":100,"height":50}],
 "categories":[{"id":3,"name":"car"},{"id":5,"name":"person","keypoints":["nose","eye"],"skeleton":[[1,2]]}],

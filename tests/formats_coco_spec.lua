@@ -1,6 +1,6 @@
 -- COCO JSON: the real fixtures, generated files, round trips and results files,
 -- through the real binary.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function inspect(path, extra)
   local out, err, code = H.run("inspect " .. H.q(path) .. (extra or ""))
@@ -83,7 +83,7 @@ describe("COCO", function()
   -- mask of label b, out of three categories a, b, c (ids 1, 2, 4).
   it("inspects instances_val.json (polygon with attributes, uncompressed crowd RLE)", function()
     local path = H.fixture("formats/coco/instances_val.json")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local s = inspect(path)
     assert.are.equal("coco", s.format)
     assert.are.equal(1, s.items)
@@ -107,7 +107,7 @@ describe("COCO", function()
   it("inspects instances_train.json and the identical Roboflow file (a box only)", function()
     for _, f in ipairs {"formats/coco/instances_train.json", "formats/coco/roboflow_train_annotations.coco.json"} do
       local path = H.fixture(f)
-      if not path then return pending("../shared not found") end
+      if not path then return pending(H.NO_SHARED) end
       local s = inspect(path)
       assert.are.equal(1, s.items)
       assert.are.equal(1, s.annotations)
@@ -120,7 +120,7 @@ describe("COCO", function()
   -- crowd), empty keypoint-name lists and the 0-based skeleton [[0,1],[1,2]].
   it("inspects person_keypoints_val.json, reading its 0-based skeleton as such", function()
     local path = H.fixture("formats/coco/person_keypoints_val.json")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local s = inspect(path)
     assert.are.same({keypoints = 2}, s.by_type)
     assert.are.equal(1, #s.warnings)
@@ -174,11 +174,32 @@ describe("COCO", function()
     assert.are.same({{1, 2}, {2, 3}}, decode_file(dst).categories[1].skeleton)
   end)
 
+  -- compare_coco decodes both files with dkjson: the written text itself, not
+  -- annovet's reading of it, must hold the input's numbers.
+  it("round-trips annovet's own COCO fixtures keeping every number", function()
+    local written = {}
+    for _, f in ipairs {"instances.json", "person_keypoints.json"} do
+      local path = H.datafile("fixtures/coco/" .. f)
+      local dst = H.tmpdir() .. "/" .. f
+      local _, err, code = H.run("convert " .. H.q(path) .. " " .. H.q(dst) .. " --to coco")
+      assert.are.equal(0, code, err)
+      compare_coco(path, dst)
+      written[f] = decode_file(dst)
+    end
+    -- and values as the fixture's text has them
+    local out = written["instances.json"]
+    assert.are.same({10, 12, 20, 8}, out.annotations[1].bbox)
+    assert.are.same({{10, 12, 30, 12, 30, 20, 10, 20}}, out.annotations[1].segmentation)
+    assert.are.same({48, 64}, out.annotations[3].segmentation.size)
+    assert.are.equal(1, out.annotations[3].iscrowd)
+    assert.are.same({10, 5, 2, 6, 15, 2, 0, 0, 0}, written["person_keypoints.json"].annotations[1].keypoints)
+  end)
+
   it("round-trips every fixture COCO -> model -> COCO keeping every number", function()
     for _, f in ipairs {"instances_val.json", "instances_train.json", "person_keypoints_val.json",
                         "roboflow_train_annotations.coco.json"} do
       local path = H.fixture("formats/coco/" .. f)
-      if not path then return pending("../shared not found") end
+      if not path then return pending(H.NO_SHARED) end
       local dst = H.tmpdir() .. "/" .. f
       local _, err, code = H.run("convert " .. H.q(path) .. " " .. H.q(dst) .. " --to coco")
       assert.are.equal(0, code, err)
@@ -279,7 +300,7 @@ describe("COCO", function()
 
     it("resolves a results array against its ground truth, and refuses unknown images", function()
       local gt = H.fixture("formats/coco/instances_val.json")
-      if not gt then return pending("../shared not found") end
+      if not gt then return pending(H.NO_SHARED) end
       local dir = H.tmpdir()
       local res = H.write(dir .. "/res.json", RESULTS:gsub('"image_id": 41', '"image_id": 40'))
       local out = script([[
@@ -297,7 +318,7 @@ describe("COCO", function()
 
     it("takes the ground truth on the command line (--gt), naming classes and image sizes", function()
       local gt = H.fixture("formats/coco/instances_val.json")
-      if not gt then return pending("../shared not found") end
+      if not gt then return pending(H.NO_SHARED) end
       local res = H.write(H.tmpdir() .. "/res.json", '[{"image_id":40,"category_id":4,"bbox":[4,9,2,2],"score":0.5}]')
       local s = inspect(res, " --gt " .. H.q(gt))
       assert.are.same({c = 1}, s.by_class)

@@ -1,6 +1,6 @@
 -- Tags as CSV in long form (item,annotator,label): reading, writing, neutralised
 -- cells, and bad rows named by line.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function run_ok(args)
   local out, err, code = H.run(args)
@@ -73,7 +73,7 @@ describe("CSV tags", function()
 
   it("says what a tags CSV cannot hold", function()
     local src = H.fixture("formats/coco/instances_val.json")
-    if not src then return pending("../shared not found") end
+    if not src then return pending(H.NO_SHARED) end
     local out = H.tmpdir() .. "/o.csv"
     local stdout, err = run_ok("convert " .. H.q(src) .. " " .. H.q(out) .. " --to csv")
     assert.are.equal(2, H.decode(stdout).write_warnings[1].count)

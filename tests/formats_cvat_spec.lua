@@ -1,7 +1,7 @@
 -- CVAT XML 1.1 through the real binary: the three real exports (task, project,
 -- video), generated files, round trips, conversions with COCO, and bad input.
-local H = require "tests.helper"
-local F = require "tests.fmt_helper"
+local H = require "tests.support.helper"
+local F = require "tests.support.fmt"
 
 local function cvat(text)
   return H.write(H.tmpdir() .. "/annotations.xml", text)
@@ -25,7 +25,7 @@ describe("CVAT XML", function()
   -- z_order 1 and Points [1,2,3,4,5,6] label2 z_order 2.
   it("inspects the task export as datumaro reads it", function()
     local path = H.fixture("formats/cvat/task_images_train.xml")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local s = F.inspect(path)
     assert.are.equal("cvat", s.format)
     assert.are.equal(2, s.items)
@@ -53,7 +53,7 @@ describe("CVAT XML", function()
   -- ids 0 and 1 repeat per task, so annovet numbers the later ones 2..5.
   it("inspects the project export: three subsets of the same two images", function()
     local path = H.fixture("formats/cvat/project_images_annotations.xml")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local s = F.inspect(path)
     assert.are.equal(6, s.items)
     assert.are.equal(12, s.annotations)
@@ -84,7 +84,7 @@ describe("CVAT XML", function()
   -- 10..19 by step 3, so frames 16 and 19 are items without annotations.
   it("reads the video export: track shapes on their frames, outside ones left out", function()
     local path = H.fixture("formats/cvat/video_annotations.xml")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local d = F.dump(path)
     local frames = {}
     for _, it in ipairs(d.items) do
@@ -121,7 +121,22 @@ describe("CVAT XML", function()
   end)
 
   it("round-trips the real exports and generated files with no change in geometry", function()
-    local cases = {}
+    -- annovet's own fixture first, with the written XML read as text: its boxes'
+    -- corners and label, and the polygon's points
+    local own = H.datafile("fixtures/cvat/annotations.xml")
+    local written = H.tmpdir() .. "/own.xml"
+    F.convert(own, written, "cvat")
+    local text = assert(H.slurp(written))
+    local boxes = {}
+    for attrs in text:gmatch("<box (.-)/?>") do
+      local a = {}
+      for k, v in attrs:gmatch('([%w_]+)="([^"]*)"') do a[k] = v end
+      boxes[#boxes + 1] = {a.label, a.xtl, a.ytl, a.xbr, a.ybr}
+    end
+    assert.are.same({{"car", "10", "12", "30", "20"}, {"car", "2", "30", "22", "44"}}, boxes)
+    assert.truthy(text:find('<polygon label="person"[^>]* points="40,5;46,5;46,23"'), text)
+    assert.truthy(text:find('<attribute name="color">blue</attribute>', 1, true), text)
+    local cases = {own}
     for _, f in ipairs {"task_images_train", "project_images_annotations", "video_annotations"} do
       local p = H.fixture("formats/cvat/" .. f .. ".xml")
       if p then cases[#cases + 1] = p end
@@ -177,7 +192,7 @@ describe("CVAT XML", function()
 
   it("writes the COCO fixture as CVAT and reads back its polygon and crowd mask", function()
     local coco = H.fixture("formats/coco/instances_val.json")
-    if not coco then return pending("../shared not found") end
+    if not coco then return pending(H.NO_SHARED) end
     local out = H.tmpdir() .. "/c.xml"
     local s = F.convert(coco, out, "cvat")
     assert.are.equal(1, s.write_warnings[1].count)
@@ -196,7 +211,7 @@ describe("CVAT XML", function()
   it("tells a VOC file, a CVAT file and a Label Studio config apart", function()
     local voc, cv = H.fixture("formats/voc/a.xml"), H.fixture("formats/cvat/task_images_train.xml")
     local ls = H.fixture("formats/label_studio/rectangles_label_config.xml")
-    if not voc then return pending("../shared not found") end
+    if not voc then return pending(H.NO_SHARED) end
     assert.are.equal("voc", F.inspect(voc).format)
     assert.are.equal("cvat", F.inspect(cv).format)
     assert.matches("not a delivery format annovet knows", F.fails("inspect " .. H.q(ls)), 1, true)
@@ -207,7 +222,7 @@ describe("CVAT XML", function()
 
   it("ingests CVAT and VOC files, recording nothing when one of them is bad", function()
     local cv, voc = H.fixture("formats/cvat/task_images_train.xml"), H.fixture("formats/voc/2007_000001.xml")
-    if not cv then return pending("../shared not found") end
+    if not cv then return pending(H.NO_SHARED) end
     local db = H.tmpdir() .. "/p.db"
     local bad = cvat(doc({"car"}, '<image id="0" name="a.jpg" width="10" height="10">\n' ..
       '<box label="truck" xtl="1" ytl="1" xbr="2" ybr="2"/></image>'))
@@ -302,7 +317,7 @@ describe("CVAT XML", function()
 
     it("writes nothing when the output cannot be written", function()
       local src = H.fixture("formats/cvat/task_images_train.xml")
-      if not src then return pending("../shared not found") end
+      if not src then return pending(H.NO_SHARED) end
       local dir = H.tmpdir()
       local err = F.fails("convert " .. H.q(src) .. " " .. H.q(dir .. "/missing/out.xml") .. " --to cvat")
       assert.matches("missing/out.xml", err, 1, true)

@@ -1,6 +1,6 @@
 -- Bad deliveries: one line naming the file and the line:column or JSON path and
 -- what was expected, exit status 2, nothing written; warnings counted, not silent.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 -- A COCO file with one 10x10 image, categories 1 "a" and 2 "b", and the given
 -- annotation objects (JSON text each).
@@ -46,7 +46,7 @@ describe("bad COCO input", function()
 
   it("says where a truncated file ends (line:column)", function()
     local src = H.fixture("formats/coco/instances_val.json")
-    if not src then return pending("../shared not found") end
+    if not src then return pending(H.NO_SHARED) end
     local text = H.slurp(src):sub(1, 900)
     local lines = select(2, text:gsub("\n", "")) + 1
     local col = #text:match("[^\n]*$") + 1

@@ -1,6 +1,6 @@
 -- Label Studio JSON export: the real fixtures, every result type annovet reads,
 -- and round trips, through the real binary.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function inspect(path)
   local out, err, code = H.run("inspect " .. H.q(path))
@@ -110,7 +110,7 @@ describe("Label Studio", function()
   -- same file and expects boxes of these two labels.
   it("inspects rectangles_two_annotators.json: two annotators on task 1", function()
     local path = H.fixture("formats/label_studio/rectangles_two_annotators.json")
-    if not path then return pending("../shared not found") end
+    if not path then return pending(H.NO_SHARED) end
     local s = inspect(path)
     assert.are.equal("labelstudio", s.format)
     assert.are.equal(2, s.items)
@@ -135,7 +135,7 @@ describe("Label Studio", function()
   it("inspects the polygon fixtures", function()
     local p1 = H.fixture("formats/label_studio/polygons.json")
     local p2 = H.fixture("formats/label_studio/json_min_data.json")
-    if not p1 then return pending("../shared not found") end
+    if not p1 then return pending(H.NO_SHARED) end
     local a = annotations(p1)[1]
     assert.are.equal("polygon", a.type)
     assert.are.equal("Airplane", a.category)
@@ -214,7 +214,24 @@ describe("Label Studio", function()
   end)
 
   it("round-trips the fixtures and every result type through its own format", function()
-    local files = {H.write(H.tmpdir() .. "/tasks.json", TASKS)}
+    -- annovet's own fixture, with the written JSON decoded by dkjson rather than
+    -- read back by annovet: annotator 1's rectangle in percentages, and the
+    -- polygon's points, as the fixture has them
+    local own = H.datafile("fixtures/label_studio/tasks.json")
+    local written = H.tmpdir() .. "/own.json"
+    local _, err0, code0 = H.run("convert " .. H.q(own) .. " " .. H.q(written) .. " --to labelstudio")
+    assert.are.equal(0, code0, err0)
+    local task = H.decode(H.slurp(written))[1]
+    assert.are.equal("/data/upload/1/street_001.jpg", task.data.image)
+    local first = task.annotations[1]
+    assert.are.equal(1, first.completed_by)
+    local r = first.result[1]
+    assert.are.same({"rectanglelabels", 64, 48}, {r.type, r.original_width, r.original_height})
+    assert.are.same({x = 15.625, y = 25, width = 31.25, height = 50, rotation = 0, rectanglelabels = {"car"}}, r.value)
+    local poly = task.annotations[2].result[2]
+    assert.are.same({{62.5, 12.5}, {71.875, 12.5}, {71.875, 50}}, poly.value.points)
+    assert.are.same({"person"}, poly.value.polygonlabels)
+    local files = {H.write(H.tmpdir() .. "/tasks.json", TASKS), own}
     for _, f in ipairs {"rectangles_two_annotators.json", "polygons.json", "json_min_data.json"} do
       local p = H.fixture("formats/label_studio/" .. f)
       if p then files[#files + 1] = p end

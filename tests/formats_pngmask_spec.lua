@@ -1,8 +1,8 @@
 -- Semantic masks as PNG label images through the real binary: every PNG kind
 -- annovet reads, the class lists, round trips, COCO, and bad input. The PNGs
--- are written by tests/fmt_helper.lua (stored zlib blocks), not by annovet.
-local H = require "tests.helper"
-local F = require "tests.fmt_helper"
+-- are written by tests/support/fmt.lua (stored zlib blocks), not by annovet.
+local H = require "tests.support.helper"
+local F = require "tests.support.fmt"
 
 -- The label image used below (5 rows x 7 columns): 0 background, 1 car, 2 road,
 -- 255 void.

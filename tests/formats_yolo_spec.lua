@@ -1,7 +1,7 @@
 -- YOLO TXT through the real binary: the Darknet and Ultralytics fixtures,
 -- generated detect/segment and pose folders, round trips, COCO, and bad input.
-local H = require "tests.helper"
-local F = require "tests.fmt_helper"
+local H = require "tests.support.helper"
+local F = require "tests.support.fmt"
 
 local function sh(cmd)
   assert(os.execute(cmd), cmd)
@@ -33,7 +33,7 @@ describe("YOLO", function()
   -- decimals (0.133333...), so the boxes agree to 1e-5 pixels.
   it("reads the Darknet fixture as datumaro does", function()
     local dir = H.fixture("formats/yolo/darknet/obj.data")
-    if not dir then return pending("../shared not found") end
+    if not dir then return pending(H.NO_SHARED) end
     dir = dir:gsub("/obj.data$", "")
     local s = F.inspect(dir)
     assert.are.equal("yolo", s.format)
@@ -58,7 +58,7 @@ describe("YOLO", function()
   -- Bbox(0, 0, 9, 1) label_1; these values are exact in the file.
   it("reads the Ultralytics fixture as datumaro does", function()
     local y = H.fixture("formats/yolo/ultralytics/data.yaml")
-    if not y then return pending("../shared not found") end
+    if not y then return pending(H.NO_SHARED) end
     local dir = y:gsub("/data.yaml$", "")
     local d = F.dump(dir)
     assert.are.equal(1, #d.items)
@@ -86,6 +86,24 @@ describe("YOLO", function()
   end)
 
   it("round-trips generated folders and the fixtures with no change beyond rounding", function()
+    -- annovet's own Darknet fixture: the label lines written are the fixture's
+    -- numbers (read as text here, to the last digit the fixture gives)
+    local own = H.datafile("fixtures/yolo_darknet")
+    local out = H.tmpdir() .. "/own"
+    F.convert(own, out, "yolo")
+    local want = {{0, 0.3125, 0.333333, 0.3125, 0.166667}, {1, 0.671875, 0.3125, 0.09375, 0.375}}
+    local k = 0
+    for line in assert(H.slurp(out .. "/labels/train/street_001.txt")):gmatch("[^\n]+") do
+      k = k + 1
+      local got = {}
+      for w in line:gmatch("%S+") do got[#got + 1] = assert(tonumber(w), line) end
+      F.near(got, want[k], 1e-12, "label line " .. k)
+    end
+    assert.are.equal(2, k)
+    assert.matches('0: "car"\n  1: "person"', H.slurp(out .. "/data.yaml"), 1, true)
+    sh("mkdir -p " .. H.q(out .. "/images/train") .. " && cp " .. H.q(own .. "/obj_train_data/street_001.png") .. " " ..
+      H.q(out .. "/images/train/"))
+    F.compare(F.dump(own), F.dump(out), 1e-12, {file = function() return "images/train/street_001.png" end})
     for _, extra in ipairs {"", "--pose"} do
       local src = F.generate("yolo", 8, 25, extra)
       local out = H.tmpdir() .. "/y"
@@ -112,7 +130,7 @@ describe("YOLO", function()
   -- item's image name and extension for the way back.
   it("says what YOLO does not hold, and keeps image names through image lists", function()
     local dark = H.fixture("formats/yolo/darknet/obj.data")
-    if not dark then return pending("../shared not found") end
+    if not dark then return pending(H.NO_SHARED) end
     dark = dark:gsub("/obj.data$", "")
     local out = H.tmpdir() .. "/y"
     local s, err = F.convert(dark, out, "yolo")

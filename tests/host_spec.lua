@@ -1,5 +1,5 @@
 -- The host: command dispatch, help, version, exit statuses.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 describe("annovet host", function()
   it("prints usage on stderr and exits 2 without a command", function()

@@ -1,6 +1,6 @@
 -- annovet ingest: parse first, one transaction, blobs deduplicated by SHA-256,
 -- no-ops that say so, gold-panel versions, and nothing written on bad input.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function sql(db, query)
   local p = io.popen("sqlite3 " .. H.q(db) .. " " .. H.q(query))
@@ -34,7 +34,7 @@ describe("annovet ingest", function()
 
   it("records deliveries with their bytes, SHA-256, format and counts in one batch", function()
     local a, b = fixtures()
-    if not a then return pending("../shared not found") end
+    if not a then return pending(H.NO_SHARED) end
     local db = H.tmpdir() .. "/p.db"
     local res, err, code = ingest("--store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(a) .. " " .. H.q(b))
     assert.are.equal(0, code, err)
@@ -56,7 +56,7 @@ describe("annovet ingest", function()
 
   it("makes identical bytes in the same batch a no-op that says so, and dedups blobs across batches", function()
     local a, b = fixtures()
-    if not a then return pending("../shared not found") end
+    if not a then return pending(H.NO_SHARED) end
     local db = H.tmpdir() .. "/p.db"
     ingest("--store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(a))
     local copy = H.write(H.tmpdir() .. "/renamed.json", H.slurp(a))
@@ -80,7 +80,7 @@ describe("annovet ingest", function()
   -- delivery in same_bytes_as, and a warning on stderr.
   it("records the same bytes in another batch again, naming the earlier delivery", function()
     local a, b = fixtures()
-    if not a then return pending("../shared not found") end
+    if not a then return pending(H.NO_SHARED) end
     local db = H.tmpdir() .. "/p.db"
     local first = ingest("--store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(a))
     assert.is_nil(first.files[1].same_bytes_as)
@@ -105,7 +105,7 @@ describe("annovet ingest", function()
 
   it("versions gold panels: new bytes make version n+1, the same bytes say which version they are", function()
     local a, _, c = fixtures()
-    if not a then return pending("../shared not found") end
+    if not a then return pending(H.NO_SHARED) end
     local db = H.tmpdir() .. "/p.db"
     local r1 = ingest("--store " .. H.q(db) .. " --gold " .. H.q(a))
     assert.are.equal(1, r1.files[1].version)
@@ -126,7 +126,7 @@ describe("annovet ingest", function()
 
   it("writes nothing, and creates no store, when any file is bad", function()
     local a = fixtures()
-    if not a then return pending("../shared not found") end
+    if not a then return pending(H.NO_SHARED) end
     local dir = H.tmpdir()
     local db = dir .. "/p.db"
     local bad = H.write(dir .. "/bad.json", '{"images":[{"id":1}],"categories":[],"annotations":[{"id":1,"image_id":1,' ..
@@ -163,7 +163,7 @@ describe("annovet ingest", function()
 
   it("refuses bad usage", function()
     local a = fixtures()
-    if not a then return pending("../shared not found") end
+    if not a then return pending(H.NO_SHARED) end
     local db = H.tmpdir() .. "/p.db"
     for _, args in ipairs {
       "--store " .. H.q(db) .. " " .. H.q(a),
@@ -182,7 +182,7 @@ describe("annovet ingest", function()
 
   it("records a folder delivery through its manifest of per-file hashes", function()
     local src = H.fixture("formats/yolo/darknet/obj.data")
-    if not src then return pending("../shared not found") end
+    if not src then return pending(H.NO_SHARED) end
     local dir = H.tmpdir() .. "/delivery"
     os.execute("cp -r " .. H.q(src:match("^(.*)/[^/]*$")) .. " " .. H.q(dir))
     local db = H.tmpdir() .. "/p.db"
@@ -220,7 +220,7 @@ describe("annovet ingest", function()
 
   it("writes nothing when a folder delivery is bad", function()
     local src = H.fixture("formats/yolo/darknet/obj.data")
-    if not src then return pending("../shared not found") end
+    if not src then return pending(H.NO_SHARED) end
     local dir = H.tmpdir() .. "/delivery"
     os.execute("cp -r " .. H.q(src:match("^(.*)/[^/]*$")) .. " " .. H.q(dir))
     H.write(dir .. "/obj_train_data/1.txt", "2 0.1 zero 0.2 0.2\n")

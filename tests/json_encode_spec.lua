@@ -1,7 +1,7 @@
 -- annovet.json.encode never writes invalid UTF-8: bytes that are not UTF-8, in
 -- values and in keys, are written as U+FFFD; two keys that would be written as
 -- the same text are an error rather than a JSON object with a duplicate key.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 -- Runs a script that prints annovet.json.encode of what it builds.
 local function encode(body)

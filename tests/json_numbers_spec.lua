@@ -2,15 +2,15 @@
 -- (hence as a correctly rounded strtod), through polygons, keypoints and boxes,
 -- which annovet scans straight from the text; RFC 8259's grammar enforced
 -- everywhere; and the messages and JSON paths of bad numeric arrays.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
--- tests/numbers/float_cases.txt: "TEXT HEX" lines, HEX the bits of Python's
+-- tests/data/numbers/float_cases.txt: "TEXT HEX" lines, HEX the bits of Python's
 -- float(TEXT), written by `/usr/bin/python3 tools/float_ref.py --seed 1` (see
 -- there for what the 5,000 texts are: %.17g of random doubles, COCO-like
 -- coordinates, random decimals around the fast path's limits, edge cases).
 local function cases()
   local list = {}
-  for line in io.lines("tests/numbers/float_cases.txt") do
+  for line in io.lines("tests/data/numbers/float_cases.txt") do
     local text, hex = line:match("^(%S+) (%x+)$")
     if text then list[#list + 1] = {text = text, bits = hex:gsub("..", function(h) return string.char(tonumber(h, 16)) end)} end
   end

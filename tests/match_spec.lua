@@ -1,6 +1,6 @@
 -- Matching: optimal assignment equal to scipy's linear_sum_assignment, greedy by
 -- decreasing similarity, thresholds and edge cases.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 -- Cases {seed, detections, gold, total similarity, matches}: the optimum that
 -- scipy.optimize.linear_sum_assignment(w, maximize=True) finds on the matrices the

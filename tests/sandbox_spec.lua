@@ -1,5 +1,5 @@
 -- annovet run: what a user script may and may not do, and the two budgets.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function run_cmd(text, flags, args)
   local path = H.script(text)

@@ -1,5 +1,5 @@
 -- The store: created, migrated, reported; refused when it is not ours.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 describe("annovet store", function()
   after_each(H.cleanup)
@@ -17,13 +17,76 @@ describe("annovet store", function()
     assert.are.same(info, H.decode(out2))
   end)
 
+  -- The sqlite3 command-line tool, independent of annovet's SQLite calls.
+  local function sql(db, query)
+    local p = io.popen("sqlite3 " .. H.q(db) .. " " .. H.q(query) .. " 2>&1")
+    local out = p:read("a")
+    local _, _, code = p:close()
+    return out, code
+  end
+
   it("uses WAL, foreign keys and the user_version the store reports", function()
     local db = H.tmpdir() .. "/p.db"
     local out = H.run("store init --store " .. H.q(db))
-    local p = io.popen("sqlite3 " .. H.q(db) .. " 'PRAGMA journal_mode; PRAGMA user_version;'")
-    local text = p:read("a")
-    p:close()
-    assert.are.equal("wal\n" .. H.decode(out).schema_version .. "\n", text)
+    assert.are.equal("wal\n" .. H.decode(out).schema_version .. "\n",
+      sql(db, "PRAGMA journal_mode; PRAGMA user_version;"))
+    -- the schema declares the references (table|from|to, one per line, sorted)
+    local refs = {}
+    for _, t in ipairs {"batches", "deliveries", "gold_panels", "evaluations", "decisions"} do
+      for line in sql(db, "PRAGMA foreign_key_list(" .. t .. ");"):gmatch("[^\n]+") do
+        local _, _, parent, from, to = line:match("^(%d+)|(%d+)|([%w_]+)|([%w_]+)|([%w_]+)|")
+        refs[#refs + 1] = t .. "." .. from .. " -> " .. parent .. "." .. to
+      end
+    end
+    table.sort(refs)
+    assert.are.same({
+      "batches.vendor_id -> vendors.id",
+      "decisions.batch_id -> batches.id",
+      "decisions.evaluation_id -> evaluations.id",
+      "deliveries.batch_id -> batches.id",
+      "deliveries.sha256 -> blobs.sha256",
+      "evaluations.delivery_id -> deliveries.id",
+      "evaluations.gold_id -> gold_panels.id",
+      "gold_panels.sha256 -> blobs.sha256",
+    }, refs)
+    -- and SQLite enforces them where foreign keys are on: a batch of no vendor is refused
+    local text, code = sql(db, "PRAGMA foreign_keys = ON; INSERT INTO batches(vendor_id, name) VALUES (999, 'x');")
+    assert.are_not.equal(0, code)
+    assert.truthy(text:find("FOREIGN KEY constraint failed", 1, true), text)
+    assert.are.equal("0\n", sql(db, "SELECT count(*) FROM batches;"))
+  end)
+
+  -- foreign_keys is a setting of each connection, off by default: only a write
+  -- through annovet's own connection shows that annovet turns it on. A trigger
+  -- planted with the sqlite3 tool makes ingest's insert of a delivery add a
+  -- decision for an evaluation that does not exist; annovet must refuse the
+  -- whole ingest. Without the trigger the same ingest leaves a store in which
+  -- PRAGMA foreign_key_check finds nothing.
+  it("checks foreign keys on its own connection, and leaves none dangling", function()
+    local dir = H.tmpdir()
+    local db = dir .. "/p.db"
+    local delivery = H.datafile("fixtures/coco/instances.json")
+    local gold = H.datafile("fixtures/cvat/annotations.xml")
+    assert.are.equal(0, select(3, H.run("store init --store " .. H.q(db))))
+    local _, code = sql(db, "CREATE TRIGGER dangling AFTER INSERT ON deliveries BEGIN " ..
+      "INSERT INTO decisions(evaluation_id, kind, outcome, payload, hash) " ..
+      "VALUES (999999, 'x', 'x', 'x', 'h' || NEW.id); END;")
+    assert.are.equal(0, code)
+    local _, err, status = H.run("ingest --store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(delivery))
+    assert.are.equal(2, status, err)
+    assert.truthy(err:find("FOREIGN KEY constraint failed", 1, true), err)
+    assert.are.equal("0|0|0|0\n", sql(db, "SELECT (SELECT count(*) FROM vendors), (SELECT count(*) FROM deliveries), " ..
+      "(SELECT count(*) FROM decisions), (SELECT count(*) FROM blobs);"))
+
+    sql(db, "DROP TRIGGER dangling;")
+    local out
+    out, err, status = H.run("ingest --store " .. H.q(db) .. " --vendor acme --batch b1 " .. H.q(delivery))
+    assert.are.equal(0, status, err .. out)
+    out, err, status = H.run("ingest --store " .. H.q(db) .. " --gold --name panel " .. H.q(gold))
+    assert.are.equal(0, status, err .. out)
+    assert.are.equal("1|1|2\n", sql(db, "SELECT (SELECT count(*) FROM deliveries), (SELECT count(*) FROM gold_panels), " ..
+      "(SELECT count(*) FROM blobs);"))
+    assert.are.equal("", sql(db, "PRAGMA foreign_key_check;"))
   end)
 
   it("says when there is no store, and creates none", function()

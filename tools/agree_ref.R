@@ -3,15 +3,15 @@
 # read from a local copy outside the project (never committed), with its
 # display rounding (round(x, 5)) turned off so the values keep every digit:
 #
-#   IRRCAC_R=/tmp/ref/irrCAC/R Rscript tools/agree_ref.R > tests/agree/expected_irrcac.lua
+#   IRRCAC_R=/tmp/ref/irrCAC/R Rscript tools/agree_ref.R > tests/data/agree/expected_irrcac.lua
 #
-# The CSV files are the ones tools/agree_ref.py writes to tests/agree/.
+# The CSV files are the ones tools/agree_ref.py writes to tests/data/agree/.
 round <- function(x, digits = 0) x
 src <- Sys.getenv("IRRCAC_R", "/tmp/ref/irrCAC/R")
 source(file.path(src, "weights.gen.r"))
 source(file.path(src, "agree.coeff3.raw.r"))
 source(file.path(src, "agree.coeff2.r"))
-dir <- file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "..", "tests", "agree")
+dir <- file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "..", "tests", "data", "agree")
 
 num <- function(x) if (is.na(x)) "nil" else sprintf("%.17g", x)
 entry <- function(name, est) {

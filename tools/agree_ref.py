@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """Reference values for tests/agree_ref_spec.lua, from the tools users trust.
 
-Writes the seeded random data sets to tests/agree/*.csv and prints
-tests/agree/expected.lua (a Lua table) computed with Debian's sklearn,
+Writes the seeded random data sets to tests/data/agree/*.csv and prints
+tests/data/agree/expected.lua (a Lua table) computed with Debian's sklearn,
 statsmodels and nltk, and with fast-krippendorff (the `krippendorff` package,
 pysal/pln-fing-udelar fast-krippendorff) when it is importable from
 $KRIPPENDORFF_PATH (a local checkout outside the project; never committed).
 
     PYTHONHASHSEED=0 KRIPPENDORFF_PATH=/tmp/ref/fast-krippendorff /usr/bin/python3 tools/agree_ref.py \
-        > tests/agree/expected.lua
+        > tests/data/agree/expected.lua
 
 (nltk sums over sets, so without PYTHONHASHSEED its values may change in the
 last bit from run to run.)
@@ -33,7 +33,7 @@ try:
 except ImportError:  # the alpha values then come from nltk only
     krippendorff = None
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "agree")
+OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "agree")
 
 
 def write_wide(name, raters, rows):

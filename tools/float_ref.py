@@ -17,7 +17,7 @@ number (RFC 8259) whose double is finite. The texts, from a seeded generator:
     subnormal and the ties around it, the largest double, 0.1 in full, 1 + 2^-53
     exactly (a tie) and just above it, very long mantissas.
 
-  /usr/bin/python3 tools/float_ref.py [--seed 1] > tests/numbers/float_cases.txt
+  /usr/bin/python3 tools/float_ref.py [--seed 1] > tests/data/numbers/float_cases.txt
 
 Prints one case a line: TEXT HEX, HEX the 16 hex digits of the IEEE double
 (struct.pack('>d', float(TEXT)).hex()), after a header of '#' lines.

@@ -1,7 +1,7 @@
 -- For specs that drive annovet's Lua API: embed data in a user script as a Lua
 -- literal (floats kept exact with %.17g), run it with `annovet run`, and read the
 -- JSON it prints.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local S = {}
 

@@ -3,7 +3,10 @@
 local H = {}
 
 H.bin = os.getenv("ANNOVET") or "./annovet"
-H.shared = "../shared"
+-- The shared fixtures of other people's tools, for the interoperability tests:
+-- ANNOVET_SHARED names the folder holding fixtures/ (default ../shared, beside
+-- the clone); ANNOVET_SHARED=/nonexistent runs the suite as a clone without it.
+H.shared = os.getenv("ANNOVET_SHARED") or "../shared"
 
 -- Shell-quotes one word.
 function H.q(s)
@@ -66,14 +69,30 @@ function H.script(text, name)
   return H.write(dir .. "/" .. (name or "script.lua"), text)
 end
 
--- Path of a shared fixture, or nil when ../shared is absent (the spec then
--- reports itself pending, i.e. skipped).
+-- Message of the interoperability tests that did not run; tests/support/summary.lua
+-- counts the pending tests that give it and names them on a line of their own.
+H.NO_SHARED = "shared fixtures not found (ANNOVET_SHARED, default ../shared)"
+
+-- Path of a shared fixture, or nil when the shared folder is absent (the spec
+-- then reports itself pending with H.NO_SHARED).
 function H.fixture(rel)
   local path = H.shared .. "/fixtures/" .. rel
   local f = io.open(path, "rb")
   if not f then return nil end
   f:close()
   return path
+end
+
+-- The value a data file under tests/data/ returns (a Lua table of reference
+-- values kept out of the spec, where lines of thousands of characters hid the
+-- code); rel is relative to tests/data/.
+function H.data(rel)
+  return dofile("tests/data/" .. rel)
+end
+
+-- The path of a file under tests/data/.
+function H.datafile(rel)
+  return "tests/data/" .. rel
 end
 
 H.json = require "dkjson"

@@ -1,6 +1,6 @@
 -- Shared by the VOC, CVAT, YOLO and mask specs: inspect, a full dump of a dataset
 -- through `annovet run`, the seeded generator, and comparisons with tolerances.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 local assert = require "luassert"
 local pngwrite = require "tools.pngwrite"
 

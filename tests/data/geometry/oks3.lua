@@ -1,0 +1,2 @@
+-- OKS3 of tests/geometry_spec.lua: where the values come from is in that spec's header.
+return {["gts"] = {{["keypoints"] = {1, 2, 2, 3, 4, 2, 2, 3, 2}, ["bbox"] = {0, 0, 1, 2}, ["area"] = 2.0}, {["keypoints"] = {0, 0, 0, 0, 0, 0, 0, 0, 0}, ["bbox"] = {0, 0, 1, 2}, ["area"] = 2.0}}, ["dts"] = {{["keypoints"] = {1.5, 2, 1, 2, 4.5, 1, 2, 3, 1}, ["score"] = 0.9}, {["keypoints"] = {4, 6, 1, -3, 2, 1, 0.5, 1, 1}, ["score"] = 0.5}}, ["oks"] = {{0.741972619891222, 0.9262669276904684}, {0.2261881000993189, 0.3845503073751156}}}

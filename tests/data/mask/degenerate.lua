@@ -1,0 +1,2 @@
+-- DEGENERATE of tests/mask_spec.lua: where the values come from is in that spec's header.
+return {{xy = {1.2, 3.4, 7.9, 2.2, 5.5, 9.1}, h = 10, w = 0, counts = "0=1L1O1O2N1NN3N"}, {xy = {1.2, 3.4, 7.9, 2.2, 5.5, 9.1}, h = 0, w = 10, counts = "0"}, {xy = {-4.5, 2.5, 30.5, 8.5}, h = 12, w = 20, counts = "`7"}, {xy = {3.3, 3.3}, h = 8, w = 8, counts = "P2"}, {xy = {0, 0, 10000.0, 5, 9999.5, 7.5, -20, 6}, h = 16, w = 40, counts = "06:000000000000000000000000000000000000000000000000000000000000000000000000000000"}}
