@@ -1,7 +1,7 @@
 -- Option checks shared by every command (lua/annovet/args.lua): a bad --format, or
 -- any value outside an option's choices or range, is one line naming the option,
 -- the value and what it takes, exit 2, in every command alike.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local function one_line(args, expected)
   local out, err, code = H.run(args)

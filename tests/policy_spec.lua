@@ -1,7 +1,7 @@
 -- The policy loader (lua/annovet/policy.lua) through `annovet policy`: a policy file
 -- runs in the sandbox, its fields are checked, its SHA-256 and parameters recorded,
 -- and an error or a limit is a failure naming the file and line.
-local H = require "tests.helper"
+local H = require "tests.support.helper"
 
 local GOOD = [[
 -- a scorecard as a buyer writes it
