@@ -166,7 +166,7 @@ describe("agree bad input: one line, exit 2", function()
       "a.csv: row 4, column 'unit': unit '1' already rated by rater 'a' at row 2")
     bad(H.q(H.write(d .. "/b.csv", "unit,rater,value\n1,a\n")) .. " --metric fleiss_kappa", "b.csv: row 2: 2 fields")
     bad(H.q(H.write(d .. "/c.csv", "unit,rater,value\n1,a,x\n1,b,z\n")) .. " --metric fleiss_kappa --categories x,y",
-      "c.csv: row 3, column 'value': 'z' is not one of --categories")
+      "c.csv: row 3, column 'value': 'z' is not among the categories given (--categories)")
     bad(K .. " --wide --metric cohen_kappa", "cohen_kappa needs exactly two raters, the data have 4")
     bad(K .. " --wide --metric nope", "unknown metric 'nope'")
     bad(K .. " --wide --metric fleiss_kappa --level ordinal", "--level applies to krippendorff_alpha only")
@@ -218,9 +218,9 @@ describe("agree options out of range: one line, exit 2, never an internal error"
 
   it("refuses one column named for two roles (it crashed)", function()
     local f = H.q(H.write(H.tmpdir() .. "/l.csv", "unit,rater,value\n1,a,x\n1,b,x\n2,a,y\n2,b,x\n"))
-    bad(f .. " --metric fleiss_kappa --unit rater", "l.csv: row 1: column 'rater' is named for two of unit, rater and value")
-    bad(f .. " --metric fleiss_kappa --value unit", "l.csv: row 1: column 'unit' is named for two of unit, rater and value")
-    bad(f .. " --metric fleiss_kappa --rater value", "l.csv: row 1: column 'value' is named for two of unit, rater and value")
+    bad(f .. " --metric fleiss_kappa --unit rater", "l.csv: row 1: column 'rater' is named for two of the unit, rater and value columns")
+    bad(f .. " --metric fleiss_kappa --value unit", "l.csv: row 1: column 'unit' is named for two of the unit, rater and value columns")
+    bad(f .. " --metric fleiss_kappa --rater value", "l.csv: row 1: column 'value' is named for two of the unit, rater and value columns")
   end)
 end)
 
@@ -295,6 +295,20 @@ describe("annovet.agree from Lua", function()
     assert.truthy(out:find("\n[%d.-]+%s+6\n$"), out)
   end)
 
+  it("names a wrong option to a script by the key it passed, and to the command line by its flag", function()
+    local script = H.script([[
+      local d = {units = {{a = "x", b = "y"}, {a = "y", b = "y"}, {a = "x", b = "x"}}}
+      print(annovet.agree.compute(d, {metric = "fleiss_kappa", level = "ordinal"}))
+      print(annovet.agree.compute(d, {metric = "krippendorff_alpha", weights = "linear"}))
+    ]])
+    local out, err, code = H.run("run " .. H.q(script))
+    assert.are.equal(0, code, err)
+    assert.truthy(out:find("nil\tlevel: applies to krippendorff_alpha only (fleiss_kappa takes weights)\tlevel\n", 1, true), out)
+    assert.truthy(out:find("nil\tweights: krippendorff_alpha takes a level, not weights\tweights\n", 1, true), out)
+    assert.falsy(out:find("--", 1, true), out)
+    -- the command line gets the flag in the key's place ("--categories: '1' is listed twice" below)
+  end)
+
   it("raises on bad weights and bad data", function()
     local script = H.script([[
       local ok, err = pcall(annovet.agree.cohen_kappa, {units = {{a = "x", b = "y"}, {a = "y", b = "y"}}},
@@ -309,6 +323,8 @@ describe("annovet.agree from Lua", function()
     assert.are.equal(0, code, err)
     assert.truthy(out:find("weights[1][2]: expected an agreement weight in [0, 1]", 1, true), out)
     assert.truthy(out:find("data.units[1].a: a table, expected a string or a number", 1, true), out)
-    assert.truthy(out:find("--categories: category 2 is empty", 1, true), out)
+    -- a script is told the option by the name it passed, not by a command's flag
+    assert.truthy(out:find("categories: category 2 is empty", 1, true), out)
+    assert.falsy(out:find("--categories", 1, true), out)
   end)
 end)

@@ -249,7 +249,7 @@ describe("compare, worked by hand", function()
     local sig = "--kpt-sigmas Person=" .. string.rep(".05,", 16) .. ".05"
     local _, err2, code2 = compare(gold, vendor, "--iou-type keypoints " .. sig)
     assert.are.equal(2, code2, err2)
-    assert.truthy(err2:find("keypoint sigmas for class 'Person': the gold panel has no such class (its classes: person)",
+    assert.truthy(err2:find("--kpt-sigmas: class 'Person': the gold panel has no such class (its classes: person)",
       1, true), err2)
     _, err2, code2 = compare(gold, vendor, "--iou-type keypoints " .. sig:gsub("Person", "person"))
     assert.are.equal(0, code2, err2)

@@ -160,7 +160,7 @@ describe("bad COCO input", function()
 
   it("says which formats it knows, PNG label images among them, for a file it cannot place", function()
     local err, path = fails("notes.txt", "just some notes\n")
-    local names = err:match("give %-%-from FORMAT %(([^)]*)%)$")
+    local names = err:match("name its format: (.-) %(%-%-from%)$")
     assert.is_truthy(names, err)
     assert.matches(path .. ": not a delivery format annovet knows (COCO, VOC, YOLO, CVAT, Label Studio, CSV, " ..
       "PNG label images)", err, 1, true)

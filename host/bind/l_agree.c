@@ -83,9 +83,7 @@ static int finish(lua_State *L, int bidx, int optidx) {
   Box *bx = lua_touserdata(L, bidx);
   Err e = {0};
   if (agree_builder_finish(bx->b, &spec, &ld->d, &e) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   return 1;
 }
@@ -133,9 +131,7 @@ static int l_csv(lua_State *L) {
   Box *bx = new_box(L);
   Err e = {0};
   if (reliability_csv_read(path, &o, &bx->b, &e) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   return finish(L, 3, 2);
 }
@@ -417,9 +413,7 @@ static int l_compute(lua_State *L) {
   if (!(level > 0 && level < 1)) return luaL_error(L, "ci_level: expected a number between 0 and 1");
   Err e = {0};
   if (agree_check(&d->v, &o, &e) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   if (per_cat && o.metric == AGREE_ALPHA && (o.level == AGREE_INTERVAL || o.level == AGREE_RATIO)) {
     luaL_pushfail(L);

@@ -2,6 +2,8 @@
  * embedded in the binary (or on disk, for development, with ANNOVET_LUA_PATH). */
 #include "l_annovet.h"
 
+#include "err.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,14 @@ static int search_embedded(lua_State *L) {
   }
   lua_pushfstring(L, "\n\tno embedded file '%s'", path);
   return 1;
+}
+
+int l_fail(lua_State *L, const Err *e) {
+  luaL_pushfail(L);
+  lua_pushstring(L, e->msg);
+  if (!e->option) return 2;
+  lua_pushstring(L, e->option);
+  return 3;
 }
 
 void l_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction release) {

@@ -15,6 +15,12 @@ void annovet_openlibs(lua_State *L, const char *lua_dir);
  * locked so scripts cannot reach it. Later calls do nothing. [-0, +0, m] */
 void l_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction release);
 
+/* An expected failure from the core: pushes fail, the message and, when the core
+ * named the option at fault, its API name; returns the count pushed (2 or 3), for
+ * `return l_fail(L, &e);`. [-0, +2|3, m] */
+struct Err;
+int l_fail(lua_State *L, const struct Err *e);
+
 int luaopen_annovet_c_agree(lua_State *L);
 /* The dataset of the "annovet.Dataset" userdata at idx, for bindings other than
  * l_model.c (cocoeval); raises when it is not one or is closed. [-0, +0, v] */

@@ -115,9 +115,7 @@ static int l_evaluate(lua_State *L) {
   lua_toclose(L, -1);
   Err e = {0};
   if (cocoeval_input_build(gt, dt, &o, &b->data, &e) != 0 || cocoeval_evaluate(&b->data.in, &b->ev, &e) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   lua_createtable(L, 0, 9);
   lua_pushstring(L, types[o.type]);

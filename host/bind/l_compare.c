@@ -189,9 +189,7 @@ static int l_gold(lua_State *L) {
   Err e = {0};
   lg->g = cmp_gold_new(d, &lg->o, &e);
   if (!lg->g) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   lua_settop(L, 3);
   return 1;
@@ -222,9 +220,7 @@ static int l_run(lua_State *L) {
   Err e = {0};
   lr->r = cmp_run(lg->g, v, &e);
   if (!lr->r) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   return 1;
 }

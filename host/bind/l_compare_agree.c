@@ -48,9 +48,7 @@ int l_compare_clusters(lua_State *L) {
   memset(&al, 0, sizeof al);
   if (cmp_cluster(d, &o, &c, &e) != 0 || (want_alpha && cmp_alpha(d, &o, &c, &al, &e) != 0)) {
     cmp_clusters_free(&c);
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   size_t n = c.nclusters;
   memcpy(cl, c.cluster, na * sizeof *cl);

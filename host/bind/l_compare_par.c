@@ -130,9 +130,7 @@ int l_compare_run_all(lua_State *L) {
     box->run[i] = cmp_run_begin(lg->g, v, threads, &e);
     box->n = i + 1;
     if (!box->run[i]) {
-      luaL_pushfail(L);
-      lua_pushstring(L, e.msg);
-      return 2;
+      return l_fail(L, &e);
     }
   }
   /* every run has the same number of parts unless the gold has fewer items */
@@ -144,9 +142,7 @@ int l_compare_run_all(lua_State *L) {
     box->run[i] = NULL;
     CmpResult *r = cmp_run_end(run, &e);
     if (!r) {
-      luaL_pushfail(L);
-      lua_pushstring(L, e.msg);
-      return 2;
+      return l_fail(L, &e);
     }
     lua_rawgeti(L, 5, (lua_Integer)i + 1);
     ((LResult *)lua_touserdata(L, -1))->r = r;

@@ -59,9 +59,7 @@ static int l_write(lua_State *L) {
   Err e = {0};
   int to_stdout = strcmp(path, "-") == 0;
   if (!to_stdout && format_out_open(&b->out, path, &e) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   b->open = !to_stdout;
   FILE *f = to_stdout ? stdout : b->out.f;
@@ -86,9 +84,7 @@ static int l_write(lua_State *L) {
   }
   b->open = 0;
   if (format_out_commit(&b->out, path, &e) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   lua_pushboolean(L, 1);
   return 1;

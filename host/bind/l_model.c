@@ -96,9 +96,7 @@ static int l_load(lua_State *L) {
   LDataset *ld = ldataset_push(L);
   Err e = {0};
   if (format_read(f, path, gt, &ld->d, &ld->g, &e) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   return 1;
 }
@@ -109,9 +107,7 @@ static int l_detect(lua_State *L) {
   sandbox_check_read(L, luaL_checkstring(L, 1));
   const Format *f = format_detect(lua_tostring(L, 1), &e);
   if (!f) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   lua_pushstring(L, f->name);
   return 1;
@@ -150,9 +146,7 @@ static int l_save(lua_State *L) {
   memset(g, 0, sizeof *g);
   Err e = {0};
   if (f->write(ld->d, path, g, &e) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   lua_pushboolean(L, 1);
   push_diag(L, g);

@@ -33,9 +33,7 @@ static int l_open(lua_State *L) {
   luaL_setmetatable(L, STORE_MT);
   Err e = {0};
   if (store_open(path, write ? STORE_WRITE : STORE_READ, &ls->s, &e) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   return 1;
 }

@@ -56,9 +56,7 @@ static int l_sha256_file(lua_State *L) {
   uint64_t size;
   Err e = {0};
   if (hash_file(path, hex, &size, &e) != 0) {
-    luaL_pushfail(L);
-    lua_pushstring(L, e.msg);
-    return 2;
+    return l_fail(L, &e);
   }
   lua_pushstring(L, hex);
   lua_pushinteger(L, (lua_Integer)size);

@@ -56,16 +56,16 @@ int agree_check(const AgreeView *v, const AgreeOpts *o, Err *e) {
     return err_set(e, "%s needs exactly two raters, the data have %u (light_kappa averages Cohen's "
                    "kappa over pairs; fleiss_kappa and krippendorff_alpha take any number)", name, v->n_raters);
   if (o->metric == AGREE_ALPHA) {
-    if (o->weights != AGREE_W_NONE) return err_set(e, "krippendorff_alpha takes --level, not --weights");
+    if (o->weights != AGREE_W_NONE) return err_option(e, "weights", "krippendorff_alpha takes a level, not weights");
     if ((o->level == AGREE_INTERVAL || o->level == AGREE_RATIO) && !v->cat_value)
       return err_set(e, "the %s level needs numbers as values", agree_level_name(o->level));
     int sets = o->level == AGREE_JACCARD || o->level == AGREE_MASI;
     if (sets && !v->set_start)
       return err_set(e, "the %s level compares label sets: it needs multi-label data", agree_level_name(o->level));
     if (v->set_start && !sets && o->level != AGREE_NOMINAL)
-      return err_set(e, "label sets take --level nominal, jaccard or masi");
+      return err_option(e, "level", "label sets take nominal, jaccard or masi");
   } else if (o->level != AGREE_NOMINAL) {
-    return err_set(e, "--level applies to krippendorff_alpha only (%s takes --weights)", name);
+    return err_option(e, "level", "applies to krippendorff_alpha only (%s takes weights)", name);
   }
   if (o->weights != AGREE_W_NONE && v->n_cats > AGREE_MAX_WEIGHTED)
     return err_set(e, "weights need at most %d categories, the data have %u", AGREE_MAX_WEIGHTED, v->n_cats);

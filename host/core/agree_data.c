@@ -332,7 +332,7 @@ static int make_labels(AgreeBuilder *b, const uint8_t *used, const AgreeSpec *sp
       const char *s = spec->categories[c];
       if (!*s) {
         intern_free(&cats);
-        err_set(e, "--categories: category %u is empty (a value is a non-empty name)", c + 1);
+        err_option(e, "categories", "category %u is empty (a value is a non-empty name)", c + 1);
         goto done;
       }
       if (!(L->name[c] = strdup(s))) {
@@ -345,7 +345,7 @@ static int make_labels(AgreeBuilder *b, const uint8_t *used, const AgreeSpec *sp
       if (id == AGREE_NONE || id < n0) {
         intern_free(&cats);
         if (id == AGREE_NONE) err_nomem(e);
-        else err_set(e, "--categories: '%.60s' is listed twice", s);
+        else err_option(e, "categories", "'%.60s' is listed twice", s);
         goto done;
       }
     }
@@ -359,7 +359,8 @@ static int make_labels(AgreeBuilder *b, const uint8_t *used, const AgreeSpec *sp
       if (c == AGREE_NONE) {
         intern_free(&cats);
         where(b, b->value_row[i], i, 2, at, sizeof at);
-        err_set(e, "%s: '%.60s' is not one of --categories", at, s);
+        err_set(e, "%s: '%.60s' is not among the categories given", at, s);
+        if (e) e->option = "categories";
         goto done;
       }
       L->map[i] = c;

@@ -179,9 +179,10 @@ static int ann_keypoints(const Dataset *d, uint32_t i, uint32_t nsig, CocoObj *o
   if (d->type[i] != ANN_KEYPOINTS) return fail_at(d, i, e, "no keypoints (keypoints evaluation needs them)");
   if (d->g_n[i] != 3 * nsig) {
     char msg[160];
-    snprintf(msg, sizeof msg, "%u keypoints, but the evaluation has %u sigmas (see --kpt-sigmas)",
-             d->g_n[i] / 3, nsig);
-    return fail_at(d, i, e, msg);
+    snprintf(msg, sizeof msg, "%u keypoints, but the evaluation has %u sigmas", d->g_n[i] / 3, nsig);
+    fail_at(d, i, e, msg);
+    if (e) e->option = "sigmas";
+    return -1;
   }
   o->kp = d->coords.v + d->g_off[i];
   return 0;

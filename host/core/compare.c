@@ -119,10 +119,10 @@ static int gold_sigmas(CmpGold *g, Err *e) {
       g->nsig[c] = 17;
     }
     if (!g->sig[c])
-      return err_set(e, "class '%s' has %u keypoints: OKS needs their sigmas (COCO's are for 17)",
+      return err_option(e, "sigmas", "class '%s' has %u keypoints: OKS needs their sigmas (COCO's are for 17)",
                      g->class_name[c], k);
     if (g->nsig[c] != k)
-      return err_set(e, "class '%s': %u sigmas given for %u keypoints", g->class_name[c], g->nsig[c], k);
+      return err_option(e, "sigmas", "class '%s': %u sigmas given for %u keypoints", g->class_name[c], g->nsig[c], k);
   }
   return 0;
 }
@@ -143,7 +143,7 @@ static int check_sigma_classes(const CmpGold *g, Err *e) {
       n += (size_t)k;
     }
     if (n >= sizeof known) memcpy(known + sizeof known - 4, "...", 4);
-    return err_set(e, "keypoint sigmas for class '%s': the gold panel has no such class (its classes: %s)", cls,
+    return err_option(e, "sigmas", "class '%s': the gold panel has no such class (its classes: %s)", cls,
                    g->nclass ? known : "none");
   }
   return 0;

@@ -88,7 +88,8 @@ const Format *format_detect(const char *path, Err *e) {
     for (const Format *const *f = formats; *f && n < sizeof names; f++)
       n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", (*f)->name);
     err_set(e, "%s: not a delivery format annovet knows (COCO, VOC, YOLO, CVAT, Label Studio, CSV, "
-            "PNG label images); give --from FORMAT (%s)", path, names);
+            "PNG label images); name its format: %s", path, names);
+    if (e) e->option = "from";
   }
   return best;
 }

@@ -118,11 +118,12 @@ static void header_end(State *s) {
     if (miss) {
       s->row = 1;
       fail(s, "%s: row %u: no column '%s' in the header (columns: %s); the long form needs unit, rater and value "
-           "columns (or --wide)", miss, list);
+           "columns, or the data are in the wide form", miss, list);
+      if (s->e) s->e->option = "wide";
     } else if (w->ucol == w->rcol || w->ucol == w->vcol || w->rcol == w->vcol) {
       s->row = 1;
       int c = w->rcol == w->vcol ? w->rcol : w->ucol;
-      fail(s, "%s: row %u: column '%s' is named for two of unit, rater and value (--unit, --rater, --value)%s",
+      fail(s, "%s: row %u: column '%s' is named for two of the unit, rater and value columns%s",
            w->col[c], "");
     }
     return;

@@ -18,6 +18,20 @@ int err_set(Err *e, const char *fmt, ...) {
   return -1;
 }
 
+int err_option(Err *e, const char *option, const char *fmt, ...) {
+  if (e) {
+    int n = snprintf(e->msg, sizeof e->msg, "%s: ", option);
+    if (n >= 0 && (size_t)n < sizeof e->msg) {
+      va_list ap;
+      va_start(ap, fmt);
+      vsnprintf(e->msg + n, sizeof e->msg - (size_t)n, fmt, ap);
+      va_end(ap);
+    }
+    e->option = option;
+  }
+  return -1;
+}
+
 int err_errno(Err *e, const char *fmt, ...) {
   int saved = errno;
   if (e) {

@@ -12,6 +12,7 @@ enum { ERR_INPUT = 0, ERR_NOMEM = 1 };
 
 typedef struct Err {
   int kind;            /* ERR_INPUT or ERR_NOMEM */
+  const char *option;  /* the option at fault by its API name ("level"), a static string, or NULL */
   char msg[ERR_MAX];   /* "" when no error; longer messages are truncated, never overflowed */
 } Err;
 
@@ -20,6 +21,15 @@ typedef struct Err {
 int err_set(Err *e, const char *fmt, ...)
 #if defined(__GNUC__)
   __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+
+/* A message about an option, which the core names by its API name (the key a Lua
+ * caller passed, never a command-line flag): msg is "option: text" and e->option
+ * is set, so a command can put its own flag in the option's place. */
+int err_option(Err *e, const char *option, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 3, 4)))
 #endif
   ;
 

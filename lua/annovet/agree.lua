@@ -74,8 +74,8 @@ function M.compute(data, opts)
     error("unknown metric '" .. tostring(opts.metric) .. "' (one of " .. table.concat(M.metrics, ", ") .. ")", 2)
   end
   if type(data) == "table" then
-    local d, err = M.data(data, opts)
-    if not d then return nil, err end
+    local d, err, option = M.data(data, opts)
+    if not d then return nil, err, option end
     data = d
   end
   return c.compute(data, opts)
@@ -164,8 +164,8 @@ local function from_tags(ds, opts, unmatched, raters)
   if not multi_label then
     for _, r in ipairs(ratings) do r[3] = r[3][1] or M.NONE end
   end
-  local data, err = c.table({ratings = ratings}, {categories = opts.categories, multi_label = multi_label})
-  if not data then return nil, err end
+  local data, err, option = c.table({ratings = ratings}, {categories = opts.categories, multi_label = multi_label})
+  if not data then return nil, err, option end
   return data, {tags = true, iou_type = "tag", clusters = units, units = units, left_out = 0,
     no_annotator = no_annotator, multi_tag = multi, example = example}
 end
@@ -243,8 +243,8 @@ function M.from_annotations(ds, opts)
     local id = items[cl.item[r[1]]]
     r[1] = string.format("%s#%d", item_file[id] or ("#" .. id), r[1])
   end
-  local data, derr = c.table({ratings = ratings}, {categories = opts.categories})
-  if not data then return nil, derr end
+  local data, derr, option = c.table({ratings = ratings}, {categories = opts.categories})
+  if not data then return nil, derr, option end
   return data, {clusters = cl.n, left_out = cl.left_out, no_annotator = cl.no_annotator, iou_type = co.type}
 end
 

@@ -24,9 +24,24 @@ function M.usage_error(msg, cmd)
 end
 
 -- value, msg -> value, or fail with msg (for `nil, message` returns).
-function M.check(v, msg, ...)
-  if v == nil or v == false then M.fail(msg) end
-  return v, msg, ...
+-- The running command's flags by the API name of the option each sets: "--level"
+-- for level, or what an option spec's `api` field names ("--kpt-sigmas" sets sigmas).
+local flags = {}
+
+-- msg with the command-line flag in place of option, the API name by which the
+-- engine named the option at fault (its third result after nil and the message):
+-- "level: ..." becomes "--level: ...", and another message gets "(--level)".
+function M.flagged(msg, option)
+  if type(option) ~= "string" or type(msg) ~= "string" then return msg end
+  local flag = flags[option] or "--" .. option:gsub("_", "-")
+  if msg:sub(1, #option + 2) == option .. ": " then return flag .. msg:sub(#option + 1) end
+  return msg .. " (" .. flag .. ")"
+end
+
+-- v, or the failure's message (with its flag) and exit 2 when v is nil or false.
+function M.check(v, msg, option, ...)
+  if v == nil or v == false then M.fail(M.flagged(msg, option)) end
+  return v, msg, option, ...
 end
 
 function M.print_json(value)
@@ -53,12 +68,22 @@ local function command_names()
   return names
 end
 
+-- The command's module, or nil when no searcher finds it. The searchers are asked
+-- as require asks them, so a command that exists but fails to load raises its own
+-- error instead of reading as "unknown command".
 local function load_command(name)
   if not name:match("^[%a][%w_]*$") then return nil end
-  local ok, mod = pcall(require, "annovet.cmd." .. name)
-  if ok then return mod end
-  if tostring(mod):find("module 'annovet.cmd." .. name .. "' not found", 1, true) then return nil end
-  error(mod, 0)
+  local modname = "annovet.cmd." .. name
+  if package.loaded[modname] ~= nil then return package.loaded[modname] end
+  for _, searcher in ipairs(package.searchers) do
+    local loader, extra = searcher(modname)
+    if type(loader) == "function" then
+      local mod = loader(modname, extra)
+      package.loaded[modname] = mod
+      return mod
+    end
+  end
+  return nil
 end
 
 local function version_line()
@@ -134,6 +159,9 @@ local function dispatch(argv)
       return 0
     end
     if a == "--" or (cmd.stop_at_positional and a:sub(1, 1) ~= "-") then break end
+  end
+  for _, spec in ipairs(cmd.options or {}) do
+    flags[spec.api or spec.name:sub(3):gsub("-", "_")] = spec.name
   end
   local opts, pos, kind = args.parse(cmd.options or {}, rest, cmd.stop_at_positional)
   if not opts then

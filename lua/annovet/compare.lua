@@ -519,8 +519,8 @@ function M.compare(gold, vendor, opts)
     o.iou_type, o.chamfer = gold:iou_type()
   else
     o.iou_type = o.iou_type or M.default_type(gold, {vendor})
-    local p, err = M.prepare(gold, o)
-    if not p then return nil, err end
+    local p, err, option = M.prepare(gold, o)
+    if not p then return nil, err, option end
     prepared = p
   end
   return M.run(prepared, vendor, o)

@@ -230,7 +230,7 @@ vendor file was ingested in).]],
     {name = "--low-iou", arg = "L", help = "low overlap from this IoU up to --iou (default 0.1)"},
     {name = "--chamfer", arg = "D", help = "polylines: match at Chamfer distance <= D pixels"},
     {name = "--line-width", arg = "W", help = "polylines: band width where none is given (default 10)"},
-    {name = "--kpt-sigmas", arg = "CLASS=S,...", multi = true, help = "OKS sigmas of a class's keypoints"},
+    {name = "--kpt-sigmas", api = "sigmas", arg = "CLASS=S,...", multi = true, help = "OKS sigmas of a class's keypoints"},
     {name = "--map", arg = "V=G", multi = true, help = "vendor class V is gold class G"},
     {name = "--attributes", arg = "A,B", help = "compare only these attributes"},
     {name = "--no-attributes", help = "compare no attributes"},
@@ -286,9 +286,10 @@ vendor file was ingested in).]],
     cli.progress(o.iou_type == "semantic"
       and string.format("compare: semantic, pixel by pixel (conflicts below IoU %s per item and class)", tostring(o.iou))
       or string.format("compare: %s at %s, %s matching", o.iou_type, tostring(o.chamfer or o.iou), o.matcher))
-    local prepared, perr = compare.prepare(gold, o)
+    local prepared, perr, poption = compare.prepare(gold, o)
     if not prepared then
-      if defaulted and o.iou_type == "keypoints" and perr:find("sigmas", 1, true) then
+      perr = cli.flagged(perr, poption)
+      if defaulted and o.iou_type == "keypoints" and poption == "sigmas" then
         perr = perr .. " (keypoints is the default --iou-type where every file has keypoints and not every one " ..
           "a segmentation: give --kpt-sigmas CLASS=S,..., or --iou-type bbox to compare their boxes)"
       end
