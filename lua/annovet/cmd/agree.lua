@@ -109,6 +109,98 @@ local function write(format, r)
     table = function() return table_text(r) end})
 end
 
+-- The options' own checks, before any file is read: returns level, weights, ci,
+-- seed, ci_level and the category list.
+local function check_options(opts, cli)
+  if not opts.metric then cli.usage_error("agree needs --metric NAME (one of " .. table.concat(agree.metrics, ", ") .. ")", {usage = USAGE}) end
+  local known = false
+  for _, m in ipairs(agree.metrics) do known = known or m == opts.metric end
+  if not known then cli.fail("--metric: unknown metric '" .. opts.metric .. "' (one of " .. table.concat(agree.metrics, ", ") .. ")") end
+  local level = opts.level
+  if not opts.from_annotations then
+    for _, f in ipairs {"iou", "iou_type", "unmatched", "raters"} do
+      if opts[f] then cli.fail("--" .. f:gsub("_", "-") .. " goes with --from-annotations") end
+    end
+  end
+  if level == "iou" then
+    if not opts.from_annotations or opts.metric ~= "krippendorff_alpha" then
+      cli.fail("--level iou is krippendorff_alpha over shapes: it needs --from-annotations")
+    end
+  elseif level then
+    local ok = false
+    for _, l in ipairs(agree.levels) do ok = ok or l == level end
+    if not ok then cli.fail("--level: expected one of " .. table.concat(agree.levels, ", ") .. ", got '" .. level .. "'") end
+    if opts.metric ~= "krippendorff_alpha" and level ~= "nominal" then
+      cli.fail("--level applies to krippendorff_alpha only (" .. opts.metric .. " takes --weights)")
+    end
+  end
+  local weights = opts.weights
+  if opts.metric == "krippendorff_alpha" and weights and weights ~= "none" then
+    cli.fail("krippendorff_alpha takes --level, not --weights")
+  end
+  local ci_level
+  if opts.seed and not opts.ci then cli.fail("--seed goes with --ci N") end
+  if opts.ci_level then
+    ci_level = tonumber(opts.ci_level)
+    if not ci_level or ci_level <= 0 or ci_level >= 1 then
+      cli.fail("--ci-level: expected a number between 0 and 1, got '" .. opts.ci_level .. "'")
+    end
+  end
+  local categories = opts.categories and cli.check(args.split_list(opts.categories, "--categories"))
+  return level, weights, ci_level, categories
+end
+
+-- Reliability data from a dataset's annotators (--from-annotations); nil when
+-- --level iou has already written its result.
+local function annotations_data(file, opts, level, categories, cli)
+  for _, f in ipairs {"wide", "multi_label", "unit", "rater", "value"} do
+    if opts[f] then cli.fail("--" .. f:gsub("_", "-") .. " is for CSV input, not --from-annotations") end
+  end
+  local so = {iou_type = opts.iou_type, unmatched = opts.unmatched or "none", raters = opts.raters or "item",
+    categories = categories}
+  if opts.iou then
+    so.iou = tonumber(opts.iou)
+    if not so.iou or not (so.iou > 0 and so.iou <= 1) then cli.fail("--iou: expected a number in (0, 1], got '" .. opts.iou .. "'") end
+  end
+  local ds = cli.check(annovet.load(file))
+  local tags = agree.shape_type(ds, so) == "tag"
+  if tags then
+    if level == "iou" then
+      cli.fail("--level iou compares shapes by IoU; tags have none: --level masi or jaccard compares tag sets")
+    end
+    if opts.iou then cli.fail("--iou does not apply to tags: an item's tags are compared as a set") end
+    so.label_sets = level == "masi" or level == "jaccard"
+  end
+  if level == "iou" then
+    if opts.ci or opts.per_category or categories then
+      cli.fail("--level iou takes no --ci, --per-category or --categories")
+    end
+    write(opts.format, cli.check(agree.alpha_iou(ds, so)))
+    return nil
+  end
+  local data, dinfo, option = agree.from_annotations(ds, so)
+  data = cli.check(data, dinfo, option)
+  if not dinfo.tags then
+    cli.progress(string.format("agree: %d clusters of %s shapes", dinfo.clusters, dinfo.iou_type))
+  elseif dinfo.multi_tag == 0 then
+    cli.progress(string.format("agree: tags on %d items, at most one per annotator and item", dinfo.units))
+  else
+    cli.progress(string.format("agree: tags on %d items as label sets (%d annotator-items with several tags)",
+      dinfo.units, dinfo.multi_tag))
+    local sets = opts.metric == "krippendorff_alpha" and level and level ~= "ordinal"
+    if not sets and not opts.per_category then
+      local x = dinfo.example
+      local alpha = opts.metric == "krippendorff_alpha"
+      cli.fail(string.format("%s: item '%s': annotator '%s' gave %d tags (%s): %s compares one label per " ..
+        "rater; use --metric krippendorff_alpha --level masi|jaccard for the tag sets%s, or --per-category " ..
+        "for agreement per tag", file, x.item, x.annotator, #x.tags, table.concat(x.tags, ", "),
+        alpha and "krippendorff_alpha at the nominal level" or opts.metric,
+        alpha and " (--level nominal: exact sets)" or ""))
+    end
+  end
+  return data
+end
+
 return {
   summary = "inter-annotator agreement (kappa, alpha, AC1, ...) of a CSV of ratings or of annotators' shapes",
   usage = USAGE,
@@ -180,90 +272,12 @@ annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
   positional = {min = 1, max = 1, missing = "agree needs a FILE.csv"},
   run = function(opts, pos, cli)
     local file = pos[1]
-    if not opts.metric then cli.usage_error("agree needs --metric NAME (one of " .. table.concat(agree.metrics, ", ") .. ")", {usage = USAGE}) end
-    local known = false
-    for _, m in ipairs(agree.metrics) do known = known or m == opts.metric end
-    if not known then cli.fail("--metric: unknown metric '" .. opts.metric .. "' (one of " .. table.concat(agree.metrics, ", ") .. ")") end
-    local level = opts.level
-    if not opts.from_annotations then
-      for _, f in ipairs {"iou", "iou_type", "unmatched", "raters"} do
-        if opts[f] then cli.fail("--" .. f:gsub("_", "-") .. " goes with --from-annotations") end
-      end
-    end
-    if level == "iou" then
-      if not opts.from_annotations or opts.metric ~= "krippendorff_alpha" then
-        cli.fail("--level iou is krippendorff_alpha over shapes: it needs --from-annotations")
-      end
-    elseif level then
-      local ok = false
-      for _, l in ipairs(agree.levels) do ok = ok or l == level end
-      if not ok then cli.fail("--level: expected one of " .. table.concat(agree.levels, ", ") .. ", got '" .. level .. "'") end
-      if opts.metric ~= "krippendorff_alpha" and level ~= "nominal" then
-        cli.fail("--level applies to krippendorff_alpha only (" .. opts.metric .. " takes --weights)")
-      end
-    end
-    local weights = opts.weights
-    if opts.metric == "krippendorff_alpha" and weights and weights ~= "none" then
-      cli.fail("krippendorff_alpha takes --level, not --weights")
-    end
-    local ci, seed, ci_level = opts.ci, opts.seed, nil
-    if seed and not ci then cli.fail("--seed goes with --ci N") end
-    if opts.ci_level then
-      ci_level = tonumber(opts.ci_level)
-      if not ci_level or ci_level <= 0 or ci_level >= 1 then
-        cli.fail("--ci-level: expected a number between 0 and 1, got '" .. opts.ci_level .. "'")
-      end
-    end
-    local categories = opts.categories and cli.check(args.split_list(opts.categories, "--categories"))
+    local level, weights, ci_level, categories = check_options(opts, cli)
     local rater_col = opts.rater or "rater"
     local data
     if opts.from_annotations then
-      for _, f in ipairs {"wide", "multi_label", "unit", "rater", "value"} do
-        if opts[f] then cli.fail("--" .. f:gsub("_", "-") .. " is for CSV input, not --from-annotations") end
-      end
-      local so = {iou_type = opts.iou_type, unmatched = opts.unmatched or "none", raters = opts.raters or "item",
-        categories = categories}
-      if opts.iou then
-        so.iou = tonumber(opts.iou)
-        if not so.iou or not (so.iou > 0 and so.iou <= 1) then cli.fail("--iou: expected a number in (0, 1], got '" .. opts.iou .. "'") end
-      end
-      local ds = cli.check(annovet.load(file))
-      local tags = agree.shape_type(ds, so) == "tag"
-      if tags then
-        if level == "iou" then
-          cli.fail("--level iou compares shapes by IoU; tags have none: --level masi or jaccard compares tag sets")
-        end
-        if opts.iou then cli.fail("--iou does not apply to tags: an item's tags are compared as a set") end
-        so.label_sets = level == "masi" or level == "jaccard"
-      end
-      if level == "iou" then
-        if ci or opts.per_category or categories then
-          cli.fail("--level iou takes no --ci, --per-category or --categories")
-        end
-        write(opts.format, cli.check(agree.alpha_iou(ds, so)))
-        return 0
-      end
-      local dinfo
-      data, dinfo = agree.from_annotations(ds, so)
-      data = cli.check(data, dinfo)
-      if not dinfo.tags then
-        cli.progress(string.format("agree: %d clusters of %s shapes", dinfo.clusters, dinfo.iou_type))
-      elseif dinfo.multi_tag == 0 then
-        cli.progress(string.format("agree: tags on %d items, at most one per annotator and item", dinfo.units))
-      else
-        cli.progress(string.format("agree: tags on %d items as label sets (%d annotator-items with several tags)",
-          dinfo.units, dinfo.multi_tag))
-        local sets = opts.metric == "krippendorff_alpha" and level and level ~= "ordinal"
-        if not sets and not opts.per_category then
-          local x = dinfo.example
-          local alpha = opts.metric == "krippendorff_alpha"
-          cli.fail(string.format("%s: item '%s': annotator '%s' gave %d tags (%s): %s compares one label per " ..
-            "rater; use --metric krippendorff_alpha --level masi|jaccard for the tag sets%s, or --per-category " ..
-            "for agreement per tag", file, x.item, x.annotator, #x.tags, table.concat(x.tags, ", "),
-            alpha and "krippendorff_alpha at the nominal level" or opts.metric,
-            alpha and " (--level nominal: exact sets)" or ""))
-        end
-      end
+      data = annotations_data(file, opts, level, categories, cli)
+      if not data then return 0 end
     else
       data = cli.check(agree.read_csv(file, {
         wide = opts.wide, multi_label = opts.multi_label, categories = categories, level = level,
@@ -277,11 +291,11 @@ annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
         opts.from_annotations and "annotators" or opts.wide and "header" or ("column '" .. rater_col .. "'"),
         info.rater_names[1], opts.metric))
     end
-    local r, err = agree.compute(data, {
+    local r, err, option = agree.compute(data, {
       metric = opts.metric, level = level, weights = weights, se = true,
-      ci = ci, seed = seed, ci_level = ci_level, per_category = opts.per_category,
+      ci = opts.ci, seed = opts.seed, ci_level = ci_level, per_category = opts.per_category,
     })
-    if not r then cli.fail(file .. ": " .. err) end
+    if not r then cli.fail(file .. ": " .. cli.flagged(err, option)) end
     if r.ci and r.ci.undefined > 0 then
       cli.warn(string.format("%d of %d resamples gave no value and are left out of the interval",
         r.ci.undefined, r.ci.resamples))
