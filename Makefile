@@ -84,7 +84,7 @@ EMBED_FILES := $(shell find lua scorecards pricing reports -type f \( -name '*.l
 DEBS := build-essential pkg-config lua5.4 liblua5.4-dev libcjson-dev libsqlite3-dev \
 	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev libyaml-dev sqlite3 time
 
-.PHONY: all deps demo test bench memcheck clean pkgcheck FORCE
+.PHONY: all deps demo test bench memcheck clean pkgcheck check-layers FORCE
 all: annovet
 
 annovet: $(OBJ)
@@ -124,6 +124,21 @@ build/version.c: FORCE | build
 
 build:
 	mkdir -p build
+
+# Proves the guards: a probe that includes lua.h (or sqlite3.h) fails to compile
+# with the include path of every layer that may not see it, and compiles with the
+# one that may.
+probe = printf '\#include <%s>\nint probe;\n' $(1) | $(CC) $(CPPFLAGS) $(2) -fsyntax-only -x c - 2>/dev/null
+check-layers: | pkgcheck
+	@for l in "util:$(UTIL_INC)" "core:$(CORE_INC)" "formats:$(FORMATS_INC)" "store:$(STORE_INC)"; do \
+	  if $(call probe,lua.h,$${l#*:}); then echo "check-layers: $${l%%:*} can include lua.h" >&2; exit 1; fi; \
+	done; \
+	for l in "util:$(UTIL_INC)" "core:$(CORE_INC)" "formats:$(FORMATS_INC)" "bind:$(BIND_INC)"; do \
+	  if $(call probe,sqlite3.h,$${l#*:}); then echo "check-layers: $${l%%:*} can include sqlite3.h" >&2; exit 1; fi; \
+	done; \
+	$(call probe,lua.h,$(BIND_INC)) || { echo "check-layers: bind cannot include lua.h" >&2; exit 1; }; \
+	$(call probe,sqlite3.h,$(STORE_INC)) || { echo "check-layers: store cannot include sqlite3.h" >&2; exit 1; }; \
+	echo "check-layers: lua.h only in bind/ (and main.c), sqlite3.h only in store/"
 
 deps:
 	@missing=""; for p in $(DEBS); do \
