@@ -189,9 +189,10 @@ end
 function M.next_inspection(lots)
   local state = {inspection = "normal", discontinued = false, reduced_allowed = false,
     rule = "105E 8.2", reason = "normal inspection at the start (105E 8.2)"}
-  local spell = {}          -- lots of the current spell at the current severity
+  local spell, prev = {}, nil  -- the lots inspected in a row at one severity
   for _, lot in ipairs(lots) do
-    if lot.inspection ~= state.inspection then spell = {} end
+    if lot.inspection ~= prev then spell = {} end
+    prev = lot.inspection
     spell[#spell + 1] = lot
     local cur = lot.inspection
     state = {inspection = cur, discontinued = false, reduced_allowed = false}
