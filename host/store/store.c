@@ -66,6 +66,22 @@ static const char *const migrations[] = {
   "ALTER TABLE evaluations ADD COLUMN input_path TEXT;"
   "ALTER TABLE evaluations ADD COLUMN input_sha256 TEXT;"
   "CREATE INDEX evaluations_kind_vendor ON evaluations(kind, vendor, created_at);",
+  /* 3: acceptance sampling (MIL-STD-105E): each lot's sample with its seed, plans
+   * and item ids, and the audit's result per lot, which the switching rules follow */
+  "CREATE TABLE sla_lots(id INTEGER PRIMARY KEY,"
+  "  batch_id INTEGER NOT NULL UNIQUE REFERENCES batches(id),"
+  "  vendor_id INTEGER NOT NULL REFERENCES vendors(id),"
+  "  lot_size INTEGER NOT NULL, level TEXT NOT NULL, inspection TEXT NOT NULL"
+  "  CHECK(inspection IN ('normal', 'tightened', 'reduced')), measure TEXT NOT NULL,"
+  "  seed INTEGER NOT NULL, stratify TEXT, sample_size INTEGER NOT NULL,"
+  "  plans TEXT NOT NULL, item_ids TEXT NOT NULL, switching TEXT NOT NULL,"
+  "  tool_version TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT " NOW ");"
+  "CREATE TABLE sla_results(id INTEGER PRIMARY KEY,"
+  "  lot_id INTEGER NOT NULL UNIQUE REFERENCES sla_lots(id),"
+  "  defects TEXT NOT NULL, outcome TEXT NOT NULL CHECK(outcome IN ('accepted', 'rejected')),"
+  "  reinstate INTEGER NOT NULL, irregular INTEGER NOT NULL,"
+  "  created_at TEXT NOT NULL DEFAULT " NOW ");"
+  "CREATE INDEX sla_lots_vendor ON sla_lots(vendor_id, id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -170,4 +170,61 @@ function M.compare_evaluations(db, vendor)
     ORDER BY vendor, created_at, id]], vendor, vendor)
 end
 
+-- ---- acceptance sampling (annovet sla): lots, their samples and results ----
+
+-- The batches named batch (of vendor, when given): {batch_id, vendor_id, vendor,
+-- batch}, by vendor name.
+function M.sla_batches(db, batch, vendor)
+  return db:rows([[
+    SELECT b.id AS batch_id, v.id AS vendor_id, v.name AS vendor, b.name AS batch
+    FROM batches b JOIN vendors v ON v.id = b.vendor_id
+    WHERE b.name = ? AND (? IS NULL OR v.name = ?) ORDER BY v.name]], batch, vendor, vendor)
+end
+
+-- The deliveries of a batch with their bytes, oldest first.
+function M.sla_deliveries(db, batch_id)
+  return db:rows([[
+    SELECT d.id, d.path, d.format, d.sha256, bl.data
+    FROM deliveries d JOIN blobs bl ON bl.sha256 = d.sha256
+    WHERE d.batch_id = ? ORDER BY d.id]], batch_id)
+end
+
+local LOT_COLUMNS = [[l.id, l.batch_id, l.vendor_id, l.lot_size, l.level, l.inspection, l.measure,
+  l.seed, l.stratify, l.sample_size, l.plans, l.item_ids, l.switching, l.tool_version, l.created_at,
+  r.defects, r.outcome, r.reinstate, r.irregular, r.created_at AS recorded_at]]
+
+-- The sampled lot of a batch, with its result when one is recorded; or nil.
+function M.sla_lot(db, batch_id)
+  return db:first("SELECT " .. LOT_COLUMNS .. [[ FROM sla_lots l
+    LEFT JOIN sla_results r ON r.lot_id = l.id WHERE l.batch_id = ?]], batch_id)
+end
+
+-- Every sampled lot of a vendor, in the order sampled, with results where recorded,
+-- and the batch's name.
+function M.sla_history(db, vendor_id)
+  return db:rows("SELECT " .. LOT_COLUMNS .. [[, b.name AS batch FROM sla_lots l
+    JOIN batches b ON b.id = l.batch_id
+    LEFT JOIN sla_results r ON r.lot_id = l.id WHERE l.vendor_id = ? ORDER BY l.id]], vendor_id)
+end
+
+-- Records a lot's sample; t holds the columns (plans, item_ids, switching as JSON
+-- text). Returns its id.
+function M.sla_insert_lot(db, t)
+  local _, id = assert(db:exec([[
+    INSERT INTO sla_lots(batch_id, vendor_id, lot_size, level, inspection, measure, seed, stratify,
+      sample_size, plans, item_ids, switching, tool_version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)]],
+    t.batch_id, t.vendor_id, t.lot_size, t.level, t.inspection, t.measure, t.seed, t.stratify,
+    t.sample_size, t.plans, t.item_ids, t.switching, t.tool_version))
+  return id
+end
+
+-- Records the audit's result of a lot (defects as JSON text). Returns its id.
+function M.sla_insert_result(db, t)
+  local _, id = assert(db:exec([[
+    INSERT INTO sla_results(lot_id, defects, outcome, reinstate, irregular) VALUES (?, ?, ?, ?, ?)]],
+    t.lot_id, t.defects, t.outcome, t.reinstate and 1 or 0, t.irregular and 1 or 0))
+  return id
+end
+
 return M
