@@ -28,10 +28,11 @@ describe("agreement over annotations", function()
     H.near(r.value, 0.0, 1e-9, "Cohen's kappa")
     r = agree(path, "--metric percent_agreement")
     H.near(r.value, 1 / 3, 1e-9, "percent agreement")
-    -- unmatched as missing: one pairable unit (fast-krippendorff gives NaN)
+    -- unmatched as missing: one pairable unit, both 'parasites' (fast-krippendorff
+    -- gives NaN): null for its one category (one unit alone would give 0, issue 13)
     r = agree(path, "--metric krippendorff_alpha --unmatched missing")
     assert.are.equal(H.json.null, r.value)
-    assert.truthy(r.undefined:find("one unit", 1, true), r.undefined)
+    assert.truthy(r.undefined:find("every pairable value is 'parasites'", 1, true), r.undefined)
     -- alpha with 1 - IoU: one pairable unit (fast-krippendorff's degenerate 0.0);
     -- undefined, as the engine says of one unit
     r = agree(path, "--metric krippendorff_alpha --level iou")

@@ -60,14 +60,15 @@ describe("agree undefined cases give null with a reason", function()
   end
 
   -- Issue 4: a single category used by everyone is undefined for every
-  -- chance-corrected coefficient, even where a formula gives 1 (irrCAC's AC1 and
-  -- Brennan-Prediger once --categories lists a category nobody used).
-  -- percent_agreement is not chance-corrected: 1 is its true value.
+  -- chance-corrected coefficient whose references are undefined too. AC1 and
+  -- Brennan-Prediger with --categories listing a category nobody used are 1
+  -- (issue 13, below); without it they have one category, and Gwet's q(q-1) and
+  -- 1/q leave them 0/0. percent_agreement is not chance-corrected: 1 is its true value.
   it("one category used by everyone: every chance-corrected coefficient is null, percent agreement 1", function()
     local csv = "a,b,c\nx,x,x\nx,x,x\nx,x,x\n"
     local why = "every rating is 'x': agreement cannot be told from chance"
     for _, cats in ipairs {"", " --categories x,y", " --categories y,x,z"} do
-      for _, m in ipairs {"fleiss_kappa", "gwet_ac1", "brennan_prediger"} do
+      for _, m in ipairs(cats == "" and {"fleiss_kappa", "gwet_ac1", "brennan_prediger"} or {"fleiss_kappa"}) do
         undefined(csv, "--wide --metric " .. m .. cats, why)
         undefined(csv, "--wide --metric " .. m .. " --weights quadratic" .. cats, why)
       end
@@ -96,9 +97,12 @@ describe("agree undefined cases give null with a reason", function()
       "--multi-label --metric fleiss_kappa", "every rating is the empty label set")
   end)
 
-  it("one unit, and nothing pairable", function()
-    undefined("a,b,c\nx,y,x\n", "--wide --metric fleiss_kappa", "one unit")
-    undefined("a,b,c\nx,y,x\n", "--wide --metric krippendorff_alpha", "one unit")
+  it("one unit of one category, and nothing pairable", function()
+    -- one unit rated x, x, x: statsmodels' fleiss_kappa is nan, fast-krippendorff
+    -- raises, nltk's pi divides by zero (tools/agree_edge_ref.py)
+    undefined("a,b,c\nx,x,x\n", "--wide --metric fleiss_kappa", "every rating is 'x'")
+    undefined("a,b,c\nx,x,x\n", "--wide --metric krippendorff_alpha", "every pairable value is 'x'")
+    undefined("a,b,c\nx,x,x\n", "--wide --metric gwet_ac1", "every rating is 'x'")
     local r = undefined("unit,rater,value\n1,a,x\n2,b,y\n3,a,x\n", "--metric krippendorff_alpha", "no pairable values")
     assert.are.equal(0, r.pairable)
     undefined("unit,rater,value\n1,a,x\n2,b,y\n", "--metric cohen_kappa", "no pairable values")
@@ -107,7 +111,7 @@ describe("agree undefined cases give null with a reason", function()
   end)
 
   it("per category: a category nobody used, or used by every rating, is null with the reason", function()
-    for _, m in ipairs {"fleiss_kappa", "gwet_ac1", "brennan_prediger", "light_kappa", "krippendorff_alpha"} do
+    for _, m in ipairs {"fleiss_kappa", "light_kappa", "krippendorff_alpha"} do
       local out, err, code = H.run("agree " .. K .. " --wide --metric " .. m ..
         " --per-category --categories 1,2,3,4,5,6 --format csv")
       assert.are.equal(0, code, err)
@@ -117,6 +121,7 @@ describe("agree undefined cases give null with a reason", function()
       assert.truthy(row:find(",6,,.*no [a-z ]+ is '6': agreement cannot be told from chance$"), row)
       local r = agree(K .. " --wide --metric " .. m .. " --per-category --categories 1,2,3,4,5,6")
       assert.are.equal(H.json.null, r.per_category["6"], m)
+      assert.are.same({}, r.warnings, m)
       assert.is_number(r.per_category["1"], m)
       -- category 5: only unit 10, where all three raters chose it: perfect agreement,
       -- defined; but Light's kappa needs every pair, and o1 did not rate unit 10
@@ -137,11 +142,108 @@ describe("agree undefined cases give null with a reason", function()
     assert.truthy(out:find("y         undefined: no paired rating is 'y': agreement cannot be told from chance", 1, true), out)
     -- labels: one in every set, one in none
     f = H.q(H.write(H.tmpdir() .. "/t.csv", "unit,rater,value\n1,a,p\n1,a,q\n1,b,p\n2,a,p\n2,b,p\n2,b,q\n3,a,p\n3,b,p\n"))
-    out, err, code = H.run("agree " .. f .. " --multi-label --metric gwet_ac1 --per-category --categories p,q,r --format csv")
+    out, err, code = H.run("agree " .. f .. " --multi-label --metric fleiss_kappa --per-category --categories p,q,r --format csv")
     assert.are.equal(0, code, err)
-    assert.truthy(out:find("\ngwet_ac1,,none,p,,,,,3,2,6,every rating holds 'p': agreement cannot be told from chance\n", 1, true), out)
-    assert.truthy(out:find("\ngwet_ac1,,none,q,%-?[%d.e-]+,"), out)
-    assert.truthy(out:find("\ngwet_ac1,,none,r,,,,,3,2,6,no rating holds 'r': agreement cannot be told from chance\n", 1, true), out)
+    assert.truthy(out:find("\nfleiss_kappa,,none,p,,,,,3,2,6,every rating holds 'p': agreement cannot be told from chance\n", 1, true), out)
+    assert.truthy(out:find("\nfleiss_kappa,,none,q,%-?[%d.e-]+,"), out)
+    assert.truthy(out:find("\nfleiss_kappa,,none,r,,,,,3,2,6,no rating holds 'r': agreement cannot be told from chance\n", 1, true), out)
+  end)
+end)
+
+-- Issue 13: where the coefficient's author and every reference give a number,
+-- annovet gives it, with a warning (in `warnings` and on stderr) that it rests on
+-- little. References from tools/agree_edge_ref.py: nltk 3.8 and statsmodels
+-- 0.13.5 (Debian), fast-krippendorff 0.8.3.dev0 (pln-fing-udelar, b1eb616), and
+-- irrCAC 1.0's formulas (gwet.ac1.raw, bp.coeff.raw, fleiss.kappa.raw) computed
+-- by hand in python, R not being installed.
+describe("agree gives the references' number with a warning where it rests on little", function()
+  after_each(H.cleanup)
+
+  local function warned(csv, args, want, pattern)
+    local f = H.write(H.tmpdir() .. "/d.csv", csv)
+    local r, err = agree(H.q(f) .. " " .. args)
+    H.near(r.value, want, 1e-12, args)
+    assert.are.equal(H.json.null, r.undefined)
+    assert.are.equal(1, #r.warnings, args)
+    assert.truthy(r.warnings[1]:find(pattern, 1, true), r.warnings[1])
+    assert.truthy(err:find("annovet: warning: " .. r.warnings[1], 1, true), err)
+    return r, f
+  end
+
+  -- One unit rated x, x, y by three raters: alpha 0 (nltk, fast-krippendorff:
+  -- within one unit the coincidences are the expected ones), Fleiss -0.5
+  -- (statsmodels fleiss_kappa on [[2, 1]], nltk pi, irrCAC), AC1 -0.2 (irrCAC),
+  -- Brennan-Prediger -1/3 (statsmodels fleiss_kappa method="uniform", irrCAC).
+  it("one unit of three ratings: alpha 0, Fleiss -0.5, AC1 -0.2, Brennan-Prediger -1/3", function()
+    local csv = "a,b,c\nx,x,y\n"
+    local single = "rests on a single unit"
+    for m, want in pairs {krippendorff_alpha = 0, fleiss_kappa = -0.5, gwet_ac1 = -0.2, brennan_prediger = -1 / 3} do
+      local r, f = warned(csv, "--wide --metric " .. m, want, single)
+      assert.are.same({1, 3, 3}, {r.units, r.raters, r.pairable})
+      assert.are.equal(H.json.null, r.se)   -- no variance from one unit
+      -- each category against the rest is the same binary data: the same value
+      r = agree(H.q(f) .. " --wide --metric " .. m .. " --per-category")
+      H.near(r.per_category.x, want, 1e-12, m .. " x")
+      H.near(r.per_category.y, want, 1e-12, m .. " y")
+      -- every resample is that unit: the interval is the value, no resample left out
+      local out, err, code = H.run("agree " .. H.q(f) .. " --wide --metric " .. m .. " --ci 20 --seed 3")
+      assert.are.equal(0, code, err)
+      r = H.decode(out)
+      H.near(r.ci.low, want, 1e-12, m .. " ci low")
+      H.near(r.ci.high, want, 1e-12, m .. " ci high")
+      assert.is_nil(err:find("resamples gave no value", 1, true), err)
+    end
+    -- in long form, with a unit rated once beside it: still one pairable unit
+    warned("unit,rater,value\n1,a,x\n1,b,x\n1,c,y\n2,a,y\n", "--metric krippendorff_alpha", 0, single)
+    -- percent agreement was never undefined there, and draws no warning
+    local r = agree(H.q(H.write(H.tmpdir() .. "/p.csv", csv)) .. " --wide --metric percent_agreement")
+    H.near(r.value, 1 / 3, 1e-12, "percent")
+    assert.are.same({}, r.warnings)
+  end)
+
+  -- Every rating x, with --categories x,y: irrCAC's gwet.ac1.raw and
+  -- bp.coeff.raw (categ.labels) give 1, and so does statsmodels' fleiss_kappa
+  -- method="uniform"; Fleiss (statsmodels nan) and alpha (fast-krippendorff
+  -- raises) stay null, above.
+  it("AC1 and Brennan-Prediger with --categories and one category used are 1", function()
+    local csv = "a,b,c\nx,x,x\nx,x,x\nx,x,x\n"
+    local one = "every rating is 'x'"
+    for _, m in ipairs {"gwet_ac1", "brennan_prediger"} do
+      for _, extra in ipairs {" --categories x,y", " --categories y,x,z", " --categories x,y --weights quadratic"} do
+        local r, f = warned(csv, "--wide --metric " .. m .. extra, 1, one)
+        assert.truthy(r.warnings[1]:find("categories", 1, true), r.warnings[1])
+        -- per category: x against the rest and y against the rest are both all-agreeing binary data
+        r = agree(H.q(f) .. " --wide --metric " .. m .. " --per-category" .. extra:gsub(" %-%-weights %a+", ""))
+        assert.are.equal(1, r.per_category.x, m)
+        assert.are.equal(1, r.per_category.y, m)
+        assert.truthy(#r.warnings >= 2, m)
+      end
+    end
+    -- both at once: one unit and one category, two warnings
+    local f = H.write(H.tmpdir() .. "/both.csv", "a,b,c\nx,x,x\n")
+    local r, err = agree(H.q(f) .. " --wide --metric gwet_ac1 --categories x,y")
+    assert.are.equal(1, r.value)
+    assert.are.equal(2, #r.warnings)
+    assert.truthy(r.warnings[1]:find("rests on a single unit", 1, true), r.warnings[1])
+    assert.truthy(r.warnings[2]:find("every rating is 'x'", 1, true), r.warnings[2])
+    assert.truthy(err:find("annovet: warning: " .. r.warnings[2], 1, true), err)
+  end)
+
+  it("gives the warnings to Lua too", function()
+    local out, err, code = H.run("run " .. H.q(H.script([[
+      local r = annovet.agree.fleiss_kappa({units = {{a = "x", b = "x", c = "y"}}})
+      print(r.value, #r.warnings, r.warnings[1])
+      r = annovet.agree.gwet_ac1({units = {{a = "x", b = "x"}, {a = "x", b = "x"}}}, {categories = {"x", "y"}})
+      print(r.value, #r.warnings, r.warnings[1])
+      r = annovet.agree.fleiss_kappa({units = {{a = "x", b = "y"}, {a = "x", b = "x"}}})
+      print(#r.warnings)
+    ]])))
+    assert.are.equal(0, code, err)
+    local lines = {}
+    for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
+    assert.truthy(lines[1]:find("^%-0%.5%d*\t1\t.*rests on a single unit"), lines[1])
+    assert.truthy(lines[2]:find("^1%.?0?\t1\tevery rating is 'x'"), lines[2])
+    assert.are.equal("0", lines[3])
   end)
 end)
 
@@ -231,7 +333,10 @@ describe("agree output", function()
     for k in pairs(r) do keys[#keys + 1] = k end
     table.sort(keys)
     assert.are.same({"ci", "metric", "pairable", "per_category", "raters", "se", "undefined", "units",
-      "value", "weights"}, keys)
+      "value", "warnings", "weights"}, keys)
+    -- warnings is a list, [] when there is none
+    local out = H.run("agree " .. K .. " --wide --metric fleiss_kappa")
+    assert.truthy(out:find('"warnings":%s*%[%]'), out)
   end)
 
   it("CSV: a header, the overall row, one row per category; table for people", function()

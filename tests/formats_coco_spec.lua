@@ -329,6 +329,35 @@ describe("COCO", function()
       assert.truthy(err:find("g.json:1:2: unexpected end of file", 1, true), err)
     end)
 
+    -- Issue 13: in a results file the keypoints' third slot is the detector's
+    -- score for that keypoint (COCO's results format; pycocotools' loadRes never
+    -- reads it as visibility), so it draws no visibility warning; in an
+    -- annotation file the same number still does.
+    it("reads keypoint scores in results without a visibility warning, and warns in annotations", function()
+      local dir = H.tmpdir()
+      local kinds = function(s)
+        local t = {}
+        for _, w in ipairs(s.warnings) do t[w.kind] = w.count end
+        return t
+      end
+      local res = H.write(dir .. "/kp_res.json", '[{"image_id": 1, "category_id": 1, "score": 0.8, ' ..
+        '"keypoints": [10, 20, 0.93, 30, 40, 0.41, 50, 60, 2]}]')
+      local s = inspect(res)
+      assert.are.equal("coco-results", s.format)
+      assert.are.same({keypoints = 1}, s.by_type)
+      assert.are.same({["categories named by id"] = 1}, kinds(s))
+      local ann = H.write(dir .. "/kp_ann.json", [[{"images": [{"id": 1, "file_name": "a.jpg", "width": 100, "height": 100}],
+        "categories": [{"id": 1, "name": "person", "keypoints": ["a", "b", "c"]}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "keypoints": [10, 20, 0.93, 30, 40, 0.41, 50, 60, 2],
+          "num_keypoints": 3, "bbox": [0, 0, 60, 60], "area": 3600, "iscrowd": 0}]}]])
+      s = inspect(ann)
+      assert.are.equal("coco", s.format)
+      assert.are.same({["keypoint visibility not 0, 1 or 2"] = 2}, kinds(s))
+      -- results read against their ground truth: no visibility warning either
+      s = inspect(res, " --gt " .. H.q(ann))
+      assert.are.equal(nil, kinds(s)["keypoint visibility not 0, 1 or 2"])
+    end)
+
     it("round-trips a generated results file with scores", function()
       local src = generate("--seed 5 --images 30 --objects 200 --results")
       local dst = H.tmpdir() .. "/res2.json"

@@ -344,6 +344,33 @@ static void push_why(lua_State *L, const AgreeData *d, const AgreeResult *r, uin
   luaL_pushresult(&b);
 }
 
+/* Appends to the list on top the warnings of a defined result: one pairable unit
+ * (unless `unit` is 0), one category used by AC1 or Brennan-Prediger. k is as for
+ * push_why; q the categories the coefficient counted. [-0, +0, m] */
+static void add_warnings(lua_State *L, const AgreeData *d, const AgreeResult *r, uint32_t k, uint32_t q,
+                         int unit) {
+  if (!r->defined) return;
+  lua_Integer n = luaL_len(L, -1);
+  const char *what = d->multi_label ? "holds" : "is";
+  const char *name = k == AGREE_NONE ? NULL : d->multi_label ? d->label_name[k] : d->cat_name[k];
+  if ((r->warn & AGREE_WARN_ONE_UNIT) && unit) {
+    lua_pushfstring(L, "%s%s%sthe value rests on a single unit (%I ratings): chance agreement is estimated from its "
+                    "ratings alone", name ? "per category '" : "", name ? name : "", name ? "': " : "",
+                    (lua_Integer)r->pairable);
+    lua_rawseti(L, -2, ++n);
+  }
+  if ((r->warn & AGREE_WARN_ONE_CATEGORY) && r->same_cat != AGREE_NONE) {
+    if (!name)
+      lua_pushfstring(L, "every %s %s '%s': the value is 1 because chance agreement counts the %d "
+                      "categories given, although one is used", r->same_what, what, d->cat_name[r->same_cat], (int)q);
+    else
+      lua_pushfstring(L, "per category '%s': %s %s %s '%s': the value is 1 because chance agreement "
+                      "counts two categories (it and the rest), although one is used", name,
+                      r->same_cat ? "every" : "no", r->same_what, what, name);
+    lua_rawseti(L, -2, ++n);
+  }
+}
+
 /* Reads opts.weights as a q x q matrix of agreement weights into a userdata
  * left on the stack. [-0, +1, e] */
 static double *read_matrix(lua_State *L, int idx, uint32_t q) {
@@ -456,6 +483,11 @@ static int l_compute(lua_State *L) {
   lua_setfield(L, -2, "raters");
   lua_pushinteger(L, (lua_Integer)r->pairable);
   lua_setfield(L, -2, "pairable");
+  lua_createtable(L, 0, 0);
+  add_warnings(L, d, r, AGREE_NONE, d->v.n_cats, 1);
+  for (uint32_t k = 0; k < ncat; k++)   /* a single unit is said once, for the coefficient when it has a value */
+    add_warnings(L, d, &res[k + 1], k, 2, !r->defined || !(r->warn & AGREE_WARN_ONE_UNIT));
+  lua_setfield(L, -2, "warnings");
   if (resamples > 0) {
     lua_createtable(L, 0, 7);
     if (ci.defined) {

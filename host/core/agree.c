@@ -132,6 +132,7 @@ static inline double weight(const AgreeWork *w, uint32_t k, uint32_t l) {
 
 static void undefined(AgreeResult *r, const char *why) {
   r->defined = 0;
+  r->warn = 0;
   r->value = 0;
   r->has_se = 0;
   snprintf(r->why, sizeof r->why, "%s", why);
@@ -190,7 +191,11 @@ static double finish_se(double var, AgreeResult *r) {
 /* Percent agreement, Fleiss' kappa, Gwet's AC1/AC2, Brennan-Prediger: irrCAC's
  * pa.coeff.raw, fleiss.kappa.raw, gwet.ac1.raw, bp.coeff.raw, with their
  * variance. Units with one rating count in the classification probabilities and
- * in n, not in the observed agreement (Gwet 2014). */
+ * in n, not in the observed agreement (Gwet 2014). One pairable unit gives the
+ * references' value with a warning; so does one category used, for AC1 and
+ * Brennan-Prediger, when the categories (given, or the binary recoding) are two
+ * or more: their chance agreement then counts the unused ones, and Gwet's
+ * formulas give 1. */
 static void multi_rater(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const uint32_t *mult,
                         int want_se, AgreeResult *r) {
   uint32_t q = v->n_cats;
@@ -212,8 +217,7 @@ static void multi_rater(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, co
     untally(w, nt);
   }
   if (n2 == 0) return undefined(r, "no pairable values: no unit has ratings from two raters");
-  if (npu < 2 && o->metric != AGREE_PERCENT)
-    return undefined(r, "one unit: chance agreement cannot be estimated from a single unit");
+  if (npu < 2 && o->metric != AGREE_PERCENT) r->warn |= AGREE_WARN_ONE_UNIT;
   pa /= n2;
   uint32_t used = 0, only = 0;
   for (uint32_t k = 0; k < q; k++) {
@@ -223,7 +227,12 @@ static void multi_rater(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, co
       only = k;
     }
   }
-  if (used < 2 && o->metric != AGREE_PERCENT) return one_category(r, only, "rating");
+  if (used < 2 && o->metric != AGREE_PERCENT) {
+    if ((o->metric != AGREE_AC1 && o->metric != AGREE_BP) || q < 2) return one_category(r, only, "rating");
+    r->warn |= AGREE_WARN_ONE_CATEGORY;
+    r->same_cat = only;
+    r->same_what = "rating";
+  }
   if (w->W) {
     for (size_t i = 0; i < (size_t)q * q; i++) tw += w->W[i];
   } else {
@@ -458,7 +467,8 @@ static void alpha_se(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const
  * values) only, alpha = 1 - (n - 1) sum_u sum_ck n_uc n_uk d_ck / (m_u - 1)
  * / sum_ck n_c n_k d_ck. The standard error is Gwet's (irrCAC krippen.alpha.raw)
  * with agreement weights 1 - d, for the levels whose distance does not depend on
- * the data (every level but ordinal). */
+ * the data (every level but ordinal). One pairable unit gives 0, its
+ * coincidences being the expected ones (nltk, fast-krippendorff), with a warning. */
 static void alpha(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const uint32_t *mult,
                   int want_se, AgreeResult *r) {
   uint32_t q = v->n_cats, nused = 0;
@@ -476,7 +486,7 @@ static void alpha(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const ui
   }
   r->pairable = (uint64_t)n;
   if (npu == 0) return undefined(r, "no pairable values: no unit has ratings from two raters");
-  if (npu < 2) return undefined(r, "one unit: chance disagreement cannot be estimated from a single unit");
+  if (npu < 2) r->warn |= AGREE_WARN_ONE_UNIT;   /* alpha 0 (nltk, fast-krippendorff) */
   for (uint32_t k = 0; k < q; k++)
     if (nc[k] > 0) w->used[nused++] = k;
   if (nused < 2) return one_category(r, w->used[0], "pairable value");

@@ -65,9 +65,16 @@ typedef struct AgreeOpts {
   const double *custom;         /* n_cats x n_cats agreement weights, row-major (AGREE_W_CUSTOM) */
 } AgreeOpts;
 
+/* Why a defined value rests on little (AgreeResult.warn): the references give
+ * the number, and so does annovet, with a warning. */
+#define AGREE_WARN_ONE_UNIT 1u       /* one pairable unit: chance from its ratings alone */
+#define AGREE_WARN_ONE_CATEGORY 2u   /* AC1, Brennan-Prediger: every value is same_cat, and
+                                      * chance agreement counts the unused categories */
+
 /* One coefficient with what it rests on. */
 typedef struct AgreeResult {
   int defined;                  /* 0: value is meaningless, why says so */
+  unsigned warn;                /* AGREE_WARN_* of a defined value, else 0 */
   double value;
   int has_se;
   double se;
@@ -76,7 +83,7 @@ typedef struct AgreeResult {
   uint64_t pairable;            /* values in pairable units (Cohen, Scott: in paired units) */
   char why[AGREE_WHY];          /* the reason when not defined; "" otherwise */
   uint32_t pair_a, pair_b;      /* Light: the rater pair the reason is about, else AGREE_NONE */
-  uint32_t same_cat;            /* undefined because every value is this category, else AGREE_NONE */
+  uint32_t same_cat;            /* every value is this category (undefined, or AGREE_WARN_ONE_CATEGORY), else AGREE_NONE */
   const char *same_what;        /*   the values meant: "rating", "pairable value", "paired rating" */
 } AgreeResult;
 

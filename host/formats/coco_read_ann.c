@@ -405,7 +405,8 @@ static int64_t resolve_category(Coco *k, JCtx *c, int64_t cat_id) {
 
 /* keypoints (v, or scanned when NULL): x y v triplets into *out; checked against
  * the category's keypoint count. *given gets num_keypoints as the file has it
- * (kept, as pycocotools uses it; NaN when absent). */
+ * (kept, as pycocotools uses it; NaN when absent). In a results file the third
+ * number is the keypoint's score, not its visibility, so it draws no warning. */
 static int read_keypoints(Coco *k, JCtx *c, const cJSON *v, const cJSON *el, int32_t cat,
                           const double **out, size_t *n, double *given_num) {
   const double *x;
@@ -418,7 +419,7 @@ static int read_keypoints(Coco *k, JCtx *c, const cJSON *v, const cJSON *el, int
   int64_t labelled = 0, given;
   for (size_t j = 2; j < *n; j += 3) {
     double vis = x[j];
-    if (vis != 0 && vis != 1 && vis != 2)
+    if (!k->results && vis != 0 && vis != 1 && vis != 2)
       diag_warn(k->g, "keypoint visibility not 0, 1 or 2", "%s: %s.keypoints[%zu]: %g", c->file, c->where, j, vis);
     labelled += vis > 0;
   }

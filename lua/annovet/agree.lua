@@ -64,9 +64,11 @@ end
 -- opts: level (alpha), weights ("none", "linear", "quadratic" or a q x q matrix
 -- of agreement weights in category order), categories, multi_label, se (analytic
 -- standard error), ci (bootstrap resamples), seed, ci_level, per_category.
--- Returns {metric, level | weights, value, undefined, units, raters, pairable,
--- pa, pe, se, ci, per_category, per_category_undefined, per_category_order}:
--- value is nil and undefined holds the reason when the coefficient is undefined.
+-- Returns {metric, level | weights, value, undefined, warnings, units, raters,
+-- pairable, pa, pe, se, ci, per_category, per_category_undefined,
+-- per_category_order}: value is nil and undefined holds the reason when the
+-- coefficient is undefined; warnings lists why a value rests on little (a single
+-- pairable unit; AC1 or Brennan-Prediger with one category used), {} otherwise.
 -- Returns nil and a message when the options do not suit the data.
 function M.compute(data, opts)
   opts = copy(opts)

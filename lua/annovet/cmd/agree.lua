@@ -29,6 +29,7 @@ local function shape(r, opts)
     pairable = r.pairable,
     se = null(r.se),
     undefined = null(r.undefined),
+    warnings = json.array(r.warnings or {}),
     ci = json.null,
     per_category = json.null,
   }
@@ -229,7 +230,9 @@ all are numbers).
 Output (JSON): metric, level or weights, value, units, raters, pairable (values
 in pairable units), se (analytic, where the literature gives one), ci (percentile
 bootstrap over units: low, high, level, method, resamples, seed), per_category
-(one category against the rest), undefined (the reason, when value is null).
+(one category against the rest), undefined (the reason, when value is null),
+warnings (where the value rests on little: a single pairable unit, or AC1 and
+Brennan-Prediger with one category used; each also printed on stderr).
 
 --from-annotations: FILE is a dataset (any format annovet reads) where several
 annotators drew on the same items. Per item their shapes (--iou-type, default
@@ -296,6 +299,7 @@ annotator, use --level masi|jaccard (alpha over the sets) or --per-category.]],
       ci = opts.ci, seed = opts.seed, ci_level = ci_level, per_category = opts.per_category,
     })
     if not r then cli.fail(file .. ": " .. cli.flagged(err, option)) end
+    for _, w in ipairs(r.warnings) do cli.warn(w) end
     if r.ci and r.ci.undefined > 0 then
       cli.warn(string.format("%d of %d resamples gave no value and are left out of the interval",
         r.ci.undefined, r.ci.resamples))
