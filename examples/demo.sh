@@ -34,9 +34,18 @@ echo "== weather tags: how far the three annotators agree"
 ./annovet store info --store "$db" > "$out/store.json"
 
 echo
+echo "== pricing (synthetic rate cards, pricing/pilot/): per asset against per hour, and the break-even"
+for v in acme budget rapid; do
+  echo "-- $v"
+  ./annovet cost --rates "pricing/pilot/$v.csv" "$src/$v.json" --timesheets "$src/timesheets/$v.csv" \
+    --period 2026-11 --compare --date 2026-11-15 --svg "$out/cost_$v.svg" --format table | sed -n '1,6p'
+done
+
+echo
 echo "demo: results are in $out/"
 echo "  compare/        per_class.csv, conflicts.csv, confusion.csv, annotators.csv, clusters.csv, compare.json"
 echo "  compare.txt     the summary above"
 echo "  weather_alpha.json  Krippendorff's alpha of the weather tags, with a bootstrap interval"
 echo "  pilot.db        the store: deliveries with their SHA-256 and bytes, the gold panel, the evaluations"
 echo "  store.json      what the store holds (annovet store info --store $db)"
+echo "  cost_*.svg      each vendor's monthly cost against volume, per asset and per hour"

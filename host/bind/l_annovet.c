@@ -21,6 +21,7 @@ static const luaL_Reg cmodules[] = {
   {"annovet.c.json", luaopen_annovet_c_json},
   {"annovet.c.match", luaopen_annovet_c_match},
   {"annovet.c.model", luaopen_annovet_c_model},
+  {"annovet.c.money", luaopen_annovet_c_money},
   {"annovet.c.sandbox", luaopen_annovet_c_sandbox},
   {"annovet.c.store", luaopen_annovet_c_store},
   {"annovet.c.util", luaopen_annovet_c_util},

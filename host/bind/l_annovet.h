@@ -39,6 +39,7 @@ int luaopen_annovet_c_geom(lua_State *L);
 int luaopen_annovet_c_json(lua_State *L);
 int luaopen_annovet_c_match(lua_State *L);
 int luaopen_annovet_c_model(lua_State *L);
+int luaopen_annovet_c_money(lua_State *L);
 int luaopen_annovet_c_store(lua_State *L);
 int luaopen_annovet_c_util(lua_State *L);
 

@@ -53,6 +53,12 @@ M.agree = require "annovet.agree"
 -- :conflicts() (lua/annovet/compare.lua).
 M.compare = require("annovet.compare").compare
 
+-- Pricing (lua/annovet/pricing.lua): pricing.card(path_or_table) -> card;
+-- card:cost(ds_or_counts), card:hourly(rows), pricing.count(ds), and exact money
+-- (annovet.money: new("12.34", "USD"), minor(1234, "USD"), amount(q, price, cur)).
+M.pricing = require "annovet.pricing"
+M.money = require "annovet.money"
+
 -- CPU seconds, for scripts that report their own timing.
 M.clock = util.clock
 

@@ -1,0 +1,60 @@
+-- annovet invoice: what a vendor is owed over a period, each line traced to its batch.
+local invoice = require "annovet.invoice"
+local json = require "annovet.c.json"
+local pricing = require "annovet.pricing"
+
+local USAGE = "annovet invoice --store DB --vendor V --period P --rates CARD [--format json|table]"
+
+return {
+  summary = "what a vendor is owed over a period, each line traced to its batch and delivery",
+  usage = USAGE,
+  help = [[
+Prices every batch of vendor V whose first delivery was received in period P
+(YYYY-MM, or YYYY-MM-DD..YYYY-MM-DD) under the rate card CARD. Each batch's
+deliveries are read back from the bytes in the store and counted as the card
+says; each line names its batch, its deliveries' SHA-256 and the card's SHA-256.
+Volume tiers run over the period, batch after batch in the order received.
+A batch whose latest 'acceptance' decision is 'rejected' is owed nothing (its
+rework batch is priced as any other). The card's monthly minimum tops the total
+up. Prints JSON (or --format table); bad input exits 2.]],
+  options = {
+    {name = "--store", arg = "DB", help = "the project store (default annovet.db)"},
+    {name = "--vendor", arg = "V", help = "the vendor"},
+    {name = "--period", arg = "P", help = "YYYY-MM or YYYY-MM-DD..YYYY-MM-DD"},
+    {name = "--rates", arg = "CARD", help = "the vendor's rate card (CSV or Lua)"},
+    {name = "--format", arg = "json|table", help = "output format (default json)"},
+  },
+  run = function(opts, pos, cli)
+    local usage = {usage = USAGE}
+    if pos[1] then cli.usage_error("unexpected argument '" .. pos[1] .. "'", usage) end
+    for _, k in ipairs {"vendor", "period", "rates"} do
+      if not opts[k] then cli.usage_error("invoice needs --" .. k, usage) end
+    end
+    local fmt = opts.format or "json"
+    if fmt ~= "json" and fmt ~= "table" then cli.usage_error("--format: expected json or table", usage) end
+    cli.check(pricing.period(opts.period))
+    local card = cli.check(pricing.card(opts.rates))
+    if card.vendor and card.vendor ~= opts.vendor then
+      cli.warn(string.format("%s is the card of vendor '%s', not '%s'", card.path, card.vendor, opts.vendor))
+    end
+    local res = cli.check(invoice.compute(card, {store = opts.store or "annovet.db", vendor = opts.vendor,
+      period = opts.period}))
+    if fmt == "table" then
+      local out = {string.format("%s, %s (%s, sha256 %s)", res.vendor, res.period, res.card.path, res.card.sha256:sub(1, 12))}
+      for _, b in ipairs(res.batches) do
+        out[#out + 1] = string.format("  %-20s %-9s %12s", b.batch, b.status, b.amount.text)
+      end
+      if res.minimum_topup then out[#out + 1] = string.format("  %-30s %12s", "minimum top-up", res.minimum_topup.amount.text) end
+      out[#out + 1] = string.format("  %-30s %12s %s", "total", res.total.text, res.currency)
+      io.stdout:write(table.concat(out, "\n"), "\n")
+      return 0
+    end
+    for _, b in ipairs(res.batches) do
+      b.lines = json.array(b.lines)
+      b.deliveries = json.array(b.deliveries)
+    end
+    res.batches = json.array(res.batches)
+    cli.print_json(res)
+    return 0
+  end,
+}

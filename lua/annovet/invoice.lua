@@ -1,0 +1,109 @@
+-- What a vendor is owed over a period, from the batches in the store: each batch's
+-- deliveries are read back from their stored bytes (so the count is of what was
+-- delivered, by SHA-256), priced under the rate card, and traced to the batch, the
+-- deliveries' SHA-256 and the card's SHA-256.
+--
+-- The acceptance contract (for the SLA / rework-clause work that records decisions):
+-- a batch whose LATEST row in `decisions` with kind = 'acceptance' (latest by id)
+-- has outcome = 'rejected' is owed nothing; any other latest outcome ('accepted',
+-- 'conditional', ...) or no acceptance decision at all leaves it owed. The rework
+-- of a rejected batch is delivered as a batch of its own and priced as any other.
+-- A batch belongs to the period in which its first delivery was received.
+local dataset = require "annovet.dataset"
+local pricing = require "annovet.pricing"
+local store = require "annovet.store"
+
+local M = {}
+
+M.ACCEPTANCE_KIND = "acceptance"
+M.REJECTED = "rejected"
+
+-- The counts of one stored delivery, read from its bytes through a temporary file.
+local function count_delivery(db, d, card)
+  local blob = db:first("SELECT data FROM blobs WHERE sha256 = ?", d.sha256)
+  if not blob then return nil, string.format("delivery %d (%s): its bytes are missing from the store", d.id, d.path) end
+  if d.format == "voc" or d.format == "yolo" or d.format == "pngmask" or d.format == "folder" then
+    return nil, string.format("delivery %d (%s): folder deliveries (%s) are not priced by invoice yet", d.id, d.path,
+      d.format)
+  end
+  local tmp = os.tmpname()
+  local f = io.open(tmp, "wb")
+  if not f then return nil, "cannot write a temporary file" end
+  f:write(blob.data)
+  f:close()
+  local ds, err = dataset.load(tmp, {format = d.format})
+  os.remove(tmp)
+  if not ds then return nil, string.format("delivery %d (%s): %s", d.id, d.path, err) end
+  local c = pricing.count(ds, card.counting)
+  ds:close()
+  return c
+end
+
+-- invoice(card, {store, vendor, period}) -> result (JSON-ready) | nil, message.
+function M.compute(card, opts)
+  local first, last = pricing.period(opts.period)
+  if not first then return nil, last end
+  local db, err = store.open(opts.store, false)
+  if not db then return nil, err end
+  local ok, res = pcall(function()
+    local v = db:first("SELECT id FROM vendors WHERE name = ?", opts.vendor)
+    if not v then error(string.format("%s: no vendor '%s' in the store", opts.store, opts.vendor), 0) end
+    local batches = db:rows([[
+      SELECT b.id, b.name, min(d.received_at) AS received_at
+      FROM batches b JOIN deliveries d ON d.batch_id = b.id
+      WHERE b.vendor_id = ? GROUP BY b.id
+      HAVING substr(min(d.received_at), 1, 10) BETWEEN ? AND ?
+      ORDER BY min(d.received_at), b.id]], v.id, first, last)
+    local out = {vendor = opts.vendor, period = opts.period, from = first, to = last, currency = card.currency,
+      rounding = card.rounding, card = {path = card.path, sha256 = card.sha256}, batches = {}}
+    local total, prior = pricing.money.minor(0, card.currency), {}
+    for _, b in ipairs(batches) do
+      local dec = db:first([[SELECT id, outcome, hash, created_at FROM decisions
+        WHERE batch_id = ? AND kind = ? ORDER BY id DESC LIMIT 1]], b.id, M.ACCEPTANCE_KIND)
+      local entry = {batch = b.name, batch_id = b.id, received_at = b.received_at, deliveries = {}}
+      if dec then entry.acceptance = {decision_id = dec.id, outcome = dec.outcome, hash = dec.hash, at = dec.created_at} end
+      local counts = {}
+      for _, d in ipairs(db:rows([[SELECT id, path, format, sha256, received_at FROM deliveries
+          WHERE batch_id = ? ORDER BY id]], b.id)) do
+        entry.deliveries[#entry.deliveries + 1] = {delivery_id = d.id, path = d.path, format = d.format,
+          sha256 = d.sha256, received_at = d.received_at}
+        local c, msg = count_delivery(db, d, card)
+        if not c then error(msg, 0) end
+        counts[#counts + 1] = c
+      end
+      local day = b.received_at:sub(1, 10)
+      local cost, msg = card:cost(pricing.add_counts(counts), {date = day, prior = prior})
+      if not cost then error(msg, 0) end
+      local j = pricing.cost_json(cost, card)
+      entry.counted, entry.counting = j.counted, j.counting
+      if dec and dec.outcome == M.REJECTED then
+        entry.status = "rejected"
+        entry.reason = "the latest acceptance decision rejected the batch: owed nothing (its rework batch is billed)"
+        entry.priced_at = j.total
+        entry.amount = pricing.money.minor(0, card.currency):json()
+        entry.lines = {}
+      else
+        entry.status = "owed"
+        entry.lines, entry.amount = j.lines, j.total
+        for _, p in ipairs(cost.lines) do
+          if p.key then prior[p.key] = (prior[p.key] or 0) + p.quantity end
+        end
+        total = total + cost.total
+      end
+      out.batches[#out.batches + 1] = entry
+    end
+    if card.minimum and total < card.minimum then
+      local top = card.minimum - total
+      out.minimum_topup = {amount = top:json(), minimum = card.minimum:json(),
+        note = "the card's monthly minimum commitment exceeds the work billed"}
+      total = card.minimum
+    end
+    out.total = total:json()
+    return out
+  end)
+  db:close()
+  if not ok then return nil, tostring(res) end
+  return res
+end
+
+return M
