@@ -36,6 +36,12 @@ describe("the layout", function()
     assert.are.equal("host/main.c\n", out)
   end)
 
+  it("keeps every SQL statement of the Lua side in lua/annovet/store.lua", function()
+    local out = sh("grep -rlE 'db:(rows|first|exec)\\(|SELECT |INSERT INTO|DELETE FROM|UPDATE [a-z_]+ SET' lua " ..
+      "| grep -v '^lua/annovet/store.lua$'")
+    assert.are.equal("", out)
+  end)
+
   it("drops a deleted Lua file from the embedded library on the next make", function()
     local d = H.tmpdir()
     local out, code = sh("mkdir -p " .. H.q(d .. "/tools") .. " && cp Makefile VERSION.mk " .. H.q(d) ..

@@ -20,7 +20,7 @@ M.REJECTED = "rejected"
 
 -- The counts of one stored delivery, read from its bytes through a temporary file.
 local function count_delivery(db, d, card)
-  local blob = db:first("SELECT data FROM blobs WHERE sha256 = ?", d.sha256)
+  local blob = store.blob(db, d.sha256)
   if not blob then return nil, string.format("delivery %d (%s): its bytes are missing from the store", d.id, d.path) end
   if d.format == "voc" or d.format == "yolo" or d.format == "pngmask" or d.format == "folder" then
     return nil, string.format("delivery %d (%s): folder deliveries (%s) are not priced by invoice yet", d.id, d.path,
@@ -46,25 +46,18 @@ function M.compute(card, opts)
   local db, err = store.open(opts.store, false)
   if not db then return nil, err end
   local ok, res = pcall(function()
-    local v = db:first("SELECT id FROM vendors WHERE name = ?", opts.vendor)
+    local v = store.vendor_by_name(db, opts.vendor)
     if not v then error(string.format("%s: no vendor '%s' in the store", opts.store, opts.vendor), 0) end
-    local batches = db:rows([[
-      SELECT b.id, b.name, min(d.received_at) AS received_at
-      FROM batches b JOIN deliveries d ON d.batch_id = b.id
-      WHERE b.vendor_id = ? GROUP BY b.id
-      HAVING substr(min(d.received_at), 1, 10) BETWEEN ? AND ?
-      ORDER BY min(d.received_at), b.id]], v.id, first, last)
+    local batches = store.batches_received(db, v.id, first, last)
     local out = {vendor = opts.vendor, period = opts.period, from = first, to = last, currency = card.currency,
       rounding = card.rounding, card = {path = card.path, sha256 = card.sha256}, batches = {}}
     local total, prior = pricing.money.minor(0, card.currency), {}
     for _, b in ipairs(batches) do
-      local dec = db:first([[SELECT id, outcome, hash, created_at FROM decisions
-        WHERE batch_id = ? AND kind = ? ORDER BY id DESC LIMIT 1]], b.id, M.ACCEPTANCE_KIND)
+      local dec = store.latest_decision(db, b.id, M.ACCEPTANCE_KIND)
       local entry = {batch = b.name, batch_id = b.id, received_at = b.received_at, deliveries = {}}
       if dec then entry.acceptance = {decision_id = dec.id, outcome = dec.outcome, hash = dec.hash, at = dec.created_at} end
       local counts = {}
-      for _, d in ipairs(db:rows([[SELECT id, path, format, sha256, received_at FROM deliveries
-          WHERE batch_id = ? ORDER BY id]], b.id)) do
+      for _, d in ipairs(store.batch_deliveries(db, b.id)) do
         entry.deliveries[#entry.deliveries + 1] = {delivery_id = d.id, path = d.path, format = d.format,
           sha256 = d.sha256, received_at = d.received_at}
         local c, msg = count_delivery(db, d, card)

@@ -227,4 +227,45 @@ function M.sla_insert_result(db, t)
   return id
 end
 
+
+-- ---- invoices (annovet invoice) and batch look-ups ----
+
+-- The stored bytes of a blob: {data} or nil.
+function M.blob(db, sha256)
+  return db:first("SELECT data FROM blobs WHERE sha256 = ?", sha256)
+end
+
+-- The vendor named name: {id} or nil.
+function M.vendor_by_name(db, name)
+  return db:first("SELECT id FROM vendors WHERE name = ?", name)
+end
+
+-- The batch with this id: {name} or nil.
+function M.batch_by_id(db, id)
+  return db:first("SELECT name FROM batches WHERE id = ?", id)
+end
+
+-- A vendor's batches whose first delivery was received between the days first
+-- and last (inclusive, "YYYY-MM-DD"): {id, name, received_at}, oldest first.
+function M.batches_received(db, vendor_id, first, last)
+  return db:rows([[
+    SELECT b.id, b.name, min(d.received_at) AS received_at
+    FROM batches b JOIN deliveries d ON d.batch_id = b.id
+    WHERE b.vendor_id = ? GROUP BY b.id
+    HAVING substr(min(d.received_at), 1, 10) BETWEEN ? AND ?
+    ORDER BY min(d.received_at), b.id]], vendor_id, first, last)
+end
+
+-- A batch's latest decision of a kind (latest by id): {id, outcome, hash, created_at} or nil.
+function M.latest_decision(db, batch_id, kind)
+  return db:first([[SELECT id, outcome, hash, created_at FROM decisions
+    WHERE batch_id = ? AND kind = ? ORDER BY id DESC LIMIT 1]], batch_id, kind)
+end
+
+-- A batch's deliveries, oldest first: {id, path, format, sha256, received_at}.
+function M.batch_deliveries(db, batch_id)
+  return db:rows([[SELECT id, path, format, sha256, received_at FROM deliveries
+    WHERE batch_id = ? ORDER BY id]], batch_id)
+end
+
 return M
