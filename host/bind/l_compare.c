@@ -317,7 +317,9 @@ static void append_item(lua_State *L, const Dataset *d, uint32_t k) {
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 }
 
-/* res:items() -> {gold, vendor, compared, by_file, by_basename, by_id,
+/* res:items() -> {gold, vendor, compared, sent (gold items), delivered (gold
+ * items the vendor delivered), missing ("counted as missed" or "left out"),
+ * by_file, by_basename, by_id,
  * not_delivered = {...}, not_in_gold = {...}, twice = {...}, ambiguous = {...},
  * size_differs = {{item, gold = {w, h}, vendor = {w, h}}}}. [-1, +1, m] */
 static int l_items(lua_State *L) {
@@ -368,6 +370,14 @@ static int l_items(lua_State *L) {
   }
   lua_setfield(L, -2, "size_differs");
   set_int(L, "compared", compared);
+  uint64_t delivered = 0;
+  for (uint32_t k = 0; k < g->nitems; k++) delivered += r->gitem_vendor[k] != CMP_NONE;
+  set_int(L, "sent", g->nitems);
+  set_int(L, "delivered", delivered);
+  lua_getiuservalue(L, 1, 1);
+  const LGold *lg = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  set_str(L, "missing", lg->o.count_missing ? "counted as missed" : "left out");
   return 1;
 }
 

@@ -65,7 +65,7 @@ local function core_opts(opts)
     sigmas = opts.sigmas,
     map = opts.map,
     attributes = opts.attributes,
-    count_missing = opts.count_missing_items,
+    count_missing = opts.count_missing_items ~= false and not opts.skip_missing_items,
     threads = opts.threads,
   }
 end
@@ -505,7 +505,8 @@ end
 -- none, 10), chamfer_step (1), sigmas ({class = {...}}: OKS sigmas; COCO's for
 -- 17 keypoints), map ({vendor_class = gold_class}), attributes (a list of keys to
 -- compare, or false for none; default every key of the gold annotation but
--- "annotator"), count_missing_items (gold items the vendor lacks count as missed).
+-- "annotator"), count_missing_items (default true: gold items the vendor lacks
+-- count as missed; false, or skip_missing_items = true, leaves them out).
 -- The result has per_class, micro, macro, confusion, clusters, annotators, items,
 -- categories, left_out, conflict_counts, :conflicts([filter]), :matches(),
 -- :to_json(); semantic adds mean_iou, pixel_accuracy and pixels (counts are

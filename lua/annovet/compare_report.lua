@@ -15,7 +15,8 @@ local function score_cells(row, base, s)
   return row
 end
 
--- per_class.csv: one row per vendor and class, then (micro) and (macro). A
+-- per_class.csv: one row per vendor and class, then (micro), (macro) and
+-- (items): the gold items sent (column gold) and delivered (column delivered). A
 -- semantic comparison adds the columns iou (per class; micro: pooled; macro:
 -- the mean IoU) and pixel_accuracy (on the micro row); its counts are pixels.
 function M.per_class_rows(results)
@@ -44,6 +45,7 @@ function M.per_class_rows(results)
     end
     add({v.name, "(micro)"}, r.micro, r.pixel_accuracy)
     add({v.name, "(macro)"}, r.macro)
+    rows[#rows + 1] = {v.name, "(items)", nil, r.items.sent, r.items.delivered, n = 5}
   end
   return rows
 end
@@ -173,8 +175,12 @@ function M.table_text(doc, results)
     local r = v.res
     local sim = r.similarity == "chamfer distance" and "dist" or (r.similarity == "oks" and "OKS" or "IoU")
     out[#out + 1] = ""
-    out[#out + 1] = string.format("== %s (%s): %d of %d gold items compared", v.name, r.file or "",
-      r.items.compared, r.items.gold)
+    local it = r.items
+    local missing = it.sent - it.delivered
+    out[#out + 1] = string.format("== %s (%s): delivered %d / sent %d gold items%s; %d compared", v.name,
+      r.file or "", it.delivered, it.sent,
+      missing > 0 and string.format(" (the %d missing %s)", missing,
+        it.missing == "left out" and "left out: --skip-missing-items" or "count as missed") or "", it.compared)
     local width = 12
     for _, name in ipairs(r.class_order) do width = math.max(width, #name) end
     out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %6s %6s %6s %6s", "class", "TP", "FP", "FN",

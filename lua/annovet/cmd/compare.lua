@@ -42,8 +42,11 @@ end
 
 -- The comparison options from the command line.
 local function options(opts, cli)
+  if opts.skip_missing_items and opts.count_missing_items then
+    cli.fail("--skip-missing-items and --count-missing-items exclude each other")
+  end
   local o = {iou_type = opts.iou_type, matcher = opts.matcher or "optimal",
-    count_missing_items = opts.count_missing_items}
+    count_missing_items = not opts.skip_missing_items}
   if o.iou_type then
     local ok = false
     for _, t in ipairs(compare.types) do ok = ok or t == o.iou_type end
@@ -132,7 +135,8 @@ local function check_vendor(name, file, r, vds, cli)
   for from, to in pairs(cats.map_unused) do warn("--map %s=%s: the vendor has no class '%s'", from, to, from) end
   if #items.not_delivered > 0 then
     warn("%d gold items are not in the delivery (%s): %s", #items.not_delivered, first_few(items.not_delivered),
-      r.counted_missing and "their objects count as missed" or "left out (--count-missing-items counts them as missed)")
+      r.counted_missing and "their objects count as missed (--skip-missing-items leaves them out)"
+        or "left out (--skip-missing-items; by default they count as missed)")
   end
   if #items.size_differs > 0 then
     warn("%d items differ in size from the gold and are left out%s (%s)", #items.size_differs,
@@ -250,7 +254,8 @@ vendor file was ingested in).]],
     {name = "--map", arg = "V=G", multi = true, help = "vendor class V is gold class G"},
     {name = "--attributes", arg = "A,B", help = "compare only these attributes"},
     {name = "--no-attributes", help = "compare no attributes"},
-    {name = "--count-missing-items", help = "gold items the vendor lacks count as missed"},
+    {name = "--skip-missing-items", help = "leave out gold items the vendor lacks (default: count them as missed)"},
+    {name = "--count-missing-items", help = "the default (kept for old scripts): missing items count as missed"},
     {name = "--out", arg = "DIR", help = "write the CSV files (and compare.json) into DIR"},
     {name = "--format", arg = "F", help = "json (default), csv (per class) or table"},
     {name = "--top", arg = "N", help = "clusters listed per kind in JSON (default 10; 0: all)"},
