@@ -356,6 +356,58 @@ describe("compare, worked by hand", function()
     assert.truthy(out:find("\nfull,(items),,10,10\n", 1, true), out)
   end)
 
+  -- A car shifted 2 px (IoU 80/120 = 0.667) and a traffic light shifted 4 px
+  -- (IoU 60/140 = 0.429): at 0.5 the car matches and the light is a low
+  -- overlap; with car=0.7,traffic_light=0.3 the other way round.
+  it("takes per-class IoU thresholds, checked against the gold's classes", function()
+    local cats = {{id = 1, name = "car"}, {id = 2, name = "traffic_light"}}
+    local g = coco({img(1, "a.jpg")}, cats, {{image_id = 1, category_id = 1, bbox = {0, 0, 10, 10}},
+      {image_id = 1, category_id = 2, bbox = {50, 50, 10, 10}}})
+    local v = coco({img(1, "a.jpg")}, cats, {{image_id = 1, category_id = 1, bbox = {2, 0, 10, 10}},
+      {image_id = 1, category_id = 2, bbox = {54, 50, 10, 10}}})
+    local function tps(flags)
+      local out, err, code = compare(g, v, flags)
+      assert.are.equal(0, code, err)
+      local doc = H.decode(out)
+      local pc = doc.vendors.v.per_class
+      return {pc.car.tp, pc.traffic_light.tp, doc.vendors.v.conflict_counts.low_overlap or 0}, doc
+    end
+    assert.are.same({1, 0, 1}, (tps("")))
+    local got, doc = tps("--iou car=0.7,traffic_light=0.3")
+    assert.are.same({0, 1, 1}, got)
+    assert.are.same({car = 0.7, traffic_light = 0.3}, doc.iou_by_class)
+    assert.are.equal(0.5, doc.iou)
+    assert.are.same({0, 0, 2}, (tps("--iou 0.5 --iou car=0.7")))
+    assert.are.same({1, 1, 0}, (tps("--iou 0.4 --iou traffic_light=0.42")))
+    local _, err, code = compare(g, v, "--iou truck=0.7")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("--iou truck=0.7: the gold panel has no class 'truck' (its classes: car, traffic_light)",
+      1, true), err)
+    _, err, code = compare(g, v, "--iou car=1.5")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("--iou car: expected a number in (0, 1], got '1.5'", 1, true), err)
+    _, err, code = compare(g, v, "--iou car=0")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("--iou car: expected a number in (0, 1], got '0'", 1, true), err)
+    _, err, code = compare(g, v, "--iou 0.5,0.6")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("the default threshold is given twice", 1, true), err)
+    _, err, code = compare(g, v, "--iou car=0.5 --iou car=0.6")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("class 'car' is given twice", 1, true), err)
+  end)
+
+  it("gives the same counts with every class at the default as without per-class thresholds", function()
+    local base = "compare --gold examples/pilot/gold.json --vendor budget=examples/pilot/budget.json " ..
+      "--vendor rapid=examples/pilot/rapid.json --iou-type segm"
+    local one = H.decode((H.run(base .. " --iou 0.7")))
+    local each = H.decode((H.run(base .. " --iou 0.7 --iou car=0.7,pedestrian=0.7,cyclist=0.7,traffic_light=0.7,sign=0.7")))
+    for _, name in ipairs {"budget", "rapid"} do
+      assert.are.same(one.vendors[name].per_class, each.vendors[name].per_class)
+      assert.are.same(one.vendors[name].conflicts, each.vendors[name].conflicts)
+    end
+  end)
+
   it("stops where no score can be honest", function()
     local other = coco({img(1, "zzz.jpg")}, {{id = 1, name = "car"}}, {{image_id = 1, category_id = 1, bbox = {0, 0, 1, 1}}})
     local _, err, code = compare(GOLD, other)

@@ -149,6 +149,32 @@ void l_compare_opts(lua_State *L, int idx, int ptab, CmpOpts *o) {
   }
   lua_pop(L, 1);
 
+  if (lua_getfield(L, idx, "iou_by_class") == LUA_TTABLE) {
+    int tt = lua_gettop(L);
+    size_t n = 0;
+    for (lua_pushnil(L); lua_next(L, tt); lua_pop(L, 1)) n++;
+    const char **names = lua_newuserdatauv(L, (n + 1) * sizeof *names, 0);
+    keep_top(L, ptab);
+    double *thr = lua_newuserdatauv(L, (n + 1) * sizeof *thr, 0);
+    keep_top(L, ptab);
+    size_t k = 0;
+    for (lua_pushnil(L); lua_next(L, tt); lua_pop(L, 1)) {
+      int ok;
+      double x = lua_tonumberx(L, -1, &ok);
+      if (lua_type(L, -2) != LUA_TSTRING || !ok) luaL_error(L, "iou_by_class: expected {class = threshold}");
+      if (!(x > 0 && x <= 1)) luaL_error(L, "iou_by_class.%s: expected a threshold in (0, 1]", lua_tostring(L, -2));
+      lua_pushvalue(L, -2);
+      names[k] = keep_top(L, ptab);
+      thr[k++] = x;
+    }
+    o->thr_class = names;
+    o->thr_value = thr;
+    o->nthr = n;
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "iou_by_class: expected {class = threshold}");
+  }
+  lua_pop(L, 1);
+
   int at = lua_getfield(L, idx, "attributes");
   if (at == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
     o->no_attrs = 1;

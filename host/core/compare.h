@@ -53,6 +53,8 @@ typedef struct CmpOpts {
   const char *const *attrs; size_t nattrs;   /* attribute keys compared (NULL: all of gold's) */
   int no_attrs;          /* compare no attributes */
   int count_missing;     /* gold items the vendor lacks count as missed, not left out */
+  const char *const *thr_class; const double *thr_value; size_t nthr;   /* per gold class
+                            thresholds (IoU or OKS) overriding thr; not for Chamfer or semantic */
   unsigned threads;      /* threads preparing the gold (0: par_threads()) */
 } CmpOpts;
 
@@ -134,6 +136,8 @@ typedef struct CmpResult {
   uint64_t left_out[2][CMP_NOUT];  /* [0] gold, [1] vendor */
   uint64_t shape_by_type[2][ANN_TYPE_COUNT];   /* CMP_OUT_SHAPE by annotation type */
   uint64_t gold_crowd;             /* gold crowd regions (never missed) */
+  double *garea, *varea;           /* per gold and vendor annotation: the area it counts by in
+                                      the size breakdown (NaN where not compared) */
   /* semantic: stats, who_stats and conflicts count pixels (tp: the same class on
    * both sides; fp: the vendor's class where the gold has another or none; fn:
    * the gold's class where the vendor has another or none); conflicts are per

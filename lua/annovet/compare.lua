@@ -57,6 +57,7 @@ local function core_opts(opts)
   return {
     type = opts.iou_type or "bbox",
     iou = chamfer or opts.iou or 0.5,
+    iou_by_class = opts.iou_by_class,
     chamfer = chamfer and true or nil,
     low = opts.low,
     matcher = opts.matcher,
@@ -499,7 +500,8 @@ end
 -- annovet.compare(gold, vendor, opts) -> result | nil, message.
 -- gold: a dataset (or what M.prepare returned); vendor: a dataset.
 -- opts: iou_type (bbox, segm, keypoints, rbox, polyline, cuboid, text, tag,
--- semantic; default M.default_type), iou (0.5), matcher ("optimal" or "greedy"), low
+-- semantic; default M.default_type), iou (0.5), iou_by_class ({class = T}: a
+-- gold class's own threshold), matcher ("optimal" or "greedy"), low
 -- (low-overlap floor, 0.1), chamfer (polylines: match at or below this Chamfer
 -- distance instead of by band IoU), line_width (band width where a polyline has
 -- none, 10), chamfer_step (1), sigmas ({class = {...}}: OKS sigmas; COCO's for

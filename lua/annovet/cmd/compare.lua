@@ -40,6 +40,31 @@ local function number_opt(v, flag, cli, lo, hi)
   return x
 end
 
+-- --iou, repeatable, each a comma list of T (the default threshold) and
+-- CLASS=T (a class's own): -> the default (nil when not given), {class = T}
+-- (nil when none). Whether a CLASS is the gold's is checked against the panel.
+local function iou_opts(list, cli)
+  if not list then return nil end
+  local default, by_class = nil, nil
+  for _, spec in ipairs(list) do
+    local items = split_list(spec)
+    if #items == 0 then cli.fail("--iou: expected T or CLASS=T[,CLASS=T...], got '" .. spec .. "'") end
+    for _, item in ipairs(items) do
+      local cls, v = item:match("^(.-)%s*=%s*(.*)$")
+      if not cls then
+        if default then cli.fail("--iou: the default threshold is given twice ('" .. default .. "' and '" .. item .. "')") end
+        default = number_opt(item, "--iou", cli, 0, 1)
+      else
+        if cls == "" then cli.fail("--iou: expected CLASS=T, got '" .. item .. "'") end
+        by_class = by_class or {}
+        if by_class[cls] then cli.fail("--iou: class '" .. cls .. "' is given twice") end
+        by_class[cls] = number_opt(v, "--iou " .. cls, cli, 0, 1)
+      end
+    end
+  end
+  return default, by_class
+end
+
 -- The comparison options from the command line.
 local function options(opts, cli)
   if opts.skip_missing_items and opts.count_missing_items then
@@ -55,11 +80,13 @@ local function options(opts, cli)
   if o.matcher ~= "optimal" and o.matcher ~= "greedy" then
     cli.fail("--matcher: expected optimal or greedy, got '" .. o.matcher .. "'")
   end
-  o.iou = number_opt(opts.iou, "--iou", cli, 0, 1) or 0.5
+  o.iou, o.iou_by_class = iou_opts(opts.iou, cli)
+  o.iou = o.iou or 0.5
   o.low = number_opt(opts.low_iou, "--low-iou", cli, 0, 1)
   if o.low and o.low >= o.iou then cli.fail("--low-iou must be below --iou") end
   if opts.chamfer then
     if o.iou_type ~= "polyline" then cli.fail("--chamfer goes with --iou-type polyline") end
+    if o.iou_by_class then cli.fail("--iou CLASS=T: per-class thresholds are IoU, not Chamfer distances") end
     o.chamfer = number_opt(opts.chamfer, "--chamfer", cli, 0)
     o.low = nil
   end
@@ -176,7 +203,7 @@ local function record(opts, doc, results, gold_path, cli)
     for _, v in ipairs(results) do
       local sha = cli.check(util.sha256_file(v.file))
       local del = evaluations.delivery_row(db, sha, v.name, opts.batch)
-      local params = {iou = doc.iou, iou_type = doc.iou_type, matcher = doc.matcher, gold = gold_path,
+      local params = {iou = doc.iou, iou_by_class = doc.iou_by_class, iou_type = doc.iou_type, matcher = doc.matcher, gold = gold_path,
         vendor = v.name, file = v.file, options = doc.options}
       ids[#ids + 1] = evaluations.record(db, {
         kind = "compare", vendor = v.name, batch = opts.batch or (del and del.batch),
@@ -244,7 +271,8 @@ vendor file was ingested in).]],
   options = {
     {name = "--gold", arg = "G", help = "the gold panel (any format annovet reads)"},
     {name = "--vendor", arg = "NAME=FILE", multi = true, help = "a vendor's delivery (repeat for several)"},
-    {name = "--iou", arg = "T", help = "match threshold (IoU or OKS; default 0.5)"},
+    {name = "--iou", arg = "T|CLASS=T,...", multi = true,
+      help = "match threshold (IoU or OKS; default 0.5), and per class: --iou 0.5 --iou car=0.7,traffic_light=0.3"},
     {name = "--iou-type", arg = "T", help = "bbox, segm, keypoints, rbox, polyline, cuboid, text, tag or semantic"},
     {name = "--matcher", arg = "M", help = "optimal (default) or greedy"},
     {name = "--low-iou", arg = "L", help = "low overlap from this IoU up to --iou (default 0.1)"},
@@ -327,7 +355,7 @@ vendor file was ingested in).]],
       end
       cli.fail(perr)
     end
-    local doc = {iou = o.chamfer or o.iou, iou_type = o.iou_type, matcher = o.matcher, gold = opts.gold, vendors = {},
+    local doc = {iou = o.chamfer or o.iou, iou_by_class = o.iou_by_class, iou_type = o.iou_type, matcher = o.matcher, gold = opts.gold, vendors = {},
       options = {low_iou = o.low, chamfer = o.chamfer, line_width = o.line_width, map = o.map,
         attributes = o.attributes, count_missing_items = o.count_missing_items, kpt_sigmas = o.sigmas}}
     o.threads, o.files = threads, files
