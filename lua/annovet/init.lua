@@ -53,6 +53,11 @@ M.agree = require "annovet.agree"
 -- :conflicts() (lua/annovet/compare.lua).
 M.compare = require("annovet.compare").compare
 
+-- Intervals over resampled gold items and paired verdicts of several compare
+-- results: compare_intervals({res, ...}, {resamples, seed, level, names})
+-- (lua/annovet/compare.lua, M.bootstrap); res:sizes([bounds]) scores by area.
+M.compare_intervals = require("annovet.compare").bootstrap
+
 -- CPU seconds, for scripts that report their own timing.
 M.clock = util.clock
 

@@ -65,6 +65,65 @@ local function iou_opts(list, cli)
   return default, by_class
 end
 
+local MAX_RESAMPLES = 100000
+local MAX_SEED = 4611686018427387903   -- 2^62 - 1, as agree's
+
+local function whole(s, name, min, max, cli)
+  local v = s:match("^%d+$") and math.tointeger(tonumber(s))
+  if not v or v < min or v > max then
+    cli.fail(string.format("%s: expected a whole number from %d to %d, got '%s'", name, min, max, s))
+  end
+  return v
+end
+
+-- --ci N [--seed S] [--ci-level L] -> {resamples, seed, level} or nil.
+local function ci_opts(opts, cli)
+  if not opts.ci then
+    if opts.seed then cli.fail("--seed goes with --ci N") end
+    if opts.ci_level then cli.fail("--ci-level goes with --ci N") end
+    return nil
+  end
+  local level = 0.95
+  if opts.ci_level then
+    level = tonumber(opts.ci_level)
+    if not level or level <= 0 or level >= 1 then
+      cli.fail("--ci-level: expected a number between 0 and 1, got '" .. opts.ci_level .. "'")
+    end
+  end
+  return {resamples = whole(opts.ci, "--ci", 1, MAX_RESAMPLES, cli),
+    seed = opts.seed and whole(opts.seed, "--seed", 0, MAX_SEED, cli) or 1, level = level}
+end
+
+-- --sizes coco | B0,B1,... (areas in square pixels, increasing from 0) -> bounds or nil.
+local function size_opts(spec, cli)
+  if not spec then return nil end
+  if spec == "coco" then return compare.COCO_SIZES end
+  local bounds = {}
+  for _, x in ipairs(split_list(spec)) do
+    local v = tonumber(x)
+    if not v or v ~= v or v < 0 or v == math.huge or (#bounds > 0 and v <= bounds[#bounds]) then
+      cli.fail("--sizes: expected coco or areas increasing from 0 (e.g. 0,1024,9216), got '" .. spec .. "'")
+    end
+    bounds[#bounds + 1] = v
+  end
+  if #bounds == 0 then cli.fail("--sizes: expected coco or areas increasing from 0 (e.g. 0,1024,9216), got '" .. spec .. "'") end
+  return bounds
+end
+
+-- A pair's result as JSON (nulls where undefined).
+local function json_pair(p)
+  local null = json.null
+  local pc = {}
+  for cls, x in pairs(p.per_class) do
+    local j = compare.json_interval(x)
+    j.verdict, j.better, j.items_needed = x.verdict, x.better or null, x.items_needed or null
+    pc[cls] = j
+  end
+  return {a = p.a, b = p.b, f1_a = p.f1_a or null, f1_b = p.f1_b or null, f1_diff = compare.json_interval(p.f1_diff),
+    verdict = p.verdict, better = p.better or null, items = p.items, items_needed = p.items_needed or null,
+    note = p.note, per_class = pc}
+end
+
 -- The comparison options from the command line.
 local function options(opts, cli)
   if opts.skip_missing_items and opts.count_missing_items then
@@ -282,6 +341,10 @@ vendor file was ingested in).]],
     {name = "--map", arg = "V=G", multi = true, help = "vendor class V is gold class G"},
     {name = "--attributes", arg = "A,B", help = "compare only these attributes"},
     {name = "--no-attributes", help = "compare no attributes"},
+    {name = "--ci", arg = "N", help = "bootstrap N resamples of the gold items: intervals and vendor-pair verdicts"},
+    {name = "--seed", arg = "S", help = "the bootstrap's seed, 0 to 2^62-1 (default 1): same seed, same intervals"},
+    {name = "--ci-level", arg = "L", help = "the intervals' level (default 0.95)"},
+    {name = "--sizes", arg = "coco|B,B,...", help = "scores by object area: COCO's small/medium/large or these bounds (px^2)"},
     {name = "--skip-missing-items", help = "leave out gold items the vendor lacks (default: count them as missed)"},
     {name = "--count-missing-items", help = "the default (kept for old scripts): missing items count as missed"},
     {name = "--out", arg = "DIR", help = "write the CSV files (and compare.json) into DIR"},
@@ -304,6 +367,7 @@ vendor file was ingested in).]],
     local top = opts.top and tonumber(opts.top)
     if opts.top and (not top or top < 0 or top ~= math.floor(top)) then cli.fail("--top: expected a whole number, got '" .. opts.top .. "'") end
     local o = options(opts, cli)
+    local ci, bounds = ci_opts(opts, cli), size_opts(opts.sizes, cli)
     local vendors, seen = {}, {}
     for _, spec in ipairs(opts.vendor) do
       local name, file = vendor_spec(spec, cli)
@@ -347,6 +411,10 @@ vendor file was ingested in).]],
     cli.progress(o.iou_type == "semantic"
       and string.format("compare: semantic, pixel by pixel (conflicts below IoU %s per item and class)", tostring(o.iou))
       or string.format("compare: %s at %s, %s matching", o.iou_type, tostring(o.chamfer or o.iou), o.matcher))
+    if bounds and (o.iou_type == "semantic" or o.iou_type == "tag") then
+      cli.fail("--sizes: " .. o.iou_type .. " comparisons have no object areas")
+    end
+    if ci and o.iou_type == "semantic" then cli.fail("--ci: intervals are over objects, not the pixels of a semantic comparison") end
     local prepared, perr = compare.prepare(gold, o)
     if not prepared then
       if defaulted and o.iou_type == "keypoints" and perr:find("sigmas", 1, true) then
@@ -368,8 +436,23 @@ vendor file was ingested in).]],
       cli.progress(string.format("compare: %s: %d items, F1 %s, %d conflicts", v.name, r.items.compared,
         r.micro.f1 and string.format("%.4f", r.micro.f1) or "undefined", #r.conflict_list))
       results[#results + 1] = {name = v.name, file = v.file, res = r}
-      doc.vendors[v.name] = r:to_json({clusters_top = top})
+      if bounds then r.size_scores = cli.check(r:sizes(bounds)) end
     end
+    if ci then
+      local names = {}
+      for i, v in ipairs(vendors) do names[i] = v.name end
+      local boot = cli.check(compare.bootstrap(scored, {resamples = ci.resamples, seed = ci.seed, level = ci.level,
+        names = names}))
+      cli.progress(string.format("compare: bootstrap, %d resamples of the %d gold items (seed %d)", boot.resamples,
+        boot.items, boot.seed))
+      doc.bootstrap = {method = boot.method, resamples = boot.resamples, seed = boot.seed, level = boot.level,
+        items = boot.items}
+      local list = {}
+      for i, p in ipairs(boot.pairs) do list[i] = json_pair(p) end
+      doc.pairs = json.array(list)
+      results.boot = boot
+    end
+    for _, v in ipairs(results) do doc.vendors[v.name] = v.res:to_json({clusters_top = top}) end
     cli.progress(string.format("compare: scored in %.2f s (%.2f s of CPU)", util.now() - w0, util.clock() - t0))
 
     if opts.out then
