@@ -594,11 +594,10 @@ end
 -- F1 are equal: more items cannot tell); the same per gold class.
 function M.bootstrap(results, opts)
   opts = opts or {}
-  local names = opts.names or {}
-  local cores = {}
+  local names, cores = {}, {}
   for i, r in ipairs(results) do
     cores[i] = r.core
-    names[i] = names[i] or tostring(i)
+    names[i] = opts.names and opts.names[i] or tostring(i)
   end
   local bt, err = c.bootstrap(cores, opts.resamples or 1000, opts.seed or 1, opts.level or 0.95)
   if not bt then return nil, err end

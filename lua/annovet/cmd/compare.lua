@@ -6,8 +6,9 @@ local report = require "annovet.compare_report"
 local store = require "annovet.store"
 local util = require "annovet.c.util"
 
-local USAGE = "annovet compare --gold G --vendor NAME=FILE [--vendor ...] [--iou 0.5] " ..
+local USAGE = "annovet compare --gold G --vendor NAME=FILE [--vendor ...] [--iou 0.5] [--iou CLASS=T,...] " ..
   "[--iou-type bbox|segm|keypoints|rbox|polyline|cuboid|text|tag|semantic] [--matcher optimal|greedy] " ..
+  "[--ci N [--seed S] [--ci-level L]] [--sizes coco|B,B,...] [--skip-missing-items] " ..
   "[--out DIR] [--format json|csv|table] [--store DB [--batch B]]"
 
 local function split_list(s)
@@ -321,8 +322,20 @@ annotations (each ratio over the classes where it is defined). A missed gold
 object is charged to the item's annotator when one vendor annotator did the
 whole item, else to "(unattributed)".
 
+Gold items a vendor did not deliver count as missed (every item sent is owed;
+--skip-missing-items leaves them out); items.delivered and items.sent say how
+many. --iou 0.5 --iou car=0.7,traffic_light=0.3 sets per-class thresholds.
+--sizes coco (or bounds 0,1024,9216, px^2) adds scores by object area (COCO's
+closed ranges; TP and misses by the gold's area, false positives by the
+vendor's). --ci N [--seed S] [--ci-level L] resamples the gold items N times
+(seeded, reproducible): percentile intervals of P, R and F1 per vendor and
+class, and per pair of vendors the interval of the F1 difference on the same
+items, with a verdict ("A better", "B better", "not distinguishable") and the
+gold items that would settle it ("bootstrap", "pairs", "intervals" in JSON).
+
 --out DIR writes per_class.csv, conflicts.csv, confusion.csv, annotators.csv,
-clusters.csv and compare.json instead of printing. --format csv prints
+clusters.csv (sizes.csv, intervals.csv, pairs.csv when asked) and compare.json
+instead of printing. --format csv prints
 per_class.csv; table prints a summary. --store DB records each vendor's
 evaluation (tool version and commit, gold and delivery provenance, parameters,
 result) for `annovet drift`; --batch names the batch (default: the batch the
