@@ -30,7 +30,7 @@ UTIL_SRC := $(addprefix host/util/, err.c numfmt.c utf8.c hash.c parallel.c)
 CORE_SRC := $(addprefix host/core/, model.c model_ops.c geometry.c geometry_ext.c rle.c \
 	match.c agree.c agree_boot.c agree_data.c cocoeval.c cocoeval_input.c \
 	compare.c compare_shape.c compare_item.c compare_semantic.c compare_run.c \
-	compare_clusters.c money.c)
+	compare_clusters.c compare_boot.c compare_sizes.c money.c)
 # formats: every reader and writer and their JSON, XML, CSV, PNG helpers.
 FORMATS_SRC := $(addprefix host/formats/, formats.c fields.c folder.c staged.c \
 	json_read.c json_write.c json_number.c xmlio.c csvout.c image_size.c \
@@ -44,7 +44,7 @@ STORE_SRC := host/store/store.c
 # bind: the only C that touches the Lua stack, one file per module.
 BIND_SRC := $(addprefix host/bind/, l_annovet.c l_sandbox.c l_util.c l_json.c l_csv.c \
 	l_store.c l_model.c l_geom.c l_geom_mask.c l_match.c l_agree.c l_cocoeval.c \
-	l_compare.c l_compare_par.c l_compare_agree.c l_money.c)
+	l_compare.c l_compare_par.c l_compare_agree.c l_compare_stats.c l_money.c)
 MAIN_SRC := host/main.c
 
 NO_LUA    := -Ihost/guard/lua

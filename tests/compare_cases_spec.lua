@@ -78,7 +78,7 @@ describe("compare, worked by hand", function()
   after_each(H.cleanup)
 
   it("finds every conflict kind and counts per class", function()
-    local out, err, code = compare(GOLD, VENDOR)
+    local out, err, code = compare(GOLD, VENDOR, "--skip-missing-items")
     assert.are.equal(0, code, err)
     local doc = H.decode(out)
     assert.are.equal("bbox", doc.iou_type)   -- boxes only: bbox by default
@@ -182,11 +182,22 @@ describe("compare, worked by hand", function()
     assert.truthy(err:find("v: 1 delivered items are not in the gold panel", 1, true), err)
   end)
 
-  it("counts gold items the vendor lacks as missed with --count-missing-items", function()
-    local r = H.decode((compare(GOLD, VENDOR, "--count-missing-items"))).vendors.v
-    assert.are.same({2, 1, 2}, {r.per_class.car.tp, r.per_class.car.fp, r.per_class.car.fn})
-    local last = conflicts(r, "missing")
-    assert.are.same({9, "c.jpg", "(unattributed)"}, {last[#last].gold_id, last[#last].item, last[#last].annotator})
+  it("counts gold items the vendor lacks as missed unless --skip-missing-items", function()
+    for _, flags in ipairs {"", "--count-missing-items"} do   -- the old flag is the default now
+      local out, err = compare(GOLD, VENDOR, flags)
+      local r = H.decode(out).vendors.v
+      assert.are.same({2, 1, 2}, {r.per_class.car.tp, r.per_class.car.fp, r.per_class.car.fn})
+      local last = conflicts(r, "missing")
+      assert.are.same({9, "c.jpg", "(unattributed)"}, {last[#last].gold_id, last[#last].item, last[#last].annotator})
+      assert.are.same({4, 3, "counted as missed"}, {r.items.sent, r.items.delivered, r.items.missing})
+      assert.truthy(err:find("their objects count as missed", 1, true), err)
+    end
+    local r = H.decode((compare(GOLD, VENDOR, "--skip-missing-items"))).vendors.v
+    assert.are.same({2, 1, 1}, {r.per_class.car.tp, r.per_class.car.fp, r.per_class.car.fn})
+    assert.are.same({4, 3, "left out"}, {r.items.sent, r.items.delivered, r.items.missing})
+    local _, err, code = compare(GOLD, VENDOR, "--skip-missing-items --count-missing-items")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("--skip-missing-items and --count-missing-items exclude each other", 1, true), err)
   end)
 
   it("pairs classes by name, reports the unpaired, and maps with --map", function()
@@ -292,6 +303,109 @@ describe("compare, worked by hand", function()
     assert.are.same({wrong_class = 1, duplicate = 1, missing = 1}, r.conflict_counts)
     assert.are.same({dog = {cat = 1}, cat = {cat = 2}, indoor = {["(missed)"] = 1}, ["(extra)"] = {cat = 1}},
       r.confusion)
+  end)
+
+  -- Ten items of two cars each. On items 1-6 the vendor draws both exactly; on
+  -- the hard items 7-10 one exactly and one box where no car is (a miss and an
+  -- extra). Delivering all: TP 16, FP 4, FN 4, F1 = 32/40 = 0.8. A second vendor
+  -- sends the same boxes without the hard items: skipped, TP 12, FP 0, FN 0,
+  -- F1 1.0 (the gain the buyer saw); counted as missed (the default), FN 8,
+  -- F1 = 24/32 = 0.75: no gain.
+  it("gives a vendor that drops its worst gold items no gain by default", function()
+    local images, gold, full, dropped = {}, {}, {}, {}
+    for i = 1, 10 do
+      images[i] = img(i, string.format("f%02d.jpg", i))
+      gold[#gold + 1] = {image_id = i, category_id = 1, bbox = {0, 0, 10, 10}}
+      gold[#gold + 1] = {image_id = i, category_id = 1, bbox = {50, 50, 10, 10}}
+      local mine = {{image_id = i, category_id = 1, bbox = {0, 0, 10, 10}},
+        {image_id = i, category_id = 1, bbox = i <= 6 and {50, 50, 10, 10} or {80, 0, 10, 10}}}
+      for _, a in ipairs(mine) do
+        full[#full + 1] = a
+        if i <= 6 then dropped[#dropped + 1] = {image_id = a.image_id, category_id = 1, bbox = a.bbox} end
+      end
+    end
+    local cats = {{id = 1, name = "car"}}
+    local dir = H.tmpdir()
+    H.write(dir .. "/g.json", coco(images, cats, gold))
+    H.write(dir .. "/full.json", coco(images, cats, full))
+    H.write(dir .. "/dropped.json", coco({table.unpack(images, 1, 6)}, cats, dropped))
+    local base = "compare --gold " .. H.q(dir .. "/g.json") .. " --vendor full=" .. H.q(dir .. "/full.json") ..
+      " --vendor dropped=" .. H.q(dir .. "/dropped.json")
+    local function f1s(flags)
+      local out, err, code = H.run(base .. " " .. flags)
+      assert.are.equal(0, code, err)
+      local v = H.decode(out).vendors
+      return v.full.micro.f1, v.dropped.micro.f1, v
+    end
+    local full_f1, dropped_f1 = f1s("--skip-missing-items")
+    H.near(full_f1, 0.8, 1e-12, "full, skipping")
+    H.near(dropped_f1, 1.0, 1e-12, "dropped, skipping: the old gain")
+    local v
+    full_f1, dropped_f1, v = f1s("")
+    H.near(full_f1, 0.8, 1e-12, "full")
+    H.near(dropped_f1, 0.75, 1e-12, "dropped, missing items counted")
+    assert.is_true(dropped_f1 < full_f1)
+    assert.are.same({10, 6, 8}, {v.dropped.items.sent, v.dropped.items.delivered, v.dropped.micro.fn})
+    assert.are.same({10, 10}, {v.full.items.sent, v.full.items.delivered})
+    local out = H.run(base .. " --format table")
+    assert.truthy(out:find("== dropped (" .. dir .. "/dropped.json): delivered 6 / sent 10 gold items " ..
+      "(the 4 missing count as missed); 6 compared", 1, true), out)
+    assert.truthy(out:find("== full (" .. dir .. "/full.json): delivered 10 / sent 10 gold items; 10 compared", 1, true), out)
+    out = H.run(base .. " --format csv")
+    assert.truthy(out:find("\ndropped,(items),,10,6\n", 1, true), out)
+    assert.truthy(out:find("\nfull,(items),,10,10\n", 1, true), out)
+  end)
+
+  -- A car shifted 2 px (IoU 80/120 = 0.667) and a traffic light shifted 4 px
+  -- (IoU 60/140 = 0.429): at 0.5 the car matches and the light is a low
+  -- overlap; with car=0.7,traffic_light=0.3 the other way round.
+  it("takes per-class IoU thresholds, checked against the gold's classes", function()
+    local cats = {{id = 1, name = "car"}, {id = 2, name = "traffic_light"}}
+    local g = coco({img(1, "a.jpg")}, cats, {{image_id = 1, category_id = 1, bbox = {0, 0, 10, 10}},
+      {image_id = 1, category_id = 2, bbox = {50, 50, 10, 10}}})
+    local v = coco({img(1, "a.jpg")}, cats, {{image_id = 1, category_id = 1, bbox = {2, 0, 10, 10}},
+      {image_id = 1, category_id = 2, bbox = {54, 50, 10, 10}}})
+    local function tps(flags)
+      local out, err, code = compare(g, v, flags)
+      assert.are.equal(0, code, err)
+      local doc = H.decode(out)
+      local pc = doc.vendors.v.per_class
+      return {pc.car.tp, pc.traffic_light.tp, doc.vendors.v.conflict_counts.low_overlap or 0}, doc
+    end
+    assert.are.same({1, 0, 1}, (tps("")))
+    local got, doc = tps("--iou car=0.7,traffic_light=0.3")
+    assert.are.same({0, 1, 1}, got)
+    assert.are.same({car = 0.7, traffic_light = 0.3}, doc.iou_by_class)
+    assert.are.equal(0.5, doc.iou)
+    assert.are.same({0, 0, 2}, (tps("--iou 0.5 --iou car=0.7")))
+    assert.are.same({1, 1, 0}, (tps("--iou 0.4 --iou traffic_light=0.42")))
+    local _, err, code = compare(g, v, "--iou truck=0.7")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("--iou: truck=0.7: the gold panel has no class 'truck' (its classes: car, traffic_light)",
+      1, true), err)
+    _, err, code = compare(g, v, "--iou car=1.5")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("--iou car: expected a number in (0, 1], got '1.5'", 1, true), err)
+    _, err, code = compare(g, v, "--iou car=0")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("--iou car: expected a number in (0, 1], got '0'", 1, true), err)
+    _, err, code = compare(g, v, "--iou 0.5,0.6")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("the default threshold is given twice", 1, true), err)
+    _, err, code = compare(g, v, "--iou car=0.5 --iou car=0.6")
+    assert.are.equal(2, code)
+    assert.truthy(err:find("class 'car' is given twice", 1, true), err)
+  end)
+
+  it("gives the same counts with every class at the default as without per-class thresholds", function()
+    local base = "compare --gold examples/pilot/gold.json --vendor budget=examples/pilot/budget.json " ..
+      "--vendor rapid=examples/pilot/rapid.json --iou-type segm"
+    local one = H.decode((H.run(base .. " --iou 0.7")))
+    local each = H.decode((H.run(base .. " --iou 0.7 --iou car=0.7,pedestrian=0.7,cyclist=0.7,traffic_light=0.7,sign=0.7")))
+    for _, name in ipairs {"budget", "rapid"} do
+      assert.are.same(one.vendors[name].per_class, each.vendors[name].per_class)
+      assert.are.same(one.vendors[name].conflicts, each.vendors[name].conflicts)
+    end
   end)
 
   it("stops where no score can be honest", function()

@@ -189,7 +189,7 @@ describe("compare, semantic", function()
 
     it("equals numpy's pooled intersection over union, items paired by name and classes by name", function()
       local dir = generate()
-      local r, doc, err = compare(dir .. "/gold", dir .. "/vendor")
+      local r, doc, err = compare(dir .. "/gold", dir .. "/vendor", "--skip-missing-items")
       assert.are.equal("semantic", doc.iou_type)
       check(r, REF.delivered, "delivered")
       assert.truthy(err:find("1 items differ in size from the gold and are left out of the pixel counts " ..
@@ -197,8 +197,10 @@ describe("compare, semantic", function()
       assert.truthy(err:find("1 gold items are not in the delivery (img005.png)", 1, true), err)
       assert.truthy(err:find("1 vendor classes are not gold classes (bicycle)", 1, true), err)
       assert.are.equal(4, r.items.compared)
-      r = compare(dir .. "/gold", dir .. "/vendor", "--count-missing-items")
+      r = compare(dir .. "/gold", dir .. "/vendor")   -- missing items count by default
       check(r, REF.count_missing, "count missing")
+      r = compare(dir .. "/gold", dir .. "/vendor", "--count-missing-items")   -- the old flag, now the default
+      check(r, REF.count_missing, "count missing, old flag")
       -- the items split over threads join to the same result
       local one = H.run("compare --gold " .. H.q(dir .. "/gold") .. " --vendor v=" .. H.q(dir .. "/vendor") .. " --threads 1")
       local three = H.run("compare --gold " .. H.q(dir .. "/gold") .. " --vendor v=" .. H.q(dir .. "/vendor") .. " --threads 3")
@@ -212,14 +214,15 @@ describe("compare, semantic", function()
           " --to coco")
         assert.are.equal(0, code, err)
       end
-      local r, doc = compare(dir .. "/gold.json", dir .. "/vendor.json", "--iou-type semantic")
+      local r, doc = compare(dir .. "/gold.json", dir .. "/vendor.json", "--iou-type semantic --skip-missing-items")
       assert.are.equal("semantic", doc.iou_type)
       check(r, REF.delivered, "COCO")
       doc = select(2, compare(dir .. "/gold.json", dir .. "/vendor.json"))
       assert.are.equal("segm", doc.iou_type)   -- COCO masks: instances unless asked
       local script = H.script([[
 local annovet = require "annovet"
-local r = assert(annovet.compare(assert(annovet.load(arg[1])), assert(annovet.load(arg[2]))))
+local r = assert(annovet.compare(assert(annovet.load(arg[1])), assert(annovet.load(arg[2])),
+  {count_missing_items = false}))
 print(r.iou_type, string.format("%.17g %.17g", r.mean_iou, r.pixel_accuracy))
 ]])
       local out, err, code = H.run("run " .. H.q(script) .. " " .. H.q(dir .. "/gold") .. " " .. H.q(dir .. "/vendor"))

@@ -41,7 +41,7 @@ LGold *l_cmpgold_check(lua_State *L, int idx) {
 }
 
 /* The result at idx, checking that it and both its datasets are open. [-0, +0, v] */
-static CmpResult *lresult_check(lua_State *L, int idx) {
+CmpResult *l_cmpresult_check(lua_State *L, int idx) {
   idx = lua_absindex(L, idx);
   LResult *lr = luaL_checkudata(L, idx, RESULT_MT);
   if (!lr->r) luaL_error(L, "attempt to use a closed comparison result");
@@ -146,6 +146,32 @@ void l_compare_opts(lua_State *L, int idx, int ptab, CmpOpts *o) {
     }
     o->map = pairs;
     o->nmap = n;
+  }
+  lua_pop(L, 1);
+
+  if (lua_getfield(L, idx, "iou_by_class") == LUA_TTABLE) {
+    int tt = lua_gettop(L);
+    size_t n = 0;
+    for (lua_pushnil(L); lua_next(L, tt); lua_pop(L, 1)) n++;
+    const char **names = lua_newuserdatauv(L, (n + 1) * sizeof *names, 0);
+    keep_top(L, ptab);
+    double *thr = lua_newuserdatauv(L, (n + 1) * sizeof *thr, 0);
+    keep_top(L, ptab);
+    size_t k = 0;
+    for (lua_pushnil(L); lua_next(L, tt); lua_pop(L, 1)) {
+      int ok;
+      double x = lua_tonumberx(L, -1, &ok);
+      if (lua_type(L, -2) != LUA_TSTRING || !ok) luaL_error(L, "iou_by_class: expected {class = threshold}");
+      if (!(x > 0 && x <= 1)) luaL_error(L, "iou_by_class.%s: expected a threshold in (0, 1]", lua_tostring(L, -2));
+      lua_pushvalue(L, -2);
+      names[k] = keep_top(L, ptab);
+      thr[k++] = x;
+    }
+    o->thr_class = names;
+    o->thr_value = thr;
+    o->nthr = n;
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "iou_by_class: expected {class = threshold}");
   }
   lua_pop(L, 1);
 
@@ -260,7 +286,7 @@ static void push_stats(lua_State *L, const CmpStats *s) {
 /* res:classes() -> {{name, in_gold, in_vendor, gold, vendor, tp, fp, fn, ignored,
  * sum_sim, ...}, ...} in class order. [-1, +1, m] */
 static int l_classes(lua_State *L) {
-  CmpResult *r = lresult_check(L, 1);
+  CmpResult *r = l_cmpresult_check(L, 1);
   lua_createtable(L, (int)r->nclass, 0);
   for (uint32_t c = 0; c < r->nclass; c++) {
     push_stats(L, &r->stats[c]);
@@ -281,7 +307,7 @@ static int l_classes(lua_State *L) {
 /* res:annotators() -> {{name, classes = {[class index] = counts}}, ...}; the
  * last is "(unattributed)". [-1, +1, m] */
 static int l_annotators(lua_State *L) {
-  CmpResult *r = lresult_check(L, 1);
+  CmpResult *r = l_cmpresult_check(L, 1);
   const Dataset *v = r->vendor;
   lua_createtable(L, (int)r->nwho, 0);
   for (uint32_t a = 0; a < r->nwho; a++) {
@@ -313,11 +339,13 @@ static void append_item(lua_State *L, const Dataset *d, uint32_t k) {
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 }
 
-/* res:items() -> {gold, vendor, compared, by_file, by_basename, by_id,
+/* res:items() -> {gold, vendor, compared, sent (gold items), delivered (gold
+ * items the vendor delivered), missing ("counted as missed" or "left out"),
+ * by_file, by_basename, by_id,
  * not_delivered = {...}, not_in_gold = {...}, twice = {...}, ambiguous = {...},
  * size_differs = {{item, gold = {w, h}, vendor = {w, h}}}}. [-1, +1, m] */
 static int l_items(lua_State *L) {
-  CmpResult *r = lresult_check(L, 1);
+  CmpResult *r = l_cmpresult_check(L, 1);
   const Dataset *g = r->gold, *v = r->vendor;
   uint64_t how[CMP_AMBIGUOUS + 1] = {0}, compared = 0;
   for (uint32_t k = 0; k < v->nitems; k++) how[r->vitem_how[k]]++;
@@ -364,13 +392,21 @@ static int l_items(lua_State *L) {
   }
   lua_setfield(L, -2, "size_differs");
   set_int(L, "compared", compared);
+  uint64_t delivered = 0;
+  for (uint32_t k = 0; k < g->nitems; k++) delivered += r->gitem_vendor[k] != CMP_NONE;
+  set_int(L, "sent", g->nitems);
+  set_int(L, "delivered", delivered);
+  lua_getiuservalue(L, 1, 1);
+  const LGold *lg = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  set_str(L, "missing", lg->o.count_missing ? "counted as missed" : "left out");
   return 1;
 }
 
 /* res:categories() -> {unmapped_gold = {...}, unmapped_vendor = {...},
  * mapped = {vendor = gold}, map_unused = {vendor = gold}}. [-1, +1, m] */
 static int l_categories(lua_State *L) {
-  CmpResult *r = lresult_check(L, 1);
+  CmpResult *r = l_cmpresult_check(L, 1);
   lua_getiuservalue(L, 1, 1);
   const LGold *lg = lua_touserdata(L, -1);
   lua_pop(L, 1);
@@ -408,7 +444,7 @@ static const char *const out_names[CMP_NOUT] = {"shape", "crowd", "no_class", "i
 /* res:left_out() -> {gold = {shape, no_class, item, size, by_type = {}}, vendor =
  * {..., crowd}, gold_crowd}. [-1, +1, m] */
 static int l_left_out(lua_State *L) {
-  CmpResult *r = lresult_check(L, 1);
+  CmpResult *r = l_cmpresult_check(L, 1);
   lua_createtable(L, 0, 3);
   for (int side = 0; side < 2; side++) {
     lua_createtable(L, 0, CMP_NOUT + 1);
@@ -479,7 +515,7 @@ static void push_conflict(lua_State *L, const CmpResult *r, size_t k) {
 
 /* Iterator step over conflicts: upvalues result, next index. [-0, +1, m] */
 static int conflict_next(lua_State *L) {
-  CmpResult *r = lresult_check(L, lua_upvalueindex(1));
+  CmpResult *r = l_cmpresult_check(L, lua_upvalueindex(1));
   lua_Integer k = lua_tointeger(L, lua_upvalueindex(2));
   if ((size_t)k >= r->nconf) return 0;
   lua_pushinteger(L, k + 1);
@@ -500,12 +536,12 @@ static int push_iterator(lua_State *L, lua_CFunction next, size_t n) {
 
 /* res:conflicts() -> iterator over conflict tables, n. [-1, +2, m] */
 static int l_conflicts(lua_State *L) {
-  return push_iterator(L, conflict_next, lresult_check(L, 1)->nconf);
+  return push_iterator(L, conflict_next, l_cmpresult_check(L, 1)->nconf);
 }
 
 /* Iterator step over matches. [-0, +1, m] */
 static int match_next(lua_State *L) {
-  CmpResult *r = lresult_check(L, lua_upvalueindex(1));
+  CmpResult *r = l_cmpresult_check(L, lua_upvalueindex(1));
   lua_Integer k = lua_tointeger(L, lua_upvalueindex(2));
   if ((size_t)k >= r->nmatch) return 0;
   lua_pushinteger(L, k + 1);
@@ -524,7 +560,7 @@ static int match_next(lua_State *L) {
 /* res:matches() -> iterator over true positives {item, class, iou, gold_id,
  * gold_index, vendor_id, vendor_index}, n. [-1, +2, m] */
 static int l_matches(lua_State *L) {
-  return push_iterator(L, match_next, lresult_check(L, 1)->nmatch);
+  return push_iterator(L, match_next, l_cmpresult_check(L, 1)->nmatch);
 }
 
 /* compare.shape_counts(ds) -> {[iou type] = annotations with that shape of
@@ -544,7 +580,7 @@ static int l_shape_counts(lua_State *L) {
  * no class), ignored, overlap_gold, overlap_vendor}; nil for other types.
  * [-1, +1, m] */
 static int l_pixels(lua_State *L) {
-  CmpResult *r = lresult_check(L, 1);
+  CmpResult *r = l_cmpresult_check(L, 1);
   if (!r->px_conf) {
     lua_pushnil(L);
     return 1;
@@ -571,12 +607,12 @@ static int l_pixels(lua_State *L) {
 
 /* res:type() -> the iou type compared. [-1, +1, m] */
 static int l_type(lua_State *L) {
-  CmpResult *r = lresult_check(L, 1);
+  CmpResult *r = l_cmpresult_check(L, 1);
   lua_pushstring(L, cmp_type_name(r->type));
   return 1;
 }
 
-/* The module: gold, run, run_all, load, clusters, shape_counts; the metatables of gold
+/* The module: gold, run, run_all, load, clusters, shape_counts, bootstrap; the metatables of gold
  * panels, results and run boxes (locked). [-0, +1, m] */
 int luaopen_annovet_c_compare(lua_State *L) {
   static const luaL_Reg result_methods[] = {
@@ -589,6 +625,7 @@ int luaopen_annovet_c_compare(lua_State *L) {
     {"matches", l_matches},
     {"type", l_type},
     {"pixels", l_pixels},
+    {"sizes", l_compare_sizes},
     {"close", result_release},
     {NULL, NULL}
   };
@@ -604,6 +641,7 @@ int luaopen_annovet_c_compare(lua_State *L) {
     {"load", l_compare_load},
     {"clusters", l_compare_clusters},
     {"shape_counts", l_shape_counts},
+    {"bootstrap", l_compare_bootstrap},
     {NULL, NULL}
   };
   const struct { const char *mt; const luaL_Reg *methods; lua_CFunction release; } types[] = {
@@ -611,6 +649,7 @@ int luaopen_annovet_c_compare(lua_State *L) {
     {RESULT_MT, result_methods, result_release},
   };
   l_compare_open_par(L);
+  l_compare_open_stats(L);
   for (int k = 0; k < 2; k++) l_class(L, types[k].mt, types[k].methods, types[k].release);
   luaL_newlib(L, funcs);
   return 1;

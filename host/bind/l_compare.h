@@ -21,6 +21,9 @@ typedef struct LResult {
 /* The gold panel at idx, checking that it and its dataset are open. [-0, +0, v] */
 LGold *l_cmpgold_check(lua_State *L, int idx);
 
+/* The result at idx, checking that it and both its datasets are open. [-0, +0, v] */
+CmpResult *l_cmpresult_check(lua_State *L, int idx);
+
 /* Reads the options table at idx into o, anchoring strings and arrays in the
  * private table at ptab. [-0, +0, v] */
 void l_compare_opts(lua_State *L, int idx, int ptab, CmpOpts *o);
@@ -32,5 +35,10 @@ void l_compare_open_par(lua_State *L);
 
 /* l_compare_agree.c: compare.clusters. */
 int l_compare_clusters(lua_State *L);
+
+/* l_compare_stats.c: compare.bootstrap, res:sizes; their box metatables. */
+int l_compare_bootstrap(lua_State *L);
+int l_compare_sizes(lua_State *L);
+void l_compare_open_stats(lua_State *L);
 
 #endif

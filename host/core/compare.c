@@ -127,6 +127,19 @@ static int gold_sigmas(CmpGold *g, Err *e) {
   return 0;
 }
 
+/* The gold's class names, comma-separated (cut with "..." past the buffer). */
+static void known_classes(const CmpGold *g, char *known, size_t size) {
+  size_t n = 0;
+  known[0] = 0;
+  for (uint32_t c = 0; c < g->nclass && n < size; c++) {
+    int k = snprintf(known + n, size - n, "%s%s", c ? ", " : "", g->class_name[c]);
+    if (k < 0) break;
+    n += (size_t)k;
+  }
+  if (n >= size) memcpy(known + size - 4, "...", 4);
+  if (!g->nclass) snprintf(known, size, "none");
+}
+
 /* Every class the caller names sigmas for must be a gold class (a misspelt name,
  * "Person" for "person", would otherwise be ignored): else an error naming it
  * and the gold's classes. */
@@ -135,16 +148,33 @@ static int check_sigma_classes(const CmpGold *g, Err *e) {
     const char *cls = g->o.sigmas[s].cls;
     if (nm_get(&g->classes, cls) != CMP_NONE) continue;
     char known[320];
-    size_t n = 0;
-    known[0] = 0;
-    for (uint32_t c = 0; c < g->nclass && n < sizeof known; c++) {
-      int k = snprintf(known + n, sizeof known - n, "%s%s", c ? ", " : "", g->class_name[c]);
-      if (k < 0) break;
-      n += (size_t)k;
+    known_classes(g, known, sizeof known);
+    return err_option(e, "sigmas", "class '%s': the gold panel has no such class (its classes: %s)", cls, known);
+  }
+  return 0;
+}
+
+/* The per-class thresholds (iou_by_class) by gold class, the others at the
+ * default; a class the gold lacks is an error naming it and the gold's classes. */
+static int class_thresholds(CmpGold *g, Err *e) {
+  const CmpOpts *o = &g->o;
+  if (!o->nthr) return 0;
+  if (o->type == CMP_SEMANTIC || (o->type == CMP_POLYLINE && o->chamfer))
+    return err_option(e, "iou_by_class", "per-class thresholds are for matched objects: not with %s",
+                      o->type == CMP_SEMANTIC ? "semantic comparison" : "a Chamfer distance");
+  if (!(g->cls_thr = err_malloc(e, ((size_t)g->nclass + 1) * sizeof *g->cls_thr))) return -1;
+  for (uint32_t c = 0; c < g->nclass; c++) g->cls_thr[c] = o->thr;
+  g->thr_min = o->thr;
+  for (size_t k = 0; k < o->nthr; k++) {
+    uint32_t c = nm_get(&g->classes, o->thr_class[k]);
+    if (c == CMP_NONE) {
+      char known[320];
+      known_classes(g, known, sizeof known);
+      return err_option(e, "iou_by_class", "%s=%g: the gold panel has no class '%s' (its classes: %s)", o->thr_class[k],
+                     o->thr_value[k], o->thr_class[k], known);
     }
-    if (n >= sizeof known) memcpy(known + sizeof known - 4, "...", 4);
-    return err_option(e, "sigmas", "class '%s': the gold panel has no such class (its classes: %s)", cls,
-                   g->nclass ? known : "none");
+    g->cls_thr[c] = o->thr_value[k];
+    if (o->thr_value[k] < g->thr_min) g->thr_min = o->thr_value[k];
   }
   return 0;
 }
@@ -253,7 +283,7 @@ CmpGold *cmp_gold_new(const Dataset *d, const CmpOpts *o, Err *e) {
     nm_put(&g->files, file, k, 1);
     nm_put(&g->bases, base_name(file), k, 1);
   }
-  if (check_sigma_classes(g, e) != 0) goto fail;
+  if (check_sigma_classes(g, e) != 0 || class_thresholds(g, e) != 0) goto fail;
   if (o->type == CMP_KEYPOINTS && gold_sigmas(g, e) != 0) goto fail;
   if (prepare_shapes(g, e) != 0) goto fail;
   return g;
@@ -277,6 +307,7 @@ void cmp_gold_free(CmpGold *g) {
   free(g->pools);
   free(g->sig);
   free(g->nsig);
+  free(g->cls_thr);
   free(g);
 }
 
@@ -406,9 +437,13 @@ CmpResult *cmp_result_begin(const CmpGold *g, const Dataset *v, uint32_t **vstar
   r->vitem_how = err_calloc(e, (size_t)v->nitems + 1, 1);
   r->gitem_vendor = err_malloc(e, ((size_t)g->d->nitems + 1) * sizeof *r->gitem_vendor);
   r->gitem_state = err_calloc(e, (size_t)g->d->nitems + 1, 1);
+  r->garea = err_malloc(e, ((size_t)g->d->nann + 1) * sizeof *r->garea);
+  r->varea = err_malloc(e, ((size_t)v->nann + 1) * sizeof *r->varea);
   if (!r->stats || !r->ngold || !r->nvendor || !r->who_stats || !r->vitem_gold || !r->vitem_how ||
-      !r->gitem_vendor || !r->gitem_state || cmp_group_by_item(v, vstart, vanns, e) != 0)
+      !r->gitem_vendor || !r->gitem_state || !r->garea || !r->varea || cmp_group_by_item(v, vstart, vanns, e) != 0)
     goto fail;
+  for (uint32_t i = 0; i < g->d->nann; i++) r->garea[i] = NAN;
+  for (uint32_t i = 0; i < v->nann; i++) r->varea[i] = NAN;
   if (r->type == CMP_SEMANTIC) {   /* the pixel confusion matrix, gold class by vendor class */
     if (r->nclass >= SEM_MAX_CLASSES) {
       err_set(e, "semantic comparison: %u classes, more than the %u a pixel confusion matrix is kept for",
@@ -447,5 +482,7 @@ void cmp_result_free(CmpResult *r) {
   free(r->gitem_vendor);
   free(r->gitem_state);
   free(r->px_conf);
+  free(r->garea);
+  free(r->varea);
   free(r);
 }

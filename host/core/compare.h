@@ -53,6 +53,8 @@ typedef struct CmpOpts {
   const char *const *attrs; size_t nattrs;   /* attribute keys compared (NULL: all of gold's) */
   int no_attrs;          /* compare no attributes */
   int count_missing;     /* gold items the vendor lacks count as missed, not left out */
+  const char *const *thr_class; const double *thr_value; size_t nthr;   /* per gold class
+                            thresholds (IoU or OKS) overriding thr; not for Chamfer or semantic */
   unsigned threads;      /* threads preparing the gold (0: par_threads()) */
 } CmpOpts;
 
@@ -134,6 +136,8 @@ typedef struct CmpResult {
   uint64_t left_out[2][CMP_NOUT];  /* [0] gold, [1] vendor */
   uint64_t shape_by_type[2][ANN_TYPE_COUNT];   /* CMP_OUT_SHAPE by annotation type */
   uint64_t gold_crowd;             /* gold crowd regions (never missed) */
+  double *garea, *varea;           /* per gold and vendor annotation: the area it counts by in
+                                      the size breakdown (NaN where not compared) */
   /* semantic: stats, who_stats and conflicts count pixels (tp: the same class on
    * both sides; fp: the vendor's class where the gold has another or none; fn:
    * the gold's class where the vendor has another or none); conflicts are per
@@ -161,6 +165,80 @@ unsigned cmp_run_parts(const CmpRun *run);
 int cmp_run_part(CmpRun *run, unsigned part);
 CmpResult *cmp_run_end(CmpRun *run, Err *e);
 void cmp_run_free(CmpRun *run);
+
+/* ---- uncertainty: the bootstrap over gold items (compare_boot.c) ---- */
+
+/* A percentile interval: est from all items, low and high the (1 - level) / 2
+ * and (1 + level) / 2 quantiles of the defined replicates (linear between order
+ * statistics), se their standard deviation; undefined counts the replicates
+ * where the ratio had no denominator (dropped). */
+typedef struct CmpCI {
+  int defined;
+  double est, low, high, se;
+  uint32_t undefined;
+} CmpCI;
+
+typedef struct CmpPRF {
+  CmpCI p, r, f1;
+} CmpPRF;
+
+typedef struct CmpBootVendor {
+  uint32_t nclass;       /* the vendor's result's classes */
+  CmpPRF micro;
+  CmpPRF *cls;           /* nclass */
+} CmpBootVendor;
+
+/* Vendors a and b on the same resampled items: the interval of F1(a) - F1(b),
+ * micro (diff) and per gold class (cls); verdict 1 (a better: the interval is
+ * above 0), -1 (b better) or 0 (not distinguishable); needed the gold items
+ * n (z se / |diff|)^2 that would settle an undistinguished difference, NaN
+ * when settled or when the two estimates are equal. */
+typedef struct CmpBootPair {
+  uint32_t a, b;
+  CmpCI diff;
+  int verdict;
+  double needed;
+  CmpCI *cls;            /* ngold_class */
+  int *cls_verdict;
+  double *cls_needed;
+} CmpBootPair;
+
+typedef struct CmpBoot {
+  uint32_t resamples, items, nvendors, npairs, ngold_class;
+  uint64_t seed;
+  double level, z;       /* z: the normal quantile of (1 + level) / 2 */
+  CmpBootVendor *v;      /* nvendors */
+  CmpBootPair *pair;     /* npairs: (0, 1), (0, 2), ..., (1, 2), ... */
+} CmpBoot;
+
+/* Resamples the gold items (every item of the panel, n of them) with
+ * replacement B times (agree_rng seeded with seed; n draws of
+ * agree_rng_below(n) per resample) and gives the intervals of each vendor of
+ * r[0..nv) (all scored against the same gold) and of each pair. Not for
+ * semantic results. -1 with e set on failure. */
+int cmp_bootstrap(const CmpResult *const *r, uint32_t nv, uint32_t B, uint64_t seed, double level, CmpBoot *out,
+                  Err *e);
+void cmp_boot_free(CmpBoot *b);
+
+/* The standard normal quantile of p in (0, 1). */
+double cmp_norm_quantile(double p);
+
+/* ---- scores by object size (compare_sizes.c) ---- */
+
+/* Counts per area range k (lo[k] <= area <= hi[k], closed as COCOeval's) and
+ * class c: c[k * nclass + c] = {tp, fp, fn}. */
+typedef struct CmpSizes {
+  uint32_t nranges, nclass;
+  double *lo, *hi;
+  uint64_t (*c)[3];
+} CmpSizes;
+
+/* The ranges [bounds[0], bounds[1]], ..., [bounds[nb - 1], inf) (bounds
+ * increasing from 0) and r's counts in them: a TP and a miss by the gold
+ * object's area, a false positive by the vendor object's (r->garea, r->varea);
+ * objects without an area in none. */
+int cmp_sizes(const CmpResult *r, const double *bounds, uint32_t nb, CmpSizes *s, Err *e);
+void cmp_sizes_free(CmpSizes *s);
 
 /* ---- agreement of several annotators on the same items (compare_clusters.c) ---- */
 

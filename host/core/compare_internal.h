@@ -38,6 +38,10 @@ typedef struct CmpShape {
   uint8_t pooled;        /* runs at pool + off (cnts NULL until resolved) */
 } CmpShape;
 
+/* The axis-aligned box x y w h of annotation i (its bbox, else the extent of its
+ * geometry; NaN when it has none). */
+void cmp_ann_box(const Dataset *d, uint32_t i, double bb[4]);
+
 /* Whether annotation i has a shape of type t at all (before any check). */
 int cmp_shape_kind(const Dataset *d, uint32_t i, CmpType t);
 
@@ -95,6 +99,9 @@ struct CmpGold {
   uint8_t *prepared;                  /* per item: shapes ready (its size is known) */
   CmpPool *pools;                     /* one per chunk of items prepared in parallel */
   unsigned npools;
+  double *cls_thr;                    /* per class: its similarity threshold, NULL without
+                                         per-class overrides */
+  double thr_min;                     /* the lowest of them */
   const double **sig;                 /* per class: keypoint sigmas (or NULL) */
   uint32_t *nsig;
 };

@@ -151,6 +151,25 @@ static double natural(int chamfer, double sim) {
   return chamfer ? 1 / sim - 1 : sim;
 }
 
+/* The area an object counts by in the size breakdown (COCO's rules): the
+ * gold's `area` when its file gives one (gold != 0); else the pixels of its
+ * mask (segm, semantic, polyline bands) or of its box. NaN when it has none. */
+static double object_area(const CmpOpts *o, const Dataset *d, uint32_t i, const CmpShape *s, int gold) {
+  if (gold && !isnan(d->area[i])) return d->area[i];
+  if (s && (o->type == CMP_SEGM || o->type == CMP_SEMANTIC || (o->type == CMP_POLYLINE && !o->chamfer)))
+    return s->area;
+  double bb[4];
+  if (s && !isnan(s->bb[0])) memcpy(bb, s->bb, sizeof bb);
+  else cmp_ann_box(d, i, bb);
+  return isnan(bb[0]) ? NAN : bb[2] * bb[3];
+}
+
+/* The similarity threshold of class cls: its --iou override, else the default. */
+static double class_thr(const CmpWork *w, uint32_t cls) {
+  const CmpGold *g = w->g;
+  return g->cls_thr && cls < g->nclass ? g->cls_thr[cls] : cmp_sim_thr(w->o);
+}
+
 /* A gold item the vendor did not deliver: left out, or (count_missing) every
  * gold annotation of the compared shape missed. */
 static int not_delivered(CmpWork *w, uint32_t k, Err *e) {
@@ -176,6 +195,7 @@ static int not_delivered(CmpWork *w, uint32_t k, Err *e) {
       c.gcls = cls;
       c.who = r->nwho - 1;
       r->ngold[cls]++;
+      r->garea[i] = object_area(w->o, gd, i, g->prepared[k] ? &g->shape[j] : NULL, 1);
       count_fn(r, cls, c.who);
       if (add_conflict(w, &c, e) != 0) return -1;
     }
@@ -196,91 +216,66 @@ static uint32_t item_who(const CmpWork *w, uint32_t v0, uint32_t v1) {
   return who == CMP_NONE ? r->nwho - 1 : who;
 }
 
-/* Matches the free rows and columns of S allowed by keep (same class or not)
- * at thr into d2g. */
-static int pass(CmpWork *w, uint32_t nv, uint32_t ng, const CmpShape *gsh, const uint8_t *gcrowd, int same,
-                double thr, Err *e) {
-  for (uint32_t a = 0; a < nv; a++) {
-    uint32_t vc = w->vs[w->vl[a]].cls;
-    for (uint32_t b = 0; b < ng; b++) {
-      int ok = w->vst[a] == FREE && w->gst[b] == FREE && !gcrowd[b] && (gsh[w->gl[b]].cls == vc) == same;
-      w->M[(size_t)a * ng + b] = ok ? w->S[(size_t)a * ng + b] : NAN;
-    }
+/* One gold item and its vendor counterpart while they are scored: the
+ * annotation ranges, the frame, the gold shapes (gsh; runs in gpool unless
+ * resolved), and the comparable gold (w->gl[0..ng)) and vendor (w->vl[0..nv))
+ * shapes. */
+typedef struct ItemCtx {
+  uint32_t k, g0, g1, v0, v1;
+  const Item *gi, *vi;
+  CmpFrame fr;
+  const CmpShape *gsh;
+  const uint32_t *gpool;
+  uint32_t ng, nv;
+  uint8_t *gcrowd;       /* per comparable gold shape: a crowd region */
+} ItemCtx;
+
+/* The gold shapes of the item: prepared once when its size is known, else here
+ * in a frame taken with the vendor's size and shapes. */
+static int item_gold_shapes(CmpWork *w, ItemCtx *c, Err *e) {
+  const CmpGold *g = w->g;
+  const Item *gi = c->gi, *vi = c->vi;
+  c->fr = (CmpFrame){0, 0, (uint32_t)(gi->height > 0 ? gi->height : 0), (uint32_t)(gi->width > 0 ? gi->width : 0)};
+  if (g->prepared[c->k]) {
+    c->gsh = g->shape + c->g0;
+    c->gpool = NULL;   /* the prepared gold's runs are resolved */
+    return 0;
   }
-  return cmp_match(w->o, w->M, nv, ng, thr, w->d2g, &w->mw, e);
+  const int32_t sizes[4] = {gi->width, gi->height, vi->width, vi->height};
+  const Dataset *ds[2] = {g->d, w->v};
+  const uint32_t *anns[2] = {g->item_anns + c->g0, w->vanns + c->v0};
+  const size_t n[2] = {c->g1 - c->g0, c->v1 - c->v0};
+  cmp_frame(w->o, sizes, ds, anns, n, &c->fr);
+  w->gpool.n = 0;
+  if (GROW(w, gs, cap_gs, c->g1 - c->g0, e) != 0 || cmp_gold_item_shapes(g, c->k, &c->fr, w->gs, &w->gpool, e) != 0)
+    return -1;
+  c->gsh = w->gs;
+  c->gpool = w->gpool.v;
+  return 0;
 }
 
-/* Marks each free vendor shape over a gold object already matched in its class
- * (at thr) as a duplicate of the most similar such object. */
-static void duplicates(CmpWork *w, uint32_t nv, uint32_t ng, const CmpShape *gsh, double thr) {
-  for (uint32_t a = 0; a < nv; a++) {
-    if (w->vst[a] != FREE) continue;
-    double best = -1;
-    for (uint32_t b = 0; b < ng; b++) {
-      double s = w->S[(size_t)a * ng + b];
-      if (w->gst[b] == TP && gsh[w->gl[b]].cls == w->vs[w->vl[a]].cls && s >= thr && s > best) {
-        best = s;
-        w->vpair[a] = b;
-      }
-    }
-    if (best >= 0) w->vst[a] = DUP;
-  }
+/* Grows the scratch for the item's annotations. */
+static int item_reserve(CmpWork *w, const ItemCtx *c, Err *e) {
+  uint32_t nall = (c->g1 - c->g0) + (c->v1 - c->v0);
+  if (GROW(w, vs, cap_vs, c->v1 - c->v0, e) != 0 || GROW(w, gl, cap_gl, nall, e) != 0 ||
+      GROW(w, vl, cap_vl, nall, e) != 0 || GROW(w, gst, cap_gst, 2 * nall, e) != 0 ||
+      GROW(w, vst, cap_vst, nall, e) != 0 || GROW(w, gpair, cap_gpair, nall, e) != 0 ||
+      GROW(w, vpair, cap_vpair, nall, e) != 0 || GROW(w, d2g, cap_d2g, nall, e) != 0)
+    return -1;
+  return 0;
 }
 
-/* Gold item k against its vendor item: left out when not delivered or of
- * another size; else the shapes, the similarity matrix once, the passes
- * (class, crowd, class-agnostic, duplicates, low overlap) and what each vendor
- * and gold annotation became, counted and recorded. */
-int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
+/* The comparable gold annotations into w->gl and the vendor's, shaped, into
+ * w->vl; the rest counted as left out, with why. */
+static int item_collect(CmpWork *w, ItemCtx *c, Err *e) {
   const CmpGold *g = w->g;
   const Dataset *gd = g->d, *vd = w->v;
   CmpResult *r = w->r;
   const CmpOpts *o = w->o;
-  static const Item no_item;
-  uint32_t g0 = g->item_start[k], g1 = g->item_start[k + 1], vk = r->gitem_vendor[k];
-  int missing = vk == CMP_NONE;   /* semantic with count_missing: scored against no masks */
-  if (missing && !(o->type == CMP_SEMANTIC && o->count_missing)) return not_delivered(w, k, e);
-  uint32_t v0 = missing ? 0 : w->vstart[vk], v1 = missing ? 0 : w->vstart[vk + 1];
-  const Item *gi = &gd->items[k], *vi = missing ? &no_item : &vd->items[vk];
-  if (gi->width > 0 && gi->height > 0 && vi->width > 0 && vi->height > 0 &&
-      (gi->width != vi->width || gi->height != vi->height)) {
-    r->gitem_state[k] = CMP_SIZE_DIFFERS;
-    r->left_out[0][CMP_OUT_ITEM] += g1 - g0;
-    r->left_out[1][CMP_OUT_ITEM] += v1 - v0;
-    return 0;
-  }
-  r->gitem_state[k] = missing ? CMP_NOT_DELIVERED : CMP_COMPARED;
-
-  /* shapes: gold's prepared once when its size is known, else here with the vendor's */
-  const CmpShape *gsh;
-  const uint32_t *gpool;
-  CmpFrame fr = {0, 0, (uint32_t)(gi->height > 0 ? gi->height : 0), (uint32_t)(gi->width > 0 ? gi->width : 0)};
-  if (g->prepared[k]) {
-    gsh = g->shape + g0;
-    gpool = NULL;   /* the prepared gold's runs are resolved */
-  } else {
-    const int32_t sizes[4] = {gi->width, gi->height, vi->width, vi->height};
-    const Dataset *ds[2] = {gd, vd};
-    const uint32_t *anns[2] = {g->item_anns + g0, w->vanns + v0};
-    const size_t n[2] = {g1 - g0, v1 - v0};
-    cmp_frame(o, sizes, ds, anns, n, &fr);
-    w->gpool.n = 0;
-    if (GROW(w, gs, cap_gs, g1 - g0, e) != 0 || cmp_gold_item_shapes(g, k, &fr, w->gs, &w->gpool, e) != 0)
-      return -1;
-    gsh = w->gs;
-    gpool = w->gpool.v;
-  }
-  uint32_t nall = (g1 - g0) + (v1 - v0);
-  if (GROW(w, vs, cap_vs, v1 - v0, e) != 0 || GROW(w, gl, cap_gl, nall, e) != 0 || GROW(w, vl, cap_vl, nall, e) != 0 ||
-      GROW(w, gst, cap_gst, 2 * nall, e) != 0 || GROW(w, vst, cap_vst, nall, e) != 0 ||
-      GROW(w, gpair, cap_gpair, nall, e) != 0 || GROW(w, vpair, cap_vpair, nall, e) != 0 ||
-      GROW(w, d2g, cap_d2g, nall, e) != 0)
-    return -1;
-  w->vpool.n = 0;
-  uint32_t ng = 0, nv = 0;
-  for (uint32_t j = g0; j < g1; j++) {
+  c->ng = c->nv = 0;
+  for (uint32_t j = c->g0; j < c->g1; j++) {
     uint32_t i = g->item_anns[j];
-    const CmpShape *s = &gsh[j - g0];
+    const CmpShape *s = &c->gsh[j - c->g0];
     if (gd->cat[i] < 0) {
       r->left_out[0][CMP_OUT_NO_CLASS]++;
     } else if (s->out) {
@@ -289,12 +284,14 @@ int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
     } else {
       if (gd->iscrowd[i]) r->gold_crowd++;
       else r->ngold[s->cls]++;
-      w->gl[ng++] = j - g0;
+      r->garea[i] = object_area(o, gd, i, s, 1);
+      w->gl[c->ng++] = j - c->g0;
     }
   }
-  for (uint32_t j = v0; j < v1; j++) {
+  w->vpool.n = 0;
+  for (uint32_t j = c->v0; j < c->v1; j++) {
     uint32_t i = w->vanns[j];
-    CmpShape *s = &w->vs[j - v0];
+    CmpShape *s = &w->vs[j - c->v0];
     s->out = 0;
     if (vd->cat[i] < 0) {
       r->left_out[1][CMP_OUT_NO_CLASS]++;
@@ -304,7 +301,7 @@ int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
       r->left_out[1][CMP_OUT_CROWD]++;
       continue;
     }
-    if (cmp_shape(vd, i, o, &fr, &w->vpool, s, e) != 0) return -1;
+    if (cmp_shape(vd, i, o, &c->fr, &w->vpool, s, e) != 0) return -1;
     s->cls = r->vcat_class[vd->cat[i]];
     if (!s->out && o->type == CMP_KEYPOINTS && g->nsig && s->cls < g->nclass && g->sig[s->cls] &&
         s->n / 3 != g->nsig[s->cls])
@@ -314,79 +311,129 @@ int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
       if (s->out - 1 == CMP_OUT_SHAPE) r->shape_by_type[1][vd->type[i]]++;
       continue;
     }
-    w->vl[nv++] = j - v0;
+    r->varea[i] = object_area(o, vd, i, s, 0);
+    w->vl[c->nv++] = j - c->v0;
   }
-  uint32_t miss_who = item_who(w, v0, v1);
-  if (o->type == CMP_SEMANTIC) {   /* pixels, when a size is known (from the item or its masks) */
-    if (!ng && !nv && !(gi->width > 0 && gi->height > 0) && !(vi->width > 0 && vi->height > 0)) return 0;
-    return cmp_sem_item(w, k, &fr, gsh, gpool, g0, ng, v0, nv, miss_who, e);
-  }
-  uint8_t *gcrowd = w->gst + ng;   /* the spare half of gst */
+  return 0;
+}
+
+/* The similarity of every comparable vendor shape with every gold one, once,
+ * into w->S (nv x ng); every shape starts free. */
+static int item_similarity(CmpWork *w, ItemCtx *c, Err *e) {
+  const CmpGold *g = w->g;
+  const CmpOpts *o = w->o;
+  uint32_t ng = c->ng, nv = c->nv;
+  c->gcrowd = w->gst + ng;   /* the spare half of gst */
   for (uint32_t b = 0; b < ng; b++) {
-    gcrowd[b] = gd->iscrowd[g->item_anns[g0 + w->gl[b]]] != 0;
+    c->gcrowd[b] = g->d->iscrowd[g->item_anns[c->g0 + w->gl[b]]] != 0;
     w->gst[b] = FREE;
   }
   for (uint32_t a = 0; a < nv; a++) w->vst[a] = FREE;
-  if (ng && nv) {
-    size_t cells = (size_t)nv * ng;
-    if (cmp_reserve((void **)&w->S, &w->cap_s, cells, sizeof *w->S, e) != 0 ||
-        cmp_reserve((void **)&w->M, &w->cap_m, cells, sizeof *w->M, e) != 0)
-      return -1;
-    for (uint32_t a = 0; a < nv; a++)
-      for (uint32_t b = 0; b < ng; b++) {
-        const CmpShape *gs = &gsh[w->gl[b]];
-        const double *sig = o->type == CMP_KEYPOINTS && gs->cls < g->nclass ? g->sig[gs->cls] : NULL;
-        w->S[(size_t)a * ng + b] = cmp_sim(o, &w->vs[w->vl[a]], w->vpool.v, gs, gpool, gcrowd[b], sig);
-      }
+  if (!ng || !nv) return 0;
+  size_t cells = (size_t)nv * ng;
+  if (cmp_reserve((void **)&w->S, &w->cap_s, cells, sizeof *w->S, e) != 0 ||
+      cmp_reserve((void **)&w->M, &w->cap_m, cells, sizeof *w->M, e) != 0)
+    return -1;
+  for (uint32_t a = 0; a < nv; a++)
+    for (uint32_t b = 0; b < ng; b++) {
+      const CmpShape *gs = &c->gsh[w->gl[b]];
+      const double *sig = o->type == CMP_KEYPOINTS && gs->cls < g->nclass ? g->sig[gs->cls] : NULL;
+      w->S[(size_t)a * ng + b] = cmp_sim(o, &w->vs[w->vl[a]], w->vpool.v, gs, c->gpool, c->gcrowd[b], sig);
+    }
+  return 0;
+}
+
+/* Matches the free rows and columns of S allowed by same (the same class or
+ * not) at thr into d2g. by_class: each pair also at its gold class's own
+ * threshold (iou_by_class), thr then being the lowest of them. */
+static int pass(CmpWork *w, const ItemCtx *c, int same, int by_class, double thr, Err *e) {
+  uint32_t nv = c->nv, ng = c->ng;
+  for (uint32_t a = 0; a < nv; a++) {
+    uint32_t vc = w->vs[w->vl[a]].cls;
+    for (uint32_t b = 0; b < ng; b++) {
+      uint32_t gc = c->gsh[w->gl[b]].cls;
+      double s = w->S[(size_t)a * ng + b];
+      int ok = w->vst[a] == FREE && w->gst[b] == FREE && !c->gcrowd[b] && (gc == vc) == same &&
+               (!by_class || s >= class_thr(w, gc));
+      w->M[(size_t)a * ng + b] = ok ? s : NAN;
+    }
   }
-  double thr = cmp_sim_thr(o), low = cmp_sim_low(o);
-  const double *S = w->S;
-  int chamfer = o->type == CMP_POLYLINE && o->chamfer;
-  /* 1: per class at the threshold */
-  if (ng && nv) {
-    if (pass(w, nv, ng, gsh, gcrowd, 1, thr, e) != 0) return -1;
-    for (uint32_t a = 0; a < nv; a++)
-      if (w->d2g[a] >= 0) {
-        uint32_t b = (uint32_t)w->d2g[a];
-        w->vst[a] = TP;
-        w->gst[b] = TP;
+  return cmp_match(w->o, w->M, nv, ng, thr, w->d2g, &w->mw, e);
+}
+
+/* Marks each free vendor shape over a gold object already matched in its class
+ * (at the class's threshold) as a duplicate of the most similar such object. */
+static void duplicates(CmpWork *w, const ItemCtx *c) {
+  uint32_t nv = c->nv, ng = c->ng;
+  for (uint32_t a = 0; a < nv; a++) {
+    if (w->vst[a] != FREE) continue;
+    uint32_t vc = w->vs[w->vl[a]].cls;
+    double best = -1, thr = class_thr(w, vc);
+    for (uint32_t b = 0; b < ng; b++) {
+      double s = w->S[(size_t)a * ng + b];
+      if (w->gst[b] == TP && c->gsh[w->gl[b]].cls == vc && s >= thr && s > best) {
+        best = s;
         w->vpair[a] = b;
       }
-    /* 2: inside a gold crowd region of the class: ignored */
-    for (uint32_t a = 0; a < nv; a++) {
-      if (w->vst[a] != FREE) continue;
-      for (uint32_t b = 0; b < ng && w->vst[a] == FREE; b++)
-        if (gcrowd[b] && gsh[w->gl[b]].cls == w->vs[w->vl[a]].cls && S[(size_t)a * ng + b] >= thr)
-          w->vst[a] = IGNORED;
     }
-    /* 3: class-agnostic over the rest: wrong class; 4: over a gold object
-     * already matched in its class: duplicate. Tags have no geometry to tell
-     * which object a repeated label is about: for them a repeat is a duplicate
-     * before it is a wrong class. */
-    int tags = o->type == CMP_TAG;
-    if (tags) duplicates(w, nv, ng, gsh, thr);
-    if (pass(w, nv, ng, gsh, gcrowd, 0, thr, e) != 0) return -1;
-    for (uint32_t a = 0; a < nv; a++)
-      if (w->d2g[a] >= 0) {
-        w->vst[a] = WRONG;
-        w->gst[w->d2g[a]] = WRONG;
-        w->vpair[a] = (uint32_t)w->d2g[a];
-      }
-    if (!tags) duplicates(w, nv, ng, gsh, thr);
-    /* 5: the same class below the threshold: low overlap */
-    if (pass(w, nv, ng, gsh, gcrowd, 1, low, e) != 0) return -1;
-    for (uint32_t a = 0; a < nv; a++)
-      if (w->d2g[a] >= 0) {
-        w->vst[a] = LOW;
-        w->gst[w->d2g[a]] = LOW;
-        w->vpair[a] = (uint32_t)w->d2g[a];
-      }
+    if (best >= 0) w->vst[a] = DUP;
   }
-  /* what each vendor annotation became, in vendor order, then the missed gold */
-  for (uint32_t a = 0; a < nv; a++) {
-    uint32_t vi_ = w->vanns[v0 + w->vl[a]], vc = w->vs[w->vl[a]].cls, who = who_of(r, vd, vi_);
-    uint32_t b = w->vpair[a], gi_ = w->vst[a] == FREE || w->vst[a] == IGNORED ? CMP_NONE : g->item_anns[g0 + w->gl[b]];
-    double s = gi_ == CMP_NONE ? NAN : natural(chamfer, S[(size_t)a * ng + b]);
+}
+
+/* Marks the pairs d2g found as state st on both sides. */
+static void take_pairs(CmpWork *w, const ItemCtx *c, uint8_t st) {
+  for (uint32_t a = 0; a < c->nv; a++)
+    if (w->d2g[a] >= 0) {
+      uint32_t b = (uint32_t)w->d2g[a];
+      w->vst[a] = st;
+      w->gst[b] = st;
+      w->vpair[a] = b;
+    }
+}
+
+/* The passes, in order: (1) per class at the threshold: true positives; (2) a
+ * vendor shape inside a gold crowd region of its class: ignored; (3) a
+ * class-agnostic pass over the rest: wrong class; (4) over a gold object
+ * already matched in its class: duplicate; (5) the same class below the
+ * threshold: low overlap. Tags have no geometry to tell which object a
+ * repeated label is about: for them a repeat is a duplicate before it is a
+ * wrong class. */
+static int item_passes(CmpWork *w, const ItemCtx *c, Err *e) {
+  if (!c->ng || !c->nv) return 0;
+  const CmpOpts *o = w->o;
+  int by_class = w->g->cls_thr != NULL;
+  double thr = by_class ? w->g->thr_min : cmp_sim_thr(o), low = cmp_sim_low(o);
+  uint32_t ng = c->ng;
+  if (pass(w, c, 1, by_class, thr, e) != 0) return -1;
+  take_pairs(w, c, TP);
+  for (uint32_t a = 0; a < c->nv; a++) {
+    uint32_t vc = w->vs[w->vl[a]].cls;
+    for (uint32_t b = 0; b < ng && w->vst[a] == FREE; b++)
+      if (c->gcrowd[b] && c->gsh[w->gl[b]].cls == vc && w->S[(size_t)a * ng + b] >= class_thr(w, vc))
+        w->vst[a] = IGNORED;
+  }
+  int tags = o->type == CMP_TAG;
+  if (tags) duplicates(w, c);
+  if (pass(w, c, 0, by_class, thr, e) != 0) return -1;
+  take_pairs(w, c, WRONG);
+  if (!tags) duplicates(w, c);
+  if (pass(w, c, 1, 0, low, e) != 0) return -1;
+  take_pairs(w, c, LOW);
+  return 0;
+}
+
+/* What each vendor annotation became, in vendor order, then the missed gold:
+ * counted and recorded. */
+static int item_record(CmpWork *w, const ItemCtx *c, uint32_t miss_who, Err *e) {
+  const CmpGold *g = w->g;
+  const Dataset *vd = w->v;
+  CmpResult *r = w->r;
+  uint32_t ng = c->ng, k = c->k;
+  int chamfer = w->o->type == CMP_POLYLINE && w->o->chamfer;
+  for (uint32_t a = 0; a < c->nv; a++) {
+    uint32_t vi = w->vanns[c->v0 + w->vl[a]], vc = w->vs[w->vl[a]].cls, who = who_of(r, vd, vi);
+    uint32_t b = w->vpair[a], gi = w->vst[a] == FREE || w->vst[a] == IGNORED ? CMP_NONE : g->item_anns[c->g0 + w->gl[b]];
+    double s = gi == CMP_NONE ? NAN : natural(chamfer, w->S[(size_t)a * ng + b]);
     if (w->vst[a] == IGNORED) {
       r->stats[vc].ignored++;
       who_stats(r, who, vc)->ignored++;
@@ -394,29 +441,68 @@ int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
     }
     r->nvendor[vc]++;
     if (w->vst[a] == TP) {
-      if (true_positive(w, k, gi_, vi_, vc, s, e) != 0) return -1;
+      if (true_positive(w, k, gi, vi, vc, s, e) != 0) return -1;
       continue;
     }
     static const uint8_t kinds[] = {CMP_EXTRA, 0, 0, CMP_WRONG_CLASS, CMP_DUPLICATE, CMP_LOW_OVERLAP};
-    CmpConflict c = conflict(kinds[w->vst[a]], k);
-    c.v = vi_;
-    c.vcls = vc;
-    c.who = who;
-    c.g = gi_;
-    c.gcls = gi_ == CMP_NONE ? CMP_NONE : gsh[w->gl[b]].cls;
-    c.sim = s;
+    CmpConflict cf = conflict(kinds[w->vst[a]], k);
+    cf.v = vi;
+    cf.vcls = vc;
+    cf.who = who;
+    cf.g = gi;
+    cf.gcls = gi == CMP_NONE ? CMP_NONE : c->gsh[w->gl[b]].cls;
+    cf.sim = s;
     count_fp(r, vc, who);
-    if (w->vst[a] == WRONG || w->vst[a] == LOW) count_fn(r, c.gcls, who);
-    if (add_conflict(w, &c, e) != 0) return -1;
+    if (w->vst[a] == WRONG || w->vst[a] == LOW) count_fn(r, cf.gcls, who);
+    if (add_conflict(w, &cf, e) != 0) return -1;
   }
   for (uint32_t b = 0; b < ng; b++) {
-    if (w->gst[b] != FREE || gcrowd[b]) continue;
-    CmpConflict c = conflict(CMP_MISSING, k);
-    c.g = g->item_anns[g0 + w->gl[b]];
-    c.gcls = gsh[w->gl[b]].cls;
-    c.who = miss_who;
-    count_fn(r, c.gcls, miss_who);
-    if (add_conflict(w, &c, e) != 0) return -1;
+    if (w->gst[b] != FREE || c->gcrowd[b]) continue;
+    CmpConflict cf = conflict(CMP_MISSING, k);
+    cf.g = g->item_anns[c->g0 + w->gl[b]];
+    cf.gcls = c->gsh[w->gl[b]].cls;
+    cf.who = miss_who;
+    count_fn(r, cf.gcls, miss_who);
+    if (add_conflict(w, &cf, e) != 0) return -1;
   }
   return 0;
+}
+
+/* Gold item k against its vendor item: left out when not delivered or of
+ * another size; else the shapes, the similarity matrix once, the passes and
+ * what each vendor and gold annotation became. Semantic items are counted
+ * pixel by pixel instead (compare_semantic.c). */
+int cmp_item_run(CmpWork *w, uint32_t k, Err *e) {
+  const CmpGold *g = w->g;
+  CmpResult *r = w->r;
+  const CmpOpts *o = w->o;
+  static const Item no_item;
+  ItemCtx c = {0};
+  c.k = k;
+  c.g0 = g->item_start[k];
+  c.g1 = g->item_start[k + 1];
+  uint32_t vk = r->gitem_vendor[k];
+  int missing = vk == CMP_NONE;   /* semantic with count_missing: scored against no masks */
+  if (missing && !(o->type == CMP_SEMANTIC && o->count_missing)) return not_delivered(w, k, e);
+  c.v0 = missing ? 0 : w->vstart[vk];
+  c.v1 = missing ? 0 : w->vstart[vk + 1];
+  c.gi = &g->d->items[k];
+  c.vi = missing ? &no_item : &w->v->items[vk];
+  if (c.gi->width > 0 && c.gi->height > 0 && c.vi->width > 0 && c.vi->height > 0 &&
+      (c.gi->width != c.vi->width || c.gi->height != c.vi->height)) {
+    r->gitem_state[k] = CMP_SIZE_DIFFERS;
+    r->left_out[0][CMP_OUT_ITEM] += c.g1 - c.g0;
+    r->left_out[1][CMP_OUT_ITEM] += c.v1 - c.v0;
+    return 0;
+  }
+  r->gitem_state[k] = missing ? CMP_NOT_DELIVERED : CMP_COMPARED;
+  if (item_gold_shapes(w, &c, e) != 0 || item_reserve(w, &c, e) != 0 || item_collect(w, &c, e) != 0) return -1;
+  uint32_t miss_who = item_who(w, c.v0, c.v1);
+  if (o->type == CMP_SEMANTIC) {   /* pixels, when a size is known (from the item or its masks) */
+    if (!c.ng && !c.nv && !(c.gi->width > 0 && c.gi->height > 0) && !(c.vi->width > 0 && c.vi->height > 0))
+      return 0;
+    return cmp_sem_item(w, k, &c.fr, c.gsh, c.gpool, c.g0, c.ng, c.v0, c.nv, miss_who, e);
+  }
+  if (item_similarity(w, &c, e) != 0 || item_passes(w, &c, e) != 0) return -1;
+  return item_record(w, &c, miss_who, e);
 }

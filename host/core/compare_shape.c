@@ -261,6 +261,10 @@ static int segm_raster(const Dataset *d, uint32_t i, const CmpFrame *fr, const C
   return 1;
 }
 
+void cmp_ann_box(const Dataset *d, uint32_t i, double bb[4]) {
+  ann_box(d, i, bb);
+}
+
 /* The box of the shape, then what the iou type needs: masks rasterised (or
  * taken as they are when they fit the frame), keypoints with the area OKS
  * scales by, rotated boxes (a box as angle 0), points. */

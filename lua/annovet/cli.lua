@@ -25,7 +25,8 @@ end
 
 -- value, msg -> value, or fail with msg (for `nil, message` returns).
 -- The running command's flags by the API name of the option each sets: "--level"
--- for level, or what an option spec's `api` field names ("--kpt-sigmas" sets sigmas).
+-- for level, or what an option spec's `api` field names ("--kpt-sigmas" sets sigmas;
+-- a list when a flag sets several: "--iou" sets iou and iou_by_class).
 local flags = {}
 
 -- msg with the command-line flag in place of option, the API name by which the
@@ -161,7 +162,8 @@ local function dispatch(argv)
     if a == "--" or (cmd.stop_at_positional and a:sub(1, 1) ~= "-") then break end
   end
   for _, spec in ipairs(cmd.options or {}) do
-    flags[spec.api or spec.name:sub(3):gsub("-", "_")] = spec.name
+    local api = spec.api or spec.name:sub(3):gsub("-", "_")
+    for _, name in ipairs(type(api) == "table" and api or {api}) do flags[name] = spec.name end
   end
   local opts, pos, kind = args.parse(cmd.options or {}, rest, cmd.stop_at_positional)
   if not opts then

@@ -57,6 +57,7 @@ local function core_opts(opts)
   return {
     type = opts.iou_type or "bbox",
     iou = chamfer or opts.iou or 0.5,
+    iou_by_class = opts.iou_by_class,
     chamfer = chamfer and true or nil,
     low = opts.low,
     matcher = opts.matcher,
@@ -65,7 +66,7 @@ local function core_opts(opts)
     sigmas = opts.sigmas,
     map = opts.map,
     attributes = opts.attributes,
-    count_missing = opts.count_missing_items,
+    count_missing = opts.count_missing_items ~= false and not opts.skip_missing_items,
     threads = opts.threads,
   }
 end
@@ -361,6 +362,23 @@ local function json_scores(s, sim)
   return out
 end
 
+-- An interval as JSON: every key present (null where undefined).
+function M.json_interval(x)
+  return {estimate = null(x.estimate), low = null(x.low), high = null(x.high), se = null(x.se),
+    undefined = x.undefined}
+end
+
+-- {precision, recall, f1} intervals as JSON.
+local function json_intervals(x)
+  return {precision = M.json_interval(x.precision), recall = M.json_interval(x.recall), f1 = M.json_interval(x.f1)}
+end
+
+-- Scores by size as JSON: counts, and the ratios (null where undefined).
+local function size_scores(x)
+  return {tp = x.tp, fp = x.fp, fn = x.fn, precision = null(x.precision), recall = null(x.recall), f1 = null(x.f1),
+    undefined = x.undefined}
+end
+
 local function json_list(t)
   return json.array(t or {})
 end
@@ -401,9 +419,25 @@ function Result:to_json(opts)
     if not self.pixel_accuracy then why.pixel_accuracy = "no pixels compared" end
     if next(why) then semantic.undefined = why end
   end
+  local intervals, sizes
+  if self.intervals then
+    intervals = {micro = json_intervals(self.intervals.micro), per_class = {}}
+    for cls, x in pairs(self.intervals.per_class) do intervals.per_class[cls] = json_intervals(x) end
+  end
+  if self.size_scores then
+    sizes = {}
+    for i, rg in ipairs(self.size_scores) do
+      local spc = {}
+      for cls, x in pairs(rg.per_class) do spc[cls] = size_scores(x) end
+      sizes[i] = {name = rg.name, low = rg.low, high = null(rg.high), micro = size_scores(rg.micro), per_class = spc}
+    end
+    sizes = json.array(sizes)
+  end
   return {
     file = self.file,
     iou_type = self.iou_type,
+    intervals = intervals,
+    sizes = sizes,
     similarity = sim,
     per_class = pc,
     micro = json_scores(self.micro, sim),
@@ -490,6 +524,113 @@ function M.run_all(prepared, vendors, opts)
   return out
 end
 
+-- ---- statistics: intervals over resampled gold items, scores by size ----
+
+M.COCO_SIZES = {0, 32 * 32, 96 * 96}
+local COCO_SIZE_NAMES = {"small", "medium", "large"}
+
+-- Scores of {tp, fp, fn} counts (precision, recall, f1; null where undefined).
+local function count_scores(k)
+  local out = scores({tp = k.tp, fp = k.fp, fn = k.fn, sum_sim = 0}, "iou")
+  out.mean_iou, out.ignored = nil, nil
+  if out.undefined then
+    out.undefined.mean_iou = nil
+    if not next(out.undefined) then out.undefined = nil end
+  end
+  return out
+end
+
+-- res:sizes([bounds]) -> {{name, low, high, per_class = {class = scores}, micro},
+-- ...}: the scores per object area range, COCO's small [0, 32^2], medium
+-- [32^2, 96^2] and large [96^2, inf) by default, else [bounds[1], bounds[2]],
+-- ..., [bounds[n], inf); ranges closed as COCOeval's. A true positive and a miss
+-- count by the gold object's area (its COCO `area` when given, else its mask's
+-- or box's), a false positive by the vendor object's. nil, message on failure.
+function Result:sizes(bounds)
+  bounds = bounds or M.COCO_SIZES
+  local coco = #bounds == 3
+  for i, b in ipairs(M.COCO_SIZES) do coco = coco and bounds[i] == b end
+  local ranges, err = self.core:sizes(bounds)
+  if not ranges then return nil, err end
+  local out = {}
+  for i, rg in ipairs(ranges) do
+    local pc, pooled = {}, {tp = 0, fp = 0, fn = 0}
+    for _, name in ipairs(self.class_order) do
+      local k = rg.classes[name]
+      if k.tp + k.fp + k.fn > 0 then
+        pc[name] = count_scores(k)
+        for _, q in ipairs {"tp", "fp", "fn"} do pooled[q] = pooled[q] + k[q] end
+      end
+    end
+    out[i] = {name = coco and COCO_SIZE_NAMES[i] or
+      (rg.high and string.format("%g-%g", rg.low, rg.high) or string.format("%g+", rg.low)),
+      low = rg.low, high = rg.high, per_class = pc, micro = count_scores(pooled)}
+  end
+  return out
+end
+
+-- The verdict of a difference a - b: its text, and the better one's name.
+local function verdict_text(v, a, b)
+  if v == 1 then return a .. " better", a end
+  if v == -1 then return b .. " better", b end
+  return "not distinguishable", nil
+end
+
+-- M.bootstrap(results, opts) -> boot | nil, message. results: result objects
+-- scored against the same gold (M.run_all); opts: resamples (1000), seed (1),
+-- level (0.95), names (each result's name; default "1", "2", ...). Resamples the
+-- gold items with replacement (every item of the panel, a seeded portable
+-- PRNG: the same seed gives the same intervals) and sets each result's
+-- `intervals` = {micro = {precision, recall, f1}, per_class = {class = ...}},
+-- each interval {estimate, low, high, se, undefined} (percentile: the
+-- (1 - level) / 2 and (1 + level) / 2 quantiles of the resampled values,
+-- linear between order statistics; undefined counts the resamples where the
+-- ratio had no denominator, dropped). boot = {method, resamples, seed, level,
+-- items, pairs}: per pair of results on the same resampled items, the interval
+-- of F1(a) - F1(b), the verdict ("A better" when the interval is above 0, "B
+-- better" below, else "not distinguishable"), and for an undistinguished
+-- difference items_needed = ceil(n (z se / |diff|)^2), the gold items at which
+-- an interval of the same spread per item would exclude 0 (nil when the two
+-- F1 are equal: more items cannot tell); the same per gold class.
+function M.bootstrap(results, opts)
+  opts = opts or {}
+  local names, cores = {}, {}
+  for i, r in ipairs(results) do
+    cores[i] = r.core
+    names[i] = opts.names and opts.names[i] or tostring(i)
+  end
+  local bt, err = c.bootstrap(cores, opts.resamples or 1000, opts.seed or 1, opts.level or 0.95)
+  if not bt then return nil, err end
+  for i, r in ipairs(results) do r.intervals = bt.vendors[i] end
+  local pairs_ = {}
+  for i, p in ipairs(bt.pairs) do
+    local a, b = names[p.a], names[p.b]
+    local d = p.f1_diff
+    local text, better = verdict_text(d.verdict, a, b)
+    local note
+    if better then
+      note = string.format("%s: the %g%% interval of the F1 difference excludes 0 at %d gold items", text,
+        100 * bt.level, bt.items)
+    elseif d.items_needed then
+      note = string.format("not distinguishable at %d gold items: about %d would settle a difference of %.1f F1 points",
+        bt.items, d.items_needed, 100 * math.abs(d.estimate))
+    else
+      note = "not distinguishable: the two F1 are equal, so more gold items cannot tell which is better"
+    end
+    local pc = {}
+    for cls, x in pairs(p.per_class) do
+      local t, bb = verdict_text(x.verdict, a, b)
+      pc[cls] = {estimate = x.estimate, low = x.low, high = x.high, se = x.se, undefined = x.undefined,
+        verdict = t, better = bb, items_needed = x.items_needed}
+    end
+    pairs_[i] = {a = a, b = b, f1_a = results[p.a].micro.f1, f1_b = results[p.b].micro.f1,
+      f1_diff = {estimate = d.estimate, low = d.low, high = d.high, se = d.se, undefined = d.undefined},
+      verdict = text, better = better, items = bt.items, items_needed = d.items_needed, note = note, per_class = pc}
+  end
+  return {method = "percentile", resamples = bt.resamples, seed = bt.seed, level = bt.level, z = bt.z,
+    items = bt.items, pairs = pairs_}
+end
+
 -- Reads several files at once (formats detected) on threads threads: the
 -- datasets in order, or nil and the first failure's message.
 function M.load(paths, threads)
@@ -499,13 +640,15 @@ end
 -- annovet.compare(gold, vendor, opts) -> result | nil, message.
 -- gold: a dataset (or what M.prepare returned); vendor: a dataset.
 -- opts: iou_type (bbox, segm, keypoints, rbox, polyline, cuboid, text, tag,
--- semantic; default M.default_type), iou (0.5), matcher ("optimal" or "greedy"), low
+-- semantic; default M.default_type), iou (0.5), iou_by_class ({class = T}: a
+-- gold class's own threshold), matcher ("optimal" or "greedy"), low
 -- (low-overlap floor, 0.1), chamfer (polylines: match at or below this Chamfer
 -- distance instead of by band IoU), line_width (band width where a polyline has
 -- none, 10), chamfer_step (1), sigmas ({class = {...}}: OKS sigmas; COCO's for
 -- 17 keypoints), map ({vendor_class = gold_class}), attributes (a list of keys to
 -- compare, or false for none; default every key of the gold annotation but
--- "annotator"), count_missing_items (gold items the vendor lacks count as missed).
+-- "annotator"), count_missing_items (default true: gold items the vendor lacks
+-- count as missed; false, or skip_missing_items = true, leaves them out).
 -- The result has per_class, micro, macro, confusion, clusters, annotators, items,
 -- categories, left_out, conflict_counts, :conflicts([filter]), :matches(),
 -- :to_json(); semantic adds mean_iou, pixel_accuracy and pixels (counts are

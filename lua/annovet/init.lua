@@ -58,6 +58,10 @@ M.compare = require("annovet.compare").compare
 -- (annovet.money: new("12.34", "USD"), minor(1234, "USD"), amount(q, price, cur)).
 M.pricing = require "annovet.pricing"
 M.money = require "annovet.money"
+-- Intervals over resampled gold items and paired verdicts of several compare
+-- results: compare_intervals({res, ...}, {resamples, seed, level, names})
+-- (lua/annovet/compare.lua, M.bootstrap); res:sizes([bounds]) scores by area.
+M.compare_intervals = require("annovet.compare").bootstrap
 
 -- CPU seconds, for scripts that report their own timing.
 M.clock = util.clock

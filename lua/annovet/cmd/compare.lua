@@ -8,8 +8,9 @@ local report = require "annovet.compare_report"
 local store = require "annovet.store"
 local system = require "annovet.system"
 
-local USAGE = "annovet compare --gold G --vendor NAME=FILE [--vendor ...] [--iou 0.5] " ..
+local USAGE = "annovet compare --gold G --vendor NAME=FILE [--vendor ...] [--iou 0.5] [--iou CLASS=T,...] " ..
   "[--iou-type bbox|segm|keypoints|rbox|polyline|cuboid|text|tag|semantic] [--matcher optimal|greedy] " ..
+  "[--ci N [--seed S] [--ci-level L]] [--sizes coco|B,B,...] [--skip-missing-items] " ..
   "[--out DIR] [--format json|csv|table] [--store DB [--batch B]]"
 
 -- "NAME=FILE" (or FILE, named by its stem) -> name, file.
@@ -33,15 +34,104 @@ local function number_opt(v, flag, cli, lo, hi)
   return x
 end
 
+-- --iou, repeatable, each a comma list of T (the default threshold) and
+-- CLASS=T (a class's own): -> the default (nil when not given), {class = T}
+-- (nil when none). Whether a CLASS is the gold's is checked against the panel.
+local function iou_opts(list, cli)
+  if not list then return nil end
+  local default, by_class = nil, nil
+  for _, spec in ipairs(list) do
+    local items = args.split_list(spec, "--iou", "threshold", true)
+    if #items == 0 then cli.fail("--iou: expected T or CLASS=T[,CLASS=T...], got '" .. spec .. "'") end
+    for _, item in ipairs(items) do
+      local cls, v = item:match("^(.-)%s*=%s*(.*)$")
+      if not cls then
+        if default then cli.fail("--iou: the default threshold is given twice ('" .. default .. "' and '" .. item .. "')") end
+        default = number_opt(item, "--iou", cli, 0, 1)
+      else
+        if cls == "" then cli.fail("--iou: expected CLASS=T, got '" .. item .. "'") end
+        by_class = by_class or {}
+        if by_class[cls] then cli.fail("--iou: class '" .. cls .. "' is given twice") end
+        by_class[cls] = number_opt(v, "--iou " .. cls, cli, 0, 1)
+      end
+    end
+  end
+  return default, by_class
+end
+
+local MAX_RESAMPLES = 100000
+local MAX_SEED = 4611686018427387903   -- 2^62 - 1, as agree's
+
+local function whole(s, name, min, max, cli)
+  local v = s:match("^%d+$") and math.tointeger(tonumber(s))
+  if not v or v < min or v > max then
+    cli.fail(string.format("%s: expected a whole number from %d to %d, got '%s'", name, min, max, s))
+  end
+  return v
+end
+
+-- --ci N [--seed S] [--ci-level L] -> {resamples, seed, level} or nil.
+local function ci_opts(opts, cli)
+  if not opts.ci then
+    if opts.seed then cli.fail("--seed goes with --ci N") end
+    if opts.ci_level then cli.fail("--ci-level goes with --ci N") end
+    return nil
+  end
+  local level = 0.95
+  if opts.ci_level then
+    level = tonumber(opts.ci_level)
+    if not level or level <= 0 or level >= 1 then
+      cli.fail("--ci-level: expected a number between 0 and 1, got '" .. opts.ci_level .. "'")
+    end
+  end
+  return {resamples = whole(opts.ci, "--ci", 1, MAX_RESAMPLES, cli),
+    seed = opts.seed and whole(opts.seed, "--seed", 0, MAX_SEED, cli) or 1, level = level}
+end
+
+-- --sizes coco | B0,B1,... (areas in square pixels, increasing from 0) -> bounds or nil.
+local function size_opts(spec, cli)
+  if not spec then return nil end
+  if spec == "coco" then return compare.COCO_SIZES end
+  local bounds = {}
+  for _, x in ipairs(args.split_list(spec, "--sizes", "area", true)) do
+    local v = tonumber(x)
+    if not v or v ~= v or v < 0 or v == math.huge or (#bounds > 0 and v <= bounds[#bounds]) then
+      cli.fail("--sizes: expected coco or areas increasing from 0 (e.g. 0,1024,9216), got '" .. spec .. "'")
+    end
+    bounds[#bounds + 1] = v
+  end
+  if #bounds == 0 then cli.fail("--sizes: expected coco or areas increasing from 0 (e.g. 0,1024,9216), got '" .. spec .. "'") end
+  return bounds
+end
+
+-- A pair's result as JSON (nulls where undefined).
+local function json_pair(p)
+  local null = annovet.json.null
+  local pc = {}
+  for cls, x in pairs(p.per_class) do
+    local j = compare.json_interval(x)
+    j.verdict, j.better, j.items_needed = x.verdict, x.better or null, x.items_needed or null
+    pc[cls] = j
+  end
+  return {a = p.a, b = p.b, f1_a = p.f1_a or null, f1_b = p.f1_b or null, f1_diff = compare.json_interval(p.f1_diff),
+    verdict = p.verdict, better = p.better or null, items = p.items, items_needed = p.items_needed or null,
+    note = p.note, per_class = pc}
+end
+
 -- The comparison options from the command line.
 local function options(opts, cli)
+  if opts.skip_missing_items and opts.count_missing_items then
+    cli.fail("--skip-missing-items and --count-missing-items exclude each other")
+  end
   local o = {iou_type = opts.iou_type, matcher = opts.matcher or "optimal",
-    count_missing_items = opts.count_missing_items}
-  o.iou = number_opt(opts.iou, "--iou", cli, 0, 1) or 0.5
+    count_missing_items = not opts.skip_missing_items}
+  o.iou, o.iou_by_class = iou_opts(opts.iou, cli)
+  o.iou = o.iou or 0.5
   o.low = number_opt(opts.low_iou, "--low-iou", cli, 0, 1)
   if o.low and o.low >= o.iou then cli.fail("--low-iou must be below --iou") end
   if opts.chamfer then
     if o.iou_type ~= "polyline" then cli.fail("--chamfer goes with --iou-type polyline") end
+    if o.iou_by_class then cli.fail("--iou CLASS=T: per-class thresholds are IoU, not Chamfer distances") end
     o.chamfer = number_opt(opts.chamfer, "--chamfer", cli, 0)
     o.low = nil
   end
@@ -117,7 +207,8 @@ local function check_vendor(name, file, r, vds, cli)
   for from, to in pairs(cats.map_unused) do warn("--map %s=%s: the vendor has no class '%s'", from, to, from) end
   if #items.not_delivered > 0 then
     warn("%d gold items are not in the delivery (%s): %s", #items.not_delivered, first_few(items.not_delivered),
-      r.counted_missing and "their objects count as missed" or "left out (--count-missing-items counts them as missed)")
+      r.counted_missing and "their objects count as missed (--skip-missing-items leaves them out)"
+        or "left out (--skip-missing-items; by default they count as missed)")
   end
   if #items.size_differs > 0 then
     warn("%d items differ in size from the gold and are left out%s (%s)", #items.size_differs,
@@ -156,7 +247,7 @@ local function record(opts, doc, results, gold_path, cli)
     for _, v in ipairs(results) do
       local sha = cli.check(system.sha256_file(v.file))
       local del = store.delivery_row(db, sha, v.name, opts.batch)
-      local params = {iou = doc.iou, iou_type = doc.iou_type, matcher = doc.matcher, gold = gold_path,
+      local params = {iou = doc.iou, iou_by_class = doc.iou_by_class, iou_type = doc.iou_type, matcher = doc.matcher, gold = gold_path,
         vendor = v.name, file = v.file, options = doc.options}
       ids[#ids + 1] = evaluations.record(db, {
         kind = "compare", vendor = v.name, batch = opts.batch or (del and del.batch),
@@ -215,8 +306,20 @@ annotations (each ratio over the classes where it is defined). A missed gold
 object is charged to the item's annotator when one vendor annotator did the
 whole item, else to "(unattributed)".
 
+Gold items a vendor did not deliver count as missed (every item sent is owed;
+--skip-missing-items leaves them out); items.delivered and items.sent say how
+many. --iou 0.5 --iou car=0.7,traffic_light=0.3 sets per-class thresholds.
+--sizes coco (or bounds 0,1024,9216, px^2) adds scores by object area (COCO's
+closed ranges; TP and misses by the gold's area, false positives by the
+vendor's). --ci N [--seed S] [--ci-level L] resamples the gold items N times
+(seeded, reproducible): percentile intervals of P, R and F1 per vendor and
+class, and per pair of vendors the interval of the F1 difference on the same
+items, with a verdict ("A better", "B better", "not distinguishable") and the
+gold items that would settle it ("bootstrap", "pairs", "intervals" in JSON).
+
 --out DIR writes per_class.csv, conflicts.csv, confusion.csv, annotators.csv,
-clusters.csv and compare.json instead of printing. --format csv prints
+clusters.csv (sizes.csv, intervals.csv, pairs.csv when asked) and compare.json
+instead of printing. --format csv prints
 per_class.csv; table prints a summary. --store DB records each vendor's
 evaluation (tool version and commit, gold and delivery provenance, parameters,
 result) for `annovet drift`; --batch names the batch (default: the batch the
@@ -224,7 +327,8 @@ vendor file was ingested in).]],
   options = {
     {name = "--gold", arg = "G", help = "the gold panel (any format annovet reads)"},
     {name = "--vendor", arg = "NAME=FILE", multi = true, help = "a vendor's delivery (repeat for several)"},
-    {name = "--iou", arg = "T", help = "match threshold (IoU or OKS; default 0.5)"},
+    {name = "--iou", arg = "T|CLASS=T,...", multi = true, api = {"iou", "iou_by_class"},
+      help = "match threshold (IoU or OKS; default 0.5), and per class: --iou 0.5 --iou car=0.7,traffic_light=0.3"},
     {name = "--iou-type", arg = "T", choices = compare.types, help = "bbox, segm, keypoints, rbox, polyline, cuboid, text, tag or semantic"},
     {name = "--matcher", arg = "M", choices = {"optimal", "greedy"}, help = "optimal (default) or greedy"},
     {name = "--low-iou", arg = "L", help = "low overlap from this IoU up to --iou (default 0.1)"},
@@ -234,7 +338,12 @@ vendor file was ingested in).]],
     {name = "--map", arg = "V=G", multi = true, help = "vendor class V is gold class G"},
     {name = "--attributes", arg = "A,B", help = "compare only these attributes"},
     {name = "--no-attributes", help = "compare no attributes"},
-    {name = "--count-missing-items", help = "gold items the vendor lacks count as missed"},
+    {name = "--ci", arg = "N", help = "bootstrap N resamples of the gold items: intervals and vendor-pair verdicts"},
+    {name = "--seed", arg = "S", help = "the bootstrap's seed, 0 to 2^62-1 (default 1): same seed, same intervals"},
+    {name = "--ci-level", arg = "L", help = "the intervals' level (default 0.95)"},
+    {name = "--sizes", arg = "coco|B,B,...", help = "scores by object area: COCO's small/medium/large or these bounds (px^2)"},
+    {name = "--skip-missing-items", help = "leave out gold items the vendor lacks (default: count them as missed)"},
+    {name = "--count-missing-items", help = "the default (kept for old scripts): missing items count as missed"},
     {name = "--out", arg = "DIR", help = "write the CSV files (and compare.json) into DIR"},
     output.option({"json", "csv", "table"}, "json (default), csv (per class) or table"),
     {name = "--top", arg = "N", integer = true, min = 0, help = "clusters listed per kind in JSON (default 10; 0: all)"},
@@ -249,6 +358,7 @@ vendor file was ingested in).]],
     if opts.batch and not opts.store then cli.usage_error("--batch goes with --store", usage) end
     local top = opts.top
     local o = options(opts, cli)
+    local ci, bounds = ci_opts(opts, cli), size_opts(opts.sizes, cli)
     local vendors, seen = {}, {}
     for _, spec in ipairs(opts.vendor) do
       local name, file = vendor_spec(spec, cli)
@@ -286,6 +396,10 @@ vendor file was ingested in).]],
     cli.progress(o.iou_type == "semantic"
       and string.format("compare: semantic, pixel by pixel (conflicts below IoU %s per item and class)", tostring(o.iou))
       or string.format("compare: %s at %s, %s matching", o.iou_type, tostring(o.chamfer or o.iou), o.matcher))
+    if bounds and (o.iou_type == "semantic" or o.iou_type == "tag") then
+      cli.fail("--sizes: " .. o.iou_type .. " comparisons have no object areas")
+    end
+    if ci and o.iou_type == "semantic" then cli.fail("--ci: intervals are over objects, not the pixels of a semantic comparison") end
     local prepared, perr, poption = compare.prepare(gold, o)
     if not prepared then
       perr = cli.flagged(perr, poption)
@@ -295,7 +409,7 @@ vendor file was ingested in).]],
       end
       cli.fail(perr)
     end
-    local doc = {iou = o.chamfer or o.iou, iou_type = o.iou_type, matcher = o.matcher, gold = opts.gold, vendors = {},
+    local doc = {iou = o.chamfer or o.iou, iou_by_class = o.iou_by_class, iou_type = o.iou_type, matcher = o.matcher, gold = opts.gold, vendors = {},
       options = {low_iou = o.low, chamfer = o.chamfer, line_width = o.line_width, map = o.map,
         attributes = o.attributes, count_missing_items = o.count_missing_items, kpt_sigmas = o.sigmas}}
     o.threads, o.files = threads, files
@@ -308,8 +422,23 @@ vendor file was ingested in).]],
       cli.progress(string.format("compare: %s: %d items, F1 %s, %d conflicts", v.name, r.items.compared,
         r.micro.f1 and string.format("%.4f", r.micro.f1) or "undefined", #r.conflict_list))
       results[#results + 1] = {name = v.name, file = v.file, res = r}
-      doc.vendors[v.name] = r:to_json({clusters_top = top})
+      if bounds then r.size_scores = cli.check(r:sizes(bounds)) end
     end
+    if ci then
+      local names = {}
+      for i, v in ipairs(vendors) do names[i] = v.name end
+      local boot = cli.check(compare.bootstrap(scored, {resamples = ci.resamples, seed = ci.seed, level = ci.level,
+        names = names}))
+      cli.progress(string.format("compare: bootstrap, %d resamples of the %d gold items (seed %d)", boot.resamples,
+        boot.items, boot.seed))
+      doc.bootstrap = {method = boot.method, resamples = boot.resamples, seed = boot.seed, level = boot.level,
+        items = boot.items}
+      local list = {}
+      for i, p in ipairs(boot.pairs) do list[i] = json_pair(p) end
+      doc.pairs = annovet.json.array(list)
+      results.boot = boot
+    end
+    for _, v in ipairs(results) do doc.vendors[v.name] = v.res:to_json({clusters_top = top}) end
     cli.progress(string.format("compare: scored in %.2f s (%.2f s of CPU)", system.now() - w0, annovet.clock() - t0))
 
     if opts.out then
