@@ -516,17 +516,16 @@ local function wrap(card)
   return setmetatable(card, Card)
 end
 
--- Runs a Lua rate card or cost model in the sandbox and returns what it returns.
--- The one place pricing runs buyer files: policy.load replaces it when it lands.
-function M.run_policy(path, bytes)
-  local sandbox = require "annovet.sandbox"
-  local env = sandbox.env {dir = sandbox.dirname(path)}
-  local fn, err = load(bytes:gsub("^#[^\n]*", ""), "@" .. path, "t", env)
-  if not fn then return nil, err end
-  local res = table.pack(sandbox.call(fn, {max_memory = 64 * 2 ^ 20, max_steps = 10 ^ 8, max_cpu = 60, name = path}))
-  if not res[1] then return nil, tostring(res[2]) end
-  if res[2] == nil then return nil, path .. ": returned nothing (a rate card returns its table)" end
-  return res[2]
+-- Runs a Lua rate card through the policy loader (the sandbox, its budgets, the
+-- fields a card must return) and returns a plain copy of the table it returns.
+function M.run_policy(path)
+  local policy = require "annovet.policy"
+  local p, err = policy.load(path, {currency = "string", lines = "table"},
+    {max_steps = 10 ^ 8, max_memory = 64 * 2 ^ 20, bundled = true})
+  if not p then return nil, err end
+  local t, perr = policy.plain(p.fields, path)
+  if t and type(t.params) == "table" and next(t.params) == nil then t.params = nil end   -- the loader's, when none
+  return t, perr
 end
 
 -- card(path_or_table [, name]) -> Card | nil, message.

@@ -1,11 +1,11 @@
 -- annovet cost: what deliveries (per asset) or timesheets (per hour) cost under a
 -- rate card, exactly; with --compare, both models side by side and the break-even.
+local output = require "annovet.output"
+local system = require "annovet.system"
 local compare = require "annovet.cost_compare"
-local csv = require "annovet.c.csv"
 local dataset = require "annovet.dataset"
-local json = require "annovet.c.json"
+local json = require("annovet").json
 local pricing = require "annovet.pricing"
-local util = require "annovet.c.util"
 
 local USAGE = "annovet cost --rates CARD [DELIVERY...] [--timesheets H.csv [--period P]] [--compare] " ..
   "[--floor FILE] [--date D] [--format json|csv|table]"
@@ -27,7 +27,7 @@ local options = {
   {name = "--compare", help = "per-asset against per-hour pricing, break-even and sensitivity"},
   {name = "--floor", arg = "FILE", help = "floor prices to flag (default pricing/floor.csv, DOMAIN.md's low column)"},
   {name = "--date", arg = "YYYY-MM-DD", help = "the day whose prices apply (valid_from/valid_to; default today)"},
-  {name = "--format", arg = "json|csv|table", help = "output format (default json)"},
+  output.option({"json", "csv", "table"}, "output format: json (default), csv or table"),
   {name = "--svg", arg = "FILE", help = "with --compare: write the cost-against-volume plot here"},
   {name = "--from", arg = "FORMAT", help = "read the deliveries as this format"},
 }
@@ -106,10 +106,7 @@ line and column, exit 2. See README, "Pricing".]],
   run = function(opts, pos, cli)
     local usage = {usage = USAGE}
     if not opts.rates then cli.usage_error("cost needs --rates CARD", usage) end
-    local fmt = opts.format or "json"
-    if fmt ~= "json" and fmt ~= "csv" and fmt ~= "table" then
-      cli.usage_error("--format: expected json, csv or table, got '" .. fmt .. "'", usage)
-    end
+    local fmt = opts.format
     if #pos == 0 and not opts.timesheets then cli.usage_error("cost needs a DELIVERY or --timesheets", usage) end
     if opts.compare and #pos == 0 then cli.usage_error("--compare needs a DELIVERY", usage) end
     if opts.svg and not opts.compare then cli.usage_error("--svg goes with --compare", usage) end
@@ -143,7 +140,7 @@ line and column, exit 2. See README, "Pricing".]],
     for _, path in ipairs(pos) do
       local ds = cli.check(dataset.load(path, {format = opts.from}))
       counts[#counts + 1] = pricing.count(ds, card.counting)
-      local sha = util.kind(path) == "file" and util.sha256_file(path) or nil
+      local sha = system.kind(path) == "file" and system.sha256_file(path) or nil
       deliveries[#deliveries + 1] = {path = path, format = ds:format(), sha256 = sha}
       ds:close()
     end
@@ -177,7 +174,7 @@ line and column, exit 2. See README, "Pricing".]],
       elseif fmt == "csv" then
         local t = {{"param", "value", "images", "per_asset", "per_hour", "cheaper"}}
         for _, s in ipairs(res.sensitivity) do t[#t + 1] = {s.param, s.value, s.images, s.per_asset, s.per_hour, s.cheaper} end
-        cli.check(csv.write("-", t))
+        cli.check(system.write_csv("-", t))
       else
         res.curve = json.array(curve)
         res.sensitivity = json.array(res.sensitivity)
@@ -206,7 +203,7 @@ line and column, exit 2. See README, "Pricing".]],
           if #rows_out == 0 or r[1] ~= "task" then rows_out[#rows_out + 1] = r end
         end
       end
-      cli.check(csv.write("-", rows_out))
+      cli.check(system.write_csv("-", rows_out))
     else
       local parts = {}
       if per_asset then

@@ -1,6 +1,7 @@
 -- annovet invoice: what a vendor is owed over a period, each line traced to its batch.
+local output = require "annovet.output"
 local invoice = require "annovet.invoice"
-local json = require "annovet.c.json"
+local json = require("annovet").json
 local pricing = require "annovet.pricing"
 
 local USAGE = "annovet invoice --store DB --vendor V --period P --rates CARD [--format json|table]"
@@ -22,7 +23,7 @@ up. Prints JSON (or --format table); bad input exits 2.]],
     {name = "--vendor", arg = "V", help = "the vendor"},
     {name = "--period", arg = "P", help = "YYYY-MM or YYYY-MM-DD..YYYY-MM-DD"},
     {name = "--rates", arg = "CARD", help = "the vendor's rate card (CSV or Lua)"},
-    {name = "--format", arg = "json|table", help = "output format (default json)"},
+    output.option({"json", "table"}, "output format: json (default) or table"),
   },
   run = function(opts, pos, cli)
     local usage = {usage = USAGE}
@@ -30,8 +31,7 @@ up. Prints JSON (or --format table); bad input exits 2.]],
     for _, k in ipairs {"vendor", "period", "rates"} do
       if not opts[k] then cli.usage_error("invoice needs --" .. k, usage) end
     end
-    local fmt = opts.format or "json"
-    if fmt ~= "json" and fmt ~= "table" then cli.usage_error("--format: expected json or table", usage) end
+    local fmt = opts.format
     cli.check(pricing.period(opts.period))
     local card = cli.check(pricing.card(opts.rates))
     if card.vendor and card.vendor ~= opts.vendor then

@@ -1,7 +1,7 @@
 -- What `sla sample` and `sla record` share: finding the batch, reading a vendor's
 -- lot history for the switching rules, and decoding stored lots.
 local aql = require "annovet.aql"
-local json = require "annovet.c.json"
+local json = require("annovet").json
 local store = require "annovet.store"
 
 local M = {}

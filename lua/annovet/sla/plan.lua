@@ -1,6 +1,6 @@
 -- annovet sla plan: the MIL-STD-105E single-sampling plan for a lot size and AQL.
 local aql = require "annovet.aql"
-local json = require "annovet.c.json"
+local json = require("annovet").json
 
 local M = {}
 

@@ -1,6 +1,6 @@
 -- annovet sla record: the audit's result for a sampled lot, judged against its plans.
 local aql = require "annovet.aql"
-local json = require "annovet.c.json"
+local json = require("annovet").json
 local lots = require "annovet.sla.lots"
 local store = require "annovet.store"
 

@@ -1,11 +1,11 @@
 -- annovet sla sample: draws a lot's audit sample, reproducibly, and records it.
 local aql = require "annovet.aql"
 local dataset = require "annovet.dataset"
-local json = require "annovet.c.json"
+local annovet = require "annovet"
+local json = annovet.json
 local lots = require "annovet.sla.lots"
 local plan_cmd = require "annovet.sla.plan"
 local store = require "annovet.store"
-local util = require "annovet.c.util"
 
 local M = {}
 
@@ -186,7 +186,7 @@ function M.run(opts, pos, cli)
   local switching = lots.state_json(state, history)
   switching.inspection_set_by = forced and "--inspection" or
     (inspection == "reduced" and "--approve-reduced") or "switching rules"
-  local version, commit = util.version()
+  local version, commit = annovet.version, annovet.commit
   local id = store.transaction(db, function()
     return store.sla_insert_lot(db, {
       batch_id = b.batch_id, vendor_id = b.vendor_id, lot_size = lot, level = level, inspection = inspection,
