@@ -42,6 +42,10 @@ describe("the layout", function()
     assert.are.equal("", out)
   end)
 
+  it("lets commands reach C only through the annovet module", function()
+    assert.are.equal("", (sh("grep -rl 'annovet%.c%.\\|annovet\\.c\\.' lua/annovet/cmd lua/annovet/sla lua/annovet/cli.lua")))
+  end)
+
   it("drops a deleted Lua file from the embedded library on the next make", function()
     local d = H.tmpdir()
     local out, code = sh("mkdir -p " .. H.q(d .. "/tools") .. " && cp Makefile VERSION.mk " .. H.q(d) ..
