@@ -113,17 +113,6 @@ int agree_compute(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const ui
 
 /* ---- agree_boot.c ---- */
 
-/* xoshiro256** seeded with splitmix64: the same seed gives the same stream on
- * every machine. */
-typedef struct AgreeRng {
-  uint64_t s[4];
-} AgreeRng;
-
-void agree_rng_seed(AgreeRng *g, uint64_t seed);
-uint64_t agree_rng_next(AgreeRng *g);
-/* Uniform integer in [0, n), n > 0, by rejection (no modulo bias). */
-uint64_t agree_rng_below(AgreeRng *g, uint64_t n);
-
 typedef struct AgreeCI {
   double low, high, level;
   uint32_t resamples;           /* resamples drawn */

@@ -212,8 +212,8 @@ typedef struct CmpBoot {
 } CmpBoot;
 
 /* Resamples the gold items (every item of the panel, n of them) with
- * replacement B times (agree_rng seeded with seed; n draws of
- * agree_rng_below(n) per resample) and gives the intervals of each vendor of
+ * replacement B times (util/rng.c seeded with seed; n draws of
+ * rng_below(n) per resample) and gives the intervals of each vendor of
  * r[0..nv) (all scored against the same gold) and of each pair. Not for
  * semantic results. -1 with e set on failure. */
 int cmp_bootstrap(const CmpResult *const *r, uint32_t nv, uint32_t B, uint64_t seed, double level, CmpBoot *out,

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agree.h"
 #include "compare.h"
+#include "rng.h"
 
 enum { P = 0, R, F, NSTAT };
 
@@ -122,20 +122,6 @@ static void scores(const ItemCounts *ic, uint32_t nitems, uint32_t nclass, const
   prf(micro[0], micro[1], micro[2], s + (size_t)nclass * NSTAT);
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* The p-quantile of sorted x[0..n), n > 0: linear between order statistics
- * (h = (n - 1) p; x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]),
- * numpy's default "linear"). */
-static double quantile(const double *x, uint32_t n, double p) {
-  double h = (n - 1) * p, f = floor(h);
-  uint32_t i = (uint32_t)f;
-  if (i + 1 >= n) return x[n - 1];
-  return x[i] + (h - f) * (x[i + 1] - x[i]);
-}
 
 /* The interval of the replicates v[0..B) (NaN ones undefined, dropped), sorted
  * in place, around the estimate est. */
@@ -153,9 +139,9 @@ static void interval(double est, double *v, uint32_t B, double level, CmpCI *ci)
   mean /= k;
   for (uint32_t j = 0; j < k; j++) ss += (v[j] - mean) * (v[j] - mean);
   ci->se = k > 1 ? sqrt(ss / (k - 1)) : 0;
-  qsort(v, k, sizeof *v, cmp_double);
-  ci->low = quantile(v, k, (1 - level) / 2);
-  ci->high = quantile(v, k, (1 + level) / 2);
+  rng_sort(v, k);
+  ci->low = rng_quantile(v, k, (1 - level) / 2);
+  ci->high = rng_quantile(v, k, (1 + level) / 2);
 }
 
 double cmp_norm_quantile(double p) {
@@ -256,11 +242,11 @@ int cmp_bootstrap(const CmpResult *const *res, uint32_t nv, uint32_t B, uint64_t
           !(pr->cls_needed = err_calloc(e, (size_t)ng + 1, sizeof *pr->cls_needed)))
         goto done;
     }
-  AgreeRng g;
-  agree_rng_seed(&g, seed);
+  Rng g;
+  rng_seed(&g, seed);
   for (uint32_t b = 0; b < B; b++) {
     memset(mult, 0, (size_t)n * sizeof *mult);
-    for (uint32_t i = 0; i < n; i++) mult[agree_rng_below(&g, n)]++;
+    for (uint32_t i = 0; i < n; i++) mult[rng_below(&g, n)]++;
     for (uint32_t v = 0; v < nv; v++) {
       uint32_t nc = res[v]->nclass;
       scores(&ic[v], n, nc, mult, acc, s);
