@@ -2,20 +2,7 @@
 -- no-ops that say so, gold-panel versions, and nothing written on bad input.
 local H = require "tests.support.helper"
 
-local function sql(db, query)
-  local p = io.popen("sqlite3 " .. H.q(db) .. " " .. H.q(query))
-  local out = p:read("a")
-  p:close()
-  return out
-end
-
--- SHA-256 by coreutils, independent of annovet's libsodium.
-local function sha256sum(path)
-  local p = io.popen("sha256sum " .. H.q(path))
-  local out = p:read("a")
-  p:close()
-  return out:match("^(%x+)")
-end
+local sql, sha256sum = H.sql, H.sha256sum
 
 local function ingest(args)
   local out, err, code = H.run("ingest " .. args)

@@ -4,19 +4,7 @@
 -- checked with Python's decimal module where a float would differ: see each case).
 local H = require "tests.support.helper"
 
-local function sql(db, query)
-  local p = io.popen("sqlite3 " .. H.q(db) .. " " .. H.q(query))
-  local out = p:read("a")
-  p:close()
-  return out
-end
-
-local function sha256sum(path)
-  local p = io.popen("sha256sum " .. H.q(path))
-  local out = p:read("a")
-  p:close()
-  return out:match("^(%x+)")
-end
+local sql, sha256sum = H.sql, H.sha256sum
 
 -- A COCO file: images 1..nimg (640x480), annotations given as
 -- {img, cat, bbox = {x, y, w, h}, poly = {...}, crowd = 1}.

@@ -50,6 +50,23 @@ end
 
 -- A fresh temporary directory, removed by H.cleanup().
 local dirs = {}
+-- Runs query on the store db through the sqlite3 CLI (independent of annovet's
+-- SQLite binding); returns what it printed.
+function H.sql(db, query)
+  local p = assert(io.popen("sqlite3 " .. H.q(db) .. " " .. H.q(query)))
+  local out = p:read("a")
+  p:close()
+  return out
+end
+
+-- SHA-256 of a file by coreutils, independent of annovet's libsodium.
+function H.sha256sum(path)
+  local p = assert(io.popen("sha256sum " .. H.q(path)))
+  local out = p:read("a")
+  p:close()
+  return out:match("^(%x+)")
+end
+
 function H.tmpdir()
   local name = os.tmpname()
   os.remove(name)
