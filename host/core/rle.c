@@ -1,6 +1,7 @@
 /* COCO run-length masks: the compressed-string codec and pycocotools' mask API. */
 #include "rle.h"
 
+#include "confine.h"
 #include "geometry.h"
 
 #include <math.h>
@@ -465,6 +466,7 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
     err_set(e, "polygon boundary too long to rasterise (%zu upsampled points)", m);
     goto done;
   }
+  if (confine_reserve((m + 1) * (sizeof *bd.x + sizeof *bd.y + sizeof *a + sizeof *b), e) != 0) goto done;
   bd.x = err_malloc(e, (m + 1) * sizeof *bd.x);
   bd.y = err_malloc(e, (m + 1) * sizeof *bd.y);
   if (!bd.x || !bd.y) goto done;
