@@ -253,6 +253,61 @@ describe("annovet run, hardened", function()
       local kb = peak_kb(args)
       if kb then assert.is_true(kb < 200 * 1024, "peak " .. kb .. " kB") end
     end)
+    it("asks the budget before it decodes a Label Studio brush mask", function()
+      -- label-studio-converter's RLE of a 16384 x 16384 mask, every pixel set: a
+      -- 32-bit count of values (w * h * 4), 5 bits of value width - 1 (0: 1 bit),
+      -- four 4-bit run-length widths - 1 (15: 16 bits); then runs of 65536
+      -- repeated values, each 1 (repeat) 11 (the 16-bit width) 65535 (count - 1)
+      -- and the value 1.
+      local bytes, acc, nbits = {}, 0, 0
+      local function bits(v, n)
+        for k = n - 1, 0, -1 do
+          acc = (acc << 1) | ((v >> k) & 1)
+          nbits = nbits + 1
+          if nbits == 8 then bytes[#bytes + 1] = tostring(acc); acc, nbits = 0, 0 end
+        end
+      end
+      local side = 16384
+      bits(side * side * 4, 32); bits(0, 5)
+      for _ = 1, 4 do bits(15, 4) end
+      for _ = 1, side * side * 4 // 65536 do bits(1, 1); bits(3, 2); bits(65535, 16); bits(1, 1) end
+      if nbits > 0 then bits(0, 8 - nbits) end
+      local dir = H.tmpdir()
+      local path = H.write(dir .. "/brush.json", '[{"id": 1, "data": {"image": "m.png"}, "annotations": [' ..
+        '{"result": [{"id": "b1", "type": "brushlabels", "from_name": "tag", "to_name": "image", ' ..
+        '"original_width": ' .. side .. ', "original_height": ' .. side .. ', "value": {"format": "rle", ' ..
+        '"rle": [' .. table.concat(bytes, ",") .. '], "brushlabels": ["car"]}}]}]}]')
+      local script = H.script([[
+        local ds, msg = annovet.load(arg[1])
+        print(ds and ds:counts().annotations or msg)
+      ]])
+      local out, err, code = H.run("run " .. H.q(script) .. " " .. H.q(path))
+      assert.are.equal(0, code, err)
+      assert.are.equal("1\n", out)     -- the stream is a valid mask
+      out, err, code = H.run("run --max-memory 50M " .. H.q(script) .. " " .. H.q(path))
+      assert.are.equal(2, code, out .. err)
+      assert.truthy(err:find("memory limit reached (--max-memory 50 MiB)", 1, true), err)
+    end)
+    it("asks the budget before it paints a label image to save", function()
+      local side = 16384
+      local dir = H.tmpdir()
+      local coco = H.write(dir .. "/in.json", string.format('{"images":[{"id":1,"file_name":"a.png",' ..
+        '"width":%d,"height":%d}],"categories":[{"id":1,"name":"car"}],"annotations":[{"id":1,"image_id":1,' ..
+        '"category_id":1,"iscrowd":1,"area":%d,"bbox":[0,0,%d,%d],' ..
+        '"segmentation":{"size":[%d,%d],"counts":[0,%d]}}]}', side, side, side * side, side, side,
+        side, side, side * side))
+      H.write(dir .. "/s.lua", [[
+        local ds = assert(annovet.load(arg[1]))
+        print(ds:save(arg[2], "pngmask"))
+      ]])
+      local out, err, code = H.run("run --max-memory 50M --out out s.lua in.json out/masks", nil, dir)
+      assert.are.equal(2, code, out .. err)
+      assert.are.equal("", out)
+      assert.truthy(err:find("memory limit reached (--max-memory 50 MiB)", 1, true), err)
+      assert.is_nil(io.open(dir .. "/out/masks/classes.txt", "rb"))
+      local kb = peak_kb("run --max-memory 50M --out out s.lua in.json out/masks2", dir)
+      if kb then assert.is_true(kb < 200 * 1024, "peak " .. kb .. " kB") end
+    end)
   end)
 
   describe("smaller", function()

@@ -162,6 +162,7 @@ static int l_save(lua_State *L) {
   memset(g, 0, sizeof *g);
   Err e = {0};
   if (f->write(ld->d, path, g, &e) != 0) {
+    sandbox_budget_check(L);
     luaL_pushfail(L);
     lua_pushstring(L, e.msg);
     return 2;
