@@ -308,6 +308,21 @@ describe("annovet run, hardened", function()
       local kb = peak_kb("run --max-memory 50M --out out s.lua in.json out/masks2", dir)
       if kb then assert.is_true(kb < 200 * 1024, "peak " .. kb .. " kB") end
     end)
+    it("asks the budget before weighted agreement makes its q x q weights", function()
+      -- 4096 categories (the most weights take): 128 MiB of weights.
+      local script = H.script([[
+        local units = {}
+        for i = 1, 4096 do units[i] = {a = i, b = i} end
+        local r, msg = annovet.agree.cohen_kappa({units = units}, {weights = "linear"})
+        print(r and r.value or msg)
+      ]])
+      local out, err, code = H.run("run --max-memory 50M " .. H.q(script))
+      assert.are.equal(2, code, out .. err)
+      assert.truthy(err:find("memory limit reached (--max-memory 50 MiB)", 1, true), err)
+      out, err, code = H.run("run --max-memory 200M " .. H.q(script))
+      assert.are.equal(0, code, err)
+      assert.are.equal("1.0\n", out)
+    end)
   end)
 
   describe("smaller", function()
