@@ -25,7 +25,7 @@ pkg = $(shell pkg-config $(1) $(2) 2>/dev/null)
 
 # ---- the layers, bottom up ----
 # util: errors, number text, UTF-8, hashing, threads; knows nothing above it.
-UTIL_SRC := $(addprefix host/util/, err.c numfmt.c utf8.c hash.c parallel.c rng.c)
+UTIL_SRC := $(addprefix host/util/, err.c numfmt.c utf8.c hash.c parallel.c confine.c rng.c)
 # core: the model, geometry, RLE, matching, agreement, cocoeval, compare; plain C.
 CORE_SRC := $(addprefix host/core/, model.c model_ops.c geometry.c geometry_ext.c rle.c \
 	match.c agree.c agree_boot.c agree_data.c cocoeval.c cocoeval_input.c \

@@ -9,6 +9,7 @@
 #include "geometry.h"
 #include "l_annovet.h"
 #include "l_geom.h"
+#include "l_sandbox.h"
 #include "lauxlib.h"
 #include "rle.h"
 
@@ -117,6 +118,7 @@ static int l_encode(lua_State *L) {
   uint64_t n = (uint64_t)h * w;
   luaL_argcheck(L, n <= RLE_MAX_PIXELS, 2, "mask too large");
   Scratch *s = geom_scratch(L, 3);
+  sandbox_reserve(L, n);
   uint8_t *m = malloc(n ? n : 1);
   if (!m) return luaL_error(L, "out of memory");
   s->p[2] = m;
@@ -149,6 +151,7 @@ static int l_decode(lua_State *L) {
   Rle r;
   geom_check_rle(L, 1, &r, &s->p[0], "rle");
   uint64_t n = (uint64_t)r.h * r.w;
+  sandbox_reserve(L, n);   /* before the bytes are touched: 65535 x 65535 is 4 GB */
   uint8_t *m = malloc(n ? n : 1);
   if (!m) return luaL_error(L, "out of memory");
   s->p[1] = m;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confine.h"
 #include "formats.h"
 #include "l_annovet.h"
 #include "l_sandbox.h"
@@ -95,7 +96,14 @@ static int l_load(lua_State *L) {
   }
   LDataset *ld = ldataset_push(L);
   Err e = {0};
-  if (format_read(f, path, gt, &ld->d, &ld->g, &e) != 0) {
+  int rc = format_read(f, path, gt, &ld->d, &ld->g, &e);
+  if (rc != 0 && sandbox_budget_retry(L)) {   /* refused before a collection: once more after one */
+    memset(&e, 0, sizeof e);
+    memset(&ld->g, 0, sizeof ld->g);
+    rc = format_read(f, path, gt, &ld->d, &ld->g, &e);
+  }
+  if (rc != 0) {
+    sandbox_budget_check(L);
     return l_fail(L, &e);
   }
   return 1;
@@ -134,9 +142,13 @@ static int l_formats(lua_State *L) {
 /* ds:save(path, format) -> true, warnings | nil, message. [-3, +2, m] */
 static int l_save(lua_State *L) {
   LDataset *ld = ldataset_check(L, 1);
-  const char *path = luaL_checkstring(L, 2);
+  luaL_checkstring(L, 2);
   const Format *f = check_format(L, 3);
-  sandbox_check_write(L, path);
+  sandbox_check_write(L, lua_tostring(L, 2));
+  size_t len;
+  const char *given = lua_tolstring(L, 2, &len);
+  char *path = lua_newuserdatauv(L, len + 2, 0);   /* "out/./a/" is written as "out/a" */
+  confine_normalize(given, path);
   if (!f->write) {
     luaL_pushfail(L);
     lua_pushfstring(L, "annovet cannot write the %s format", f->name);
@@ -146,6 +158,7 @@ static int l_save(lua_State *L) {
   memset(g, 0, sizeof *g);
   Err e = {0};
   if (f->write(ld->d, path, g, &e) != 0) {
+    sandbox_budget_check(L);
     return l_fail(L, &e);
   }
   lua_pushboolean(L, 1);

@@ -1,7 +1,6 @@
 /* Runs user functions under a memory budget (the lua_Alloc) and an instruction budget
  * (a count hook), reporting which limit stopped them. The environment itself, an
  * allowlist of safe functions, is built in lua/annovet/sandbox.lua. */
-#define _XOPEN_SOURCE 700   /* realpath */
 #include "l_sandbox.h"
 
 #include <errno.h>
@@ -17,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "lauxlib.h"
 
 #define STEP_CHUNK 1000   /* instructions between two calls of the count hook */
@@ -110,15 +110,28 @@ static size_t rss_bytes(void) {
   return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
 }
 
-/* 1 when the C memory the script holds (datasets, results) passes the limit: the
- * resident memory gained since the script began, less what Lua itself gained.
- * Lua's own bytes are held to the limit exactly by sandbox_alloc; counting them
- * here too would charge the allocator's overhead on small objects to the script. */
-static int over_budget(const Sandbox *s) {
+/* The C memory the script holds (datasets, results): the resident memory gained
+ * since it began, less what Lua itself gained. Lua's own bytes are held to the
+ * limit exactly by sandbox_alloc; counting them here too would charge the
+ * allocator's overhead on small objects to the script. */
+static size_t c_held(const Sandbox *s) {
   size_t rss = rss_bytes();
   size_t grown = rss > s->rss0 ? rss - s->rss0 : 0;
   size_t lua_grown = s->used > s->lua0 ? s->used - s->lua0 : 0;
-  return grown > lua_grown && grown - lua_grown > s->limit;
+  return grown > lua_grown ? grown - lua_grown : 0;
+}
+
+/* Raises the memory limit, as sandbox_alloc's refusal does. [-0, +0, v] */
+static void raise_memory(lua_State *L, Sandbox *s) {
+  s->mem_hit = 1;
+  s->retry_pending = 0;
+  lua_pushliteral(L, "not enough memory");
+  lua_error(L);
+}
+
+/* 1 when the C memory the script holds passes the limit. */
+static int over_budget(const Sandbox *s) {
+  return c_held(s) > s->limit;
 }
 
 /* Raises the memory limit when the script holds more than its budget in C memory
@@ -129,10 +142,7 @@ static void check_heap(lua_State *L, Sandbox *s) {
   lua_gc(L, LUA_GCCOLLECT);
   malloc_trim(0);
   if (!over_budget(s)) return;
-  s->mem_hit = 1;
-  s->retry_pending = 0;
-  lua_pushliteral(L, "not enough memory");
-  lua_error(L);
+  raise_memory(L, s);
 }
 
 void sandbox_check_heap(lua_State *L) {
@@ -167,93 +177,109 @@ int l_traceback(lua_State *L) {
   return 1;
 }
 
-/* The real path of the nearest existing folder above path (symbolic links
- * resolved), malloc'd; NULL when a component not yet created is "." or "..",
- * so the part that realpath cannot see cannot climb out either. */
-static char *existing_ancestor(const char *path) {
-  size_t n = strlen(path);
-  char *p = malloc(n + 3);
-  if (!p) return NULL;
-  if (path[0] == '/') memcpy(p, path, n + 1);
-  else {
-    memcpy(p, "./", 2);
-    memcpy(p + 2, path, n + 1);
-  }
-  for (;;) {
-    char *slash = strrchr(p, '/');
-    const char *last = slash + 1;
-    if (strcmp(last, "..") == 0 || strcmp(last, ".") == 0) break;
-    if (slash == p) {
-      p[1] = '\0';            /* "/name": the root */
-    } else {
-      *slash = '\0';
-    }
-    char *real = realpath(p, NULL);
-    if (real || errno != ENOENT) {
-      free(p);
-      return real;
-    }
-  }
-  free(p);
-  return NULL;
+/* The budget the formats and the core ask (confine_reserve) before they
+ * allocate in proportion to their input: 0 when bytes more fit beside what the
+ * script holds. Calls no Lua: it may run in a reader thread. */
+static int c_budget(void *ud, size_t bytes) {
+  const Sandbox *s = ud;
+  return bytes <= s->limit && c_held(s) <= s->limit - bytes ? 0 : -1;
 }
 
-/* 1 when real (a real path) is root or below it. */
-static int path_within(const char *real, const char *root) {
-  size_t n = strlen(root);
-  if (n == 1 && root[0] == '/') return 1;
-  return strncmp(real, root, n) == 0 && (real[n] == '\0' || real[n] == '/');
+void sandbox_reserve(lua_State *L, size_t bytes) {
+  Sandbox *s = sandbox_get(L);
+  if (s->depth == 0 || c_budget(s, bytes) == 0) return;
+  lua_gc(L, LUA_GCCOLLECT);   /* what the script no longer holds */
+  malloc_trim(0);
+  if (c_budget(s, bytes) != 0) raise_memory(L, s);
+}
+
+int sandbox_budget_retry(lua_State *L) {
+  Sandbox *s = sandbox_get(L);
+  if (s->depth == 0 || !confine_budget_hit()) return 0;
+  confine_budget_clear();
+  lua_gc(L, LUA_GCCOLLECT);
+  malloc_trim(0);
+  return 1;
+}
+
+void sandbox_budget_check(lua_State *L) {
+  Sandbox *s = sandbox_get(L);
+  if (s->depth > 0 && confine_budget_hit()) raise_memory(L, s);
 }
 
 void sandbox_check_write(lua_State *L, const char *path) {
-  Sandbox *s = sandbox_get(L);
-  if (s->depth == 0) return;
-  if (!s->write_dir) sandbox_raise(L, "%s: a script may write files only with --out DIR", path);
-  char *anc = existing_ancestor(path);
-  int inside = anc && path_within(anc, s->write_dir);
-  free(anc);
-  if (!inside) sandbox_raise(L, "%s: outside the folder the script may write in (%s)", path, s->write_dir);
+  Err e = {0};
+  if (sandbox_get(L)->depth > 0 && confine_check_write(path, &e) != 0) sandbox_raise(L, "%s", e.msg);
 }
 
 void sandbox_check_read(lua_State *L, const char *path) {
-  Sandbox *s = sandbox_get(L);
-  if (s->depth == 0) return;
-  char *real = realpath(path, NULL);
-  if (!real) real = existing_ancestor(path);   /* a missing file: where it would be */
-  int inside = 0;
-  for (int i = 0; real && !inside && i < s->nread; i++) inside = path_within(real, s->read_roots[i]);
-  free(real);
-  if (!inside)
-    sandbox_raise(L, "%s: outside what the script may read (the current folder, the script's, "
-                  "--out, paths given as arguments, and --read folders)", path);
+  Err e = {0};
+  if (sandbox_get(L)->depth > 0 && confine_check_read(path, &e) != 0) sandbox_raise(L, "%s", e.msg);
 }
 
-static void free_read_roots(Sandbox *s) {
-  for (int i = 0; i < s->nread; i++) free(s->read_roots[i]);
-  free(s->read_roots);
-  s->read_roots = NULL;
-  s->nread = 0;
+/* Closes a source file still open when read_source raised (liolib's closef). */
+static int close_source(lua_State *L) {
+  luaL_Stream *p = luaL_checkudata(L, 1, LUA_FILEHANDLE);
+  int ok = fclose(p->f) == 0;
+  return luaL_fileresult(L, ok, NULL);
 }
 
-/* Sets s->read_roots from limits.read (a list of paths; those that do not exist are
- * skipped). [-0, +0, m] */
-static void set_read_roots(lua_State *L, Sandbox *s, int limits) {
-  free_read_roots(s);
-  if (lua_getfield(L, limits, "read") != LUA_TTABLE) {
-    lua_pop(L, 1);
-    return;
+/* sandbox.read_source(path) -> text | nil, message, missing: a Lua file for the
+ * sandbox's loader and require, read through the same checks as a delivery
+ * while a script runs (links resolved, the opened file checked again);
+ * missing is true when the file does not exist. The FILE lives in a Lua file
+ * handle made before it is opened, so an error while reading leaks nothing
+ * (liolib.c newprefile). [-1, +1|3, m] */
+static int l_read_source(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_Stream *p = lua_newuserdatauv(L, sizeof *p, 0);
+  p->closef = NULL;
+  luaL_setmetatable(L, LUA_FILEHANDLE);
+  Err e = {0};
+  p->f = confine_fopen(path, &e);
+  if (!p->f) {
+    int missing = errno == ENOENT;
+    luaL_pushfail(L);
+    lua_pushstring(L, e.msg);
+    lua_pushboolean(L, missing);
+    return 3;
   }
-  lua_Integer n = luaL_len(L, -1);
-  s->read_roots = calloc(n > 0 ? (size_t)n : 1, sizeof *s->read_roots);
-  if (!s->read_roots) luaL_error(L, "not enough memory");
+  p->closef = close_source;
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  size_t n;
+  do {
+    n = fread(luaL_prepbuffer(&b), 1, LUAL_BUFFERSIZE, p->f);
+    luaL_addsize(&b, n);
+  } while (n == LUAL_BUFFERSIZE);
+  int bad = ferror(p->f);
+  fclose(p->f);
+  p->closef = NULL;
+  if (bad) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: cannot read", path);
+    return 2;
+  }
+  luaL_pushresult(&b);
+  return 1;
+}
+
+/* Starts confining the script: read roots from limits.read (a list of paths;
+ * those that do not exist are skipped), the write folder, the C budget.
+ * [-0, +0, m] */
+static void begin_confine(lua_State *L, Sandbox *s, int limits, const char *write_dir) {
+  lua_Integer n = 0;
+  if (lua_getfield(L, limits, "read") == LUA_TTABLE) n = luaL_len(L, -1);
+  const char **roots = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *roots, 0);
   for (lua_Integer i = 1; i <= n; i++) {
-    lua_rawgeti(L, -1, i);
-    const char *p = lua_tostring(L, -1);
-    char *real = p ? realpath(p, NULL) : NULL;
-    if (real) s->read_roots[s->nread++] = real;
+    /* a string held by limits.read while confine_begin copies it; nothing else is a path */
+    roots[i - 1] = lua_rawgeti(L, -2, i) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     lua_pop(L, 1);
   }
-  lua_pop(L, 1);
+  Err e = {0};
+  int rc = confine_begin(roots, (int)n, write_dir, c_budget, s, &e);
+  lua_pop(L, 2);
+  if (rc != 0) luaL_error(L, "%s", e.msg);
 }
 
 /* The message SIGXCPU prints: made before the script runs, as a handler may not
@@ -310,15 +336,9 @@ static int l_call(lua_State *L) {
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
-  set_read_roots(L, s, 2);   /* first: it may raise, and holds its own memory in s */
   lua_getfield(L, 2, "write_dir");
-  const char *wd = lua_tostring(L, -1);
-  char *write_dir = wd ? realpath(wd, NULL) : NULL;
+  begin_confine(L, s, 2, lua_tostring(L, -1));   /* first: it may raise */
   lua_pop(L, 1);
-  if (wd && !write_dir) {
-    free_read_roots(s);
-    return luaL_error(L, "%s: %s", wd, strerror(errno));
-  }
 
   int nargs = lua_gettop(L) - 2;
   lua_pushcfunction(L, l_traceback);
@@ -336,7 +356,6 @@ static int l_call(lua_State *L) {
   s->max_steps = maxsteps;
   s->killed = 0;
   s->depth++;
-  s->write_dir = write_dir;
   lua_sethook(L, step_hook, LUA_MASKCOUNT, STEP_CHUNK);
   int status = lua_pcall(L, nargs, LUA_MULTRET, base);
   lua_sethook(L, NULL, 0, 0);
@@ -345,10 +364,9 @@ static int l_call(lua_State *L) {
     malloc_trim(0);
     if (over_budget(s)) s->mem_hit = 1;
   }
+  if (confine_budget_hit()) s->mem_hit = 1;   /* a reservation refused, the error caught */
   s->depth--;
-  s->write_dir = NULL;
-  free(write_dir);
-  free_read_roots(s);
+  confine_end();
   s->limit = SIZE_MAX;
   int killed = s->killed, mem_hit = s->mem_hit;
   s->killed = 0;
@@ -385,7 +403,7 @@ static int l_call(lua_State *L) {
  * cannot catch a limit and go on. [-0, +1, -] */
 static int l_stopped(lua_State *L) {
   Sandbox *s = sandbox_get(L);
-  lua_pushboolean(L, s->depth > 0 && (s->killed || s->mem_hit));
+  lua_pushboolean(L, s->depth > 0 && (s->killed || s->mem_hit || confine_budget_hit()));
   return 1;
 }
 
@@ -403,6 +421,7 @@ int luaopen_annovet_c_sandbox(lua_State *L) {
     {"call", l_call},
     {"usage", l_usage},
     {"stopped", l_stopped},
+    {"read_source", l_read_source},
     {NULL, NULL}
   };
   luaL_newlib(L, funcs);

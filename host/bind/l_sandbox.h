@@ -20,9 +20,6 @@ typedef struct Sandbox {
   long long max_steps;
   int killed;           /* the step budget ran out: every later line raises again */
   int depth;            /* nested sandbox calls */
-  char *write_dir;      /* while a script runs: the only folder it may write in, or NULL */
-  char **read_roots;    /* while a script runs: the real paths it may read in or below */
-  int nread;
 } Sandbox;
 
 /* Registry table of the chunk names of annovet's own Lua modules. */
@@ -33,12 +30,26 @@ void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 
 /* Raises unless the running script may write path: trusted code (no sandbox
  * call under way) may; a script only inside the folder given as
- * limits.write_dir (symbolic links in the parent folder resolved). [-0, +0, v] */
+ * limits.write_dir, however the path is spelt (confine_check_write). [-0, +0, v] */
 void sandbox_check_write(lua_State *L, const char *path);
 
 /* Raises unless the running script may read path: trusted code may; a script
  * only at or below limits.read's paths (symbolic links resolved). [-0, +0, v] */
 void sandbox_check_read(lua_State *L, const char *path);
+
+/* Raises the memory limit unless bytes more C memory fit the running script's
+ * budget beside what it holds (after a collection): bindings that allocate in
+ * proportion to their input call it first. [-0, +0, v] */
+void sandbox_reserve(lua_State *L, size_t bytes);
+
+/* After a C call made for a running script failed: 1 when it failed because
+ * the budget refused a reservation (confine_reserve), after a collection, so
+ * the caller may try once more; 0 otherwise. [-0, +0, -] */
+int sandbox_budget_retry(lua_State *L);
+
+/* Raises the memory limit when a reservation made for the running script was
+ * refused. [-0, +0, v] */
+void sandbox_budget_check(lua_State *L);
 
 /* Raises the memory limit when a running script holds more than its budget,
  * counting the C memory of its datasets and results; bindings call it before

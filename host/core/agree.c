@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agree.h"
+#include "confine.h"
 
 struct AgreeWork {
   uint32_t q;
@@ -106,6 +107,7 @@ AgreeWork *agree_work_new(const AgreeView *v, const AgreeOpts *o, Err *e) {
   w->cum = err_malloc(e, ((size_t)q + 2) * sizeof *w->cum);
   if (!w->cnt || !w->touched || !w->used || !w->pi || !w->aux || !w->aux2 || !w->cum) goto fail;
   if (o->weights != AGREE_W_NONE) {
+    if (confine_reserve((size_t)q * q * sizeof *w->W, e) != 0) goto fail;   /* q categories: q^2 weights */
     if (!(w->W = err_malloc(e, (size_t)q * q * sizeof *w->W + 1))) goto fail;
     for (uint32_t k = 0; k < q; k++)
       for (uint32_t l = 0; l < q; l++) {
@@ -118,6 +120,7 @@ AgreeWork *agree_work_new(const AgreeView *v, const AgreeOpts *o, Err *e) {
   }
   if (o->metric == AGREE_LIGHT) {
     w->npairs = (size_t)v->n_raters * (v->n_raters - 1) / 2;
+    if (confine_reserve(w->npairs * (2 + 2 * (size_t)q) * sizeof *w->pairs, e) != 0) goto fail;
     if (!(w->pairs = err_malloc(e, w->npairs * (2 + 2 * (size_t)q) * sizeof *w->pairs))) goto fail;
   }
   return w;

@@ -1,6 +1,7 @@
 /* COCO run-length masks: the compressed-string codec and pycocotools' mask API. */
 #include "rle.h"
 
+#include "confine.h"
 #include "geometry.h"
 
 #include <math.h>
@@ -580,6 +581,7 @@ int rle_fr_poly(const double *xy, size_t k, uint32_t h, uint32_t w, Rle *r, Err 
     err_set(e, "polygon boundary too long to rasterise (%zu upsampled points)", m);
     goto done;
   }
+  if (confine_reserve((m + 1) * (sizeof *bd.x + sizeof *bd.y + 2 * sizeof(uint32_t)), e) != 0) goto done;   /* and boundary_runs' two key arrays */
   bd.x = err_malloc(e, (m + 1) * sizeof *bd.x);
   bd.y = err_malloc(e, (m + 1) * sizeof *bd.y);
   if (!bd.x || !bd.y) goto done;

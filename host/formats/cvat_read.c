@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confine.h"
 #include "cvat.h"
 #include "fields.h"
 #include "folder.h"
@@ -760,7 +761,7 @@ static int cvat_detect(const char *path, int is_dir, const char *head, size_t n)
   if (is_dir) {   /* an unpacked export: annotations.xml inside */
     Err e = {0};
     char *p = folder_join(path, "annotations.xml", &e);
-    FILE *f = p ? fopen(p, "rb") : NULL;
+    FILE *f = p ? confine_fopen(p, NULL) : NULL;
     free(p);
     if (!f) return 0;
     char buf[4096];

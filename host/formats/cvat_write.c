@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confine.h"
 #include "cvat.h"
 #include "fields.h"
 #include "staged.h"
@@ -312,6 +313,7 @@ static int put_mask(Writer *w, uint32_t i, uint32_t W, uint32_t H) {
   }
   size_t n = (size_t)W * H;
   if (n > w->npx) {
+    if (confine_reserve((n - w->npx) * sizeof *w->px, w->e) != 0) return -1;
     uint16_t *p = err_realloc(w->e, w->px, n, sizeof *p);
     if (!p) return -1;
     w->px = p;

@@ -1,5 +1,6 @@
 /* Folders the formats read: joined paths, sorted listings and trees of files,
  * names checked as UTF-8 and made safe as relative output paths. */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "folder.h"
 
 #include <dirent.h>
@@ -8,8 +9,40 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "confine.h"
 #include "fields.h"
 #include "utf8.h"
+
+/* Refuses by the name first (absolute, or a ".." component), then by where the
+ * file really is: its real path must be dir's real path or below it. */
+int folder_find_within(const char *dir, const char *rel, char **out, Err *e) {
+  *out = NULL;
+  if (rel[0] == '/' || rel[0] == '\0') return 1;
+  for (const char *p = rel; *p;) {
+    size_t len = strcspn(p, "/");
+    if (len == 2 && p[0] == '.' && p[1] == '.') return 1;
+    p += len;
+    if (*p == '/') p++;
+  }
+  char *path = folder_join(dir, rel, e);
+  if (!path) return -1;
+  char *real = realpath(path, NULL);
+  if (!real) {
+    free(path);
+    return 2;
+  }
+  char *root = realpath(dir, NULL);
+  size_t n = root ? strlen(root) : 0;
+  int inside = root && strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0' || n == 1);
+  free(root);
+  free(real);
+  if (!inside) {
+    free(path);
+    return 1;
+  }
+  *out = path;
+  return 0;
+}
 
 int folder_kind(const char *path) {
   struct stat sb;
@@ -75,8 +108,8 @@ static int cmp_str(const void *a, const void *b) {
 /* Reads a directory's names (without . and ..), then sorts them bytewise. */
 int folder_list(const char *dir, FolderList *out, Err *e) {
   memset(out, 0, sizeof *out);
-  DIR *d = opendir(dir);
-  if (!d) return err_errno(e, "%s", dir);
+  DIR *d = confine_opendir(dir, e);
+  if (!d) return -1;
   struct dirent *de;
   while ((de = readdir(d)) != NULL) {
     if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;

@@ -10,6 +10,13 @@
 /* 1 when path is a directory, 0 when it is something else, -1 when absent. */
 int folder_kind(const char *path);
 
+/* dir/rel in *out (malloc'd) when rel, a name found inside a delivery, names a
+ * file inside folder dir: relative, no ".." component, and with links resolved
+ * still at or below dir. 0 found; 1 when rel leads outside dir; 2 when there is
+ * no such file; -1 out of memory. A name from a delivery is data: it opens
+ * nothing outside the delivery's folder. */
+int folder_find_within(const char *dir, const char *rel, char **out, Err *e);
+
 /* dir/name, malloc'd (NULL with e set when out of memory). */
 char *folder_join(const char *dir, const char *name, Err *e);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "coco.h"
+#include "confine.h"
 #include "csv_tags.h"
 #include "labelstudio.h"
 #include "utf8.h"
@@ -67,8 +68,8 @@ const Format *format_detect(const char *path, Err *e) {
   char head[4096];
   size_t nhead = 0;
   if (!is_dir) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return err_errno(e, "%s", path), NULL;
+    FILE *f = confine_fopen(path, e);
+    if (!f) return NULL;
     nhead = fread(head, 1, sizeof head, f);
     fclose(f);
   }
@@ -97,8 +98,8 @@ const Format *format_detect(const char *path, Err *e) {
 int format_slurp(const char *path, char **out, size_t *len, Err *e) {
   *out = NULL;
   *len = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f) return err_errno(e, "%s", path);
+  FILE *f = confine_fopen(path, e);
+  if (!f) return -1;
   struct stat sb;
   if (fstat(fileno(f), &sb) != 0) {
     fclose(f);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "confine.h"
+
 static uint32_t be16(const unsigned char *p) { return (uint32_t)p[0] << 8 | p[1]; }
 static uint32_t le16(const unsigned char *p) { return (uint32_t)p[1] << 8 | p[0]; }
 static uint32_t be32(const unsigned char *p) { return be16(p) << 16 | be16(p + 2); }
@@ -69,7 +71,7 @@ static int jpeg_size(FILE *f, int32_t *w, int32_t *h) {
 
 /* Tells the format by its signature, then reads the size where that format keeps it. */
 int image_size_read(const char *path, int32_t *w, int32_t *h) {
-  FILE *f = fopen(path, "rb");
+  FILE *f = confine_fopen(path, NULL);
   if (!f) return -1;
   unsigned char b[32];
   size_t n = fread(b, 1, sizeof b, f);

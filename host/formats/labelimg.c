@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confine.h"
 #include "pngmask.h"
 
 /* The category for pixel value v: its index, -1 when v is not an annotation,
@@ -119,6 +120,7 @@ int labelimg_paint_item(const Dataset *d, const uint32_t *anns, uint32_t n, uint
     if (!img) {
       if ((uint64_t)W * H > PNGMASK_MAX_PIXELS)
         return err_set(e, "item %lld: %ux%u is over the label image limit", (long long)it->id, W, H);
+      if (confine_reserve(((size_t)W * H + 1) * (sizeof *img + 1), e) != 0) return -1;
       img = err_malloc(e, ((size_t)W * H + 1) * sizeof *img);
       painted = err_calloc(e, (size_t)W * H + 1, 1);
       if (!img || !painted) {

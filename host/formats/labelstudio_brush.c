@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confine.h"
+
 typedef struct Bits {
   const uint8_t *b;
   size_t n, pos;     /* pos in bits */
@@ -62,6 +64,7 @@ int labelstudio_brush_decode(const uint8_t *bytes, size_t n, uint32_t w, uint32_
   if ((uint64_t)num != (uint64_t)w * h * 4)
     return err_set(e, "brush RLE: %lld values, expected width x height x 4 = %llu", (long long)num,
                    (unsigned long long)((uint64_t)w * h * 4));
+  if (confine_reserve((size_t)w * h, e) != 0) return -1;   /* a few bytes of runs may declare a huge image */
   uint8_t *bm = err_calloc(e, (size_t)w * h > 0 ? (size_t)w * h : 1, 1);
   if (!bm) return -1;
   uint64_t i = 0;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confine.h"
+
 /* libpng reports errors through this: the message is kept for Err. */
 typedef struct PngErr {
   char msg[200];
@@ -46,8 +48,8 @@ static int rows_to_values(const char *path, png_bytep buf, size_t rowbytes, uint
 /* libpng's classic API (the simplified one would turn palette indices into colours). */
 int pngmask_read(const char *path, uint16_t **px, uint32_t *w, uint32_t *h, Err *e) {
   *px = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f) return err_errno(e, "%s", path);
+  FILE *f = confine_fopen(path, e);
+  if (!f) return -1;
   unsigned char sig[8];
   if (fread(sig, 1, 8, f) != 8 || png_sig_cmp(sig, 0, 8) != 0) {
     fclose(f);
@@ -88,6 +90,12 @@ int pngmask_read(const char *path, uint16_t **px, uint32_t *w, uint32_t *h, Err 
   png_read_update_info(p, info);
   size_t rowbytes = png_get_rowbytes(p, info);
   int channels = png_get_channels(p, info);
+  size_t need = rowbytes * hh + sizeof *rows * ((size_t)hh + 1) + sizeof *out * ((size_t)ww * hh + 1);
+  if (confine_reserve(need, e) != 0) {   /* a small file may hold a huge picture */
+    png_destroy_read_struct(&p, &info, NULL);
+    fclose(f);
+    return -1;
+  }
   buf = malloc(rowbytes * hh + 1);
   rows = malloc(sizeof *rows * ((size_t)hh + 1));
   out = malloc(sizeof *out * ((size_t)ww * hh + 1));

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confine.h"
 #include "fields.h"
 #include "folder.h"
 #include "staged.h"
@@ -186,6 +187,7 @@ static int pngmask_write_ds(const Dataset *d, const char *path, Diag *g, Err *e)
         diag_warn(g, "dropped: item over the label image limit", "%s", strpool_get(&d->str, item->file));
         continue;
       }
+      if (confine_reserve(((size_t)w * h + 1) * sizeof *px, e) != 0) goto done;
       px = err_calloc(e, (size_t)w * h + 1, sizeof *px);
       if (!px) goto done;
     }

@@ -7,6 +7,7 @@
 
 #include <csv.h>
 
+#include "confine.h"
 #include "reliability_csv.h"
 
 /* What messages need after reading: the file and its column names. */
@@ -294,10 +295,10 @@ int reliability_csv_read(const char *path, const ReliabilityCsvOpts *o, AgreeBui
   w->ucol = w->rcol = w->vcol = -1;
   AgreeBuilder *b = agree_builder_new(o->multi_label, where_fmt, w, where_free, e);
   if (!b) return -1;
-  FILE *f = fopen(path, "rb");
+  FILE *f = confine_fopen(path, e);
   if (!f) {
     agree_builder_free(b);
-    return err_errno(e, "%s", path);
+    return -1;
   }
   struct csv_parser p;
   State s = {o, b, w, e, 0, 1, 0, NULL, 0, 0, 0, 0, NULL, 0, 0};

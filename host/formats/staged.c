@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "fields.h"
 #include "folder.h"
 
@@ -64,6 +65,11 @@ int staged_begin(Staged *o, const char *path, int is_dir, Err *e) {
     return -1;
   }
   snprintf(o->tmp, n + 40, "%s.annovet-tmp-%ld", o->final, (long)getpid());
+  if (is_dir && confine_write_dir() && confine_check_write(o->tmp, NULL) != 0 && folder_kind(o->final) == 1) {
+    /* the target is the folder a script may write in: stage inside it */
+    o->inside = 1;
+    snprintf(o->tmp, n + 40, "%s/.annovet-tmp-%ld", o->final, (long)getpid());
+  }
   remove_tree(o->tmp);
   if (is_dir && mkdir(o->tmp, 0777) != 0) {
     int r = err_errno(e, "%s", o->tmp);
@@ -104,11 +110,40 @@ int staged_close(FILE *f, const char *path, Err *e) {
   return 0;
 }
 
-/* Renames the staged output over its final name (an empty target folder is removed first). */
+/* Moves each entry of the folder staged inside the target up into the target;
+ * on a failure, removes those already moved (the target was empty). */
+static int commit_inside(Staged *o, Err *e) {
+  FolderList l;
+  if (folder_list(o->tmp, &l, e) != 0) return -1;
+  int rc = 0;
+  size_t moved = 0;
+  for (; rc == 0 && moved < l.n; moved++) {
+    char *from = folder_join(o->tmp, l.v[moved], e), *to = folder_join(o->final, l.v[moved], e);
+    if (!from || !to) rc = -1;
+    else if (rename(from, to) != 0) rc = err_errno(e, "%s", to);
+    free(from);
+    free(to);
+  }
+  if (rc != 0)
+    for (size_t i = 0; i + 1 < moved; i++) {
+      char *to = folder_join(o->final, l.v[i], NULL);
+      if (to) remove_tree(to);
+      free(to);
+    }
+  folder_list_free(&l);
+  if (rc == 0) rmdir(o->tmp);
+  return rc;
+}
+
+/* Renames the staged output over its final name (an empty target folder is
+ * removed first), or moves it up into the target it was staged inside. */
 int staged_commit(Staged *o, Err *e) {
-  if (o->is_dir && folder_kind(o->final) == 1 && rmdir(o->final) != 0)
-    return err_errno(e, "%s", o->final);
-  if (rename(o->tmp, o->final) != 0) return err_errno(e, "%s", o->final);
+  if (o->inside) {
+    if (commit_inside(o, e) != 0) return -1;
+  } else {
+    if (o->is_dir && folder_kind(o->final) == 1 && rmdir(o->final) != 0) return err_errno(e, "%s", o->final);
+    if (rename(o->tmp, o->final) != 0) return err_errno(e, "%s", o->final);
+  }
   free(o->tmp);
   o->tmp = NULL;
   free(o->final);

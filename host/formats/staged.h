@@ -1,6 +1,9 @@
 /* Output staged under a temporary name beside the target and renamed into place by
  * staged_commit, so a failed write leaves nothing half-written. A folder target
- * must not exist yet (or be an empty directory). */
+ * must not exist yet (or be an empty directory). While a script runs
+ * (confine.h), nothing is staged outside the folder it may write in: for that
+ * folder itself, the stage is a hidden folder inside it, whose entries
+ * staged_commit moves up. */
 #ifndef ANNOVET_STAGED_H
 #define ANNOVET_STAGED_H
 
@@ -12,6 +15,7 @@ typedef struct Staged {
   char *final;
   char *tmp;
   int is_dir;
+  int inside;     /* tmp is inside final, not beside it */
 } Staged;
 
 int staged_begin(Staged *o, const char *path, int is_dir, Err *e);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "confine.h"
 #include "fields.h"
 #include "folder.h"
 #include "formats.h"
@@ -375,15 +376,22 @@ static int flush_file(VocRead *r) {
     return xmlio_stop(x);
   if (!r->has_filename && intern(r, r->stem, strlen(r->stem), &file) != 0) return -1;
   int32_t w = (int32_t)r->width, h = (int32_t)r->height;
+  int outside = 0;
   for (int k = 0; k < 2 && (!w || !h); k++) {   /* no <size>: the image's own header, if it is here */
     if (k == 0 && !r->root) continue;
     char *img = k == 0 ? folder_join(r->root, "JPEGImages", r->e) : field_strndup(r->xml_dir, strlen(r->xml_dir), r->e);
-    char *p = img ? folder_join(img, strpool_get(&d->str, file), r->e) : NULL;
+    char *p = NULL;
+    int found = img ? folder_find_within(img, strpool_get(&d->str, file), &p, r->e) : -1;
     int32_t iw, ih;
-    if (p && image_size_read(p, &iw, &ih) == 0) w = iw, h = ih;
+    if (found == 0 && image_size_read(p, &iw, &ih) == 0) w = iw, h = ih;
+    outside |= found == 1;
     free(p);
     free(img);
+    if (found < 0) return xmlio_fail(x, "out of memory");
   }
+  if ((!w || !h) && outside)
+    diag_warn(r->g, "image outside the delivery", "%s: <filename> %s is not a file inside the delivery's folder; "
+              "the image size stays unknown", x->file, strpool_get(&d->str, file));
   int64_t it = dataset_add_item(d, r->next_item++, file, w, h, r->e);
   if (it < 0) return xmlio_fail(x, "%s", r->e->msg);
   const char *sub = subset_of(&r->sets, r->stem);
@@ -581,7 +589,7 @@ static int voc_detect(const char *path, int is_dir, const char *head, size_t nhe
     for (size_t i = 0; i < l.n && !score; i++) {
       if (!folder_has_ext(l.v[i], ".xml")) continue;
       char *p = folder_join(dir, l.v[i], &e);
-      FILE *f = p ? fopen(p, "rb") : NULL;
+      FILE *f = p ? confine_fopen(p, NULL) : NULL;
       if (f) {
         char buf[4096];
         size_t n = fread(buf, 1, sizeof buf, f);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "confine.h"
 #include "formats.h"
 
 /* The message at line:col, then stop. */
@@ -116,8 +117,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
 /* Streams the file through expat in 64 KiB blocks. Entities: expat expands only
  * the internal ones, under its billion-laughs guard, and never loads external ones. */
 int xmlio_parse(XmlIo *x, const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return err_errno(x->e, "%s", path);
+  FILE *f = confine_fopen(path, x->e);
+  if (!f) return -1;
   struct stat sb;
   if (fstat(fileno(f), &sb) == 0 && (uint64_t)sb.st_size > FORMAT_MAX_FILE) {
     fclose(f);

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "confine.h"
 #include "fields.h"
 #include "folder.h"
 #include "image_size.h"
@@ -91,8 +92,8 @@ static int yaml_int(YoloRead *r, const char *path, yaml_node_t *n, int64_t lo, i
 
 /* data.yaml: names (a list, or a map from class index), nc, kpt_shape. */
 static int read_yaml(YoloRead *r, const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return err_errno(r->e, "%s", path);
+  FILE *f = confine_fopen(path, r->e);
+  if (!f) return -1;
   yaml_parser_t p;
   yaml_document_t doc;
   if (!yaml_parser_initialize(&p)) {

@@ -4,6 +4,8 @@
 #include <sodium.h>
 #include <stdio.h>
 
+#include "confine.h"
+
 int hash_init(Err *e) {
   if (sodium_init() < 0) return err_set(e, "libsodium failed to initialise");
   return 0;
@@ -20,8 +22,8 @@ void hash_bytes(char out[HASH_HEX], const void *data, size_t len) {
 }
 
 int hash_file(const char *path, char out[HASH_HEX], uint64_t *size, Err *e) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return err_errno(e, "%s", path);
+  FILE *f = confine_fopen(path, e);
+  if (!f) return -1;
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   unsigned char buf[65536];

@@ -49,26 +49,21 @@ local function readonly(t, cache)
   return proxy
 end
 
-local function read_file(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, err end
-  local src = f:read("a")
-  f:close()
-  if not src then return nil, path .. ": cannot read" end
-  return src
-end
-
--- A text chunk named path from src (bytes already read), a first line "#!..."
--- kept as an empty line.
+-- A text chunk named path from src (bytes already read). As lua.c's loader: a
+-- UTF-8 byte-order mark is skipped, and a first line "#!..." kept as an empty line.
 local function load_text(src, path, env)
+  if src:sub(1, 3) == "\xEF\xBB\xBF" then src = src:sub(4) end
   if src:sub(1, 1) == "#" then src = src:gsub("^[^\n]*", "", 1) end
   return load(src, "@" .. path, "t", env)
 end
 
--- Text chunk from a file, as load_text.
+-- Text chunk from a file, read in C with the checks of a delivery while a script
+-- runs (a link beside the script leads nowhere outside what it may read), as
+-- load_text. Returns the chunk, or nil, message, and true when the file does not
+-- exist.
 local function load_file(path, env)
-  local src, err = read_file(path)
-  if not src then return nil, err end
+  local src, err, missing = csandbox.read_source(path)
+  if not src then return nil, err, missing end
   return load_text(src, path, env)
 end
 
@@ -98,11 +93,9 @@ local function make_require(env, dir, api)
     local rel = name:gsub("%.", "/")
     local tried = {dir .. "/" .. rel .. ".lua", dir .. "/" .. rel .. "/init.lua"}
     for _, path in ipairs(tried) do
-      local f = io.open(path, "rb")
-      if f then
-        f:close()
-        local fn, err = load_file(path, env)
-        if not fn then error(err, 0) end
+      local fn, err, missing = load_file(path, env)
+      if not fn and not missing then error(err, 0) end
+      if fn then
         local res = fn(name, path)
         if res == nil then res = true end
         loaded[name] = res
@@ -139,6 +132,18 @@ function M.env(opts)
   env.pcall = function(f, ...) return rethrow(pcall(f, ...)) end
   env.xpcall = function(f, h, ...) return rethrow(xpcall(f, h, ...)) end
   env.coroutine.resume = function(co, ...) return rethrow(coroutine.resume(co, ...)) end
+  -- Lua's wrap adds the caller's line to a string error; a limit's message
+  -- already names the script's line, so it passes unchanged.
+  env.coroutine.wrap = function(f)
+    local co = coroutine.create(f)
+    return function(...)
+      local r = table.pack(coroutine.resume(co, ...))
+      if r[1] then return table.unpack(r, 2, r.n) end
+      if coroutine.status(co) == "dead" then coroutine.close(co) end
+      if csandbox.stopped() then error(r[2], 0) end
+      error(r[2], type(r[2]) == "string" and 2 or 0)
+    end
+  end
   env.collectgarbage = function(opt, ...)
     if opt == nil or opt == "collect" or opt == "count" or opt == "step" then
       return collectgarbage(opt, ...)

@@ -29,9 +29,13 @@ print(annovet.json.encode(out))
 ]]
 
 -- Every item (with its annotations, in order), category and warning of the
--- dataset at path, read with `annovet run` through annovet.load.
+-- dataset at path, read with `annovet run` through annovet.load. The folder
+-- holding path is given with --read: a file argument grants that file alone,
+-- and a reader may open files beside it (VOC's labelmap.txt).
 function M.dump(path, fmt)
-  local out, err, code = H.run("run " .. H.q(H.script(DUMP)) .. " " .. H.q(path) .. (fmt and " " .. H.q(fmt) or ""))
+  local folder = path:match("^(.*)/[^/]*$") or "."
+  local out, err, code = H.run("run --read " .. H.q(folder) .. " " .. H.q(H.script(DUMP)) .. " " .. H.q(path) ..
+    (fmt and " " .. H.q(fmt) or ""))
   assert.are.equal(0, code, err)
   local d = H.decode(out)
   for _, it in ipairs(d.items) do it.anns = it.anns or {} end

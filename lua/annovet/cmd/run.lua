@@ -15,7 +15,9 @@ script. ARGS reach the script as `arg` (arg[0] is the script) and as `...`.
 A script writes files (ds:save) only inside the folder given with --out, which
 is created when missing; without --out it writes none. It reads deliveries
 (annovet.load, annovet.agree.read_csv) only in the current folder, its own
-folder, --out, the files and folders named among ARGS, and --read folders.
+folder, --out, the files and folders named among ARGS (a file: that file
+alone), and --read folders. Every file opened for it, inside a delivery or by
+require, is checked with its symbolic links resolved.
 
 A script that returns a number exits with it (say 1 when a rule fails); a
 number that is not a whole number from 0 to 255 is an error (exit 2), so a
@@ -24,7 +26,8 @@ A script error prints SCRIPT:LINE: message and a traceback and exits 2, as does
 reaching a limit, even when the script catches it (pcall, xpcall and
 coroutine.resume raise it again). --max-memory also caps, at the same size,
 the C memory of the datasets and results the script holds (by resident
-memory). Objects get no __gc: Lua runs finalizers outside the limits.]],
+memory), and C code asks it before a large allocation (a mask, a label
+image). Objects get no __gc: Lua runs finalizers outside the limits.]],
   options = {
     {name = "--max-memory", arg = "SIZE", help = "memory budget (default 1G; K, M, G suffixes)"},
     {name = "--max-steps", arg = "N", integer = true, min = 1, default = "1e10", help = "VM instruction budget (default 1e10)"},
