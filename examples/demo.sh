@@ -1,8 +1,9 @@
 #!/bin/sh
-# make demo: annovet's most complete job on the bundled pilot (examples/pilot, made by
-# tools/gen_pilot.lua): a gold panel and three vendors' deliveries of the same 40
-# images. It records everything in a store, scores each vendor against the gold
-# panel, measures the tag agreement of three annotators, and says where it all is.
+# make demo: annovet's main job on the bundled SYNTHETIC pilot (examples/pilot, made by
+# tools/gen_pilot.lua): a 100-image gold panel hidden in a 500-image sample sent to
+# three vendors, with their questionnaires, rate cards, timesheets and SLA rules.
+# It records the deliveries in a store, runs the whole pilot verdict, and prints
+# where the report is and a three-line summary.
 set -e
 cd "$(dirname "$0")/.."
 src=examples/pilot
@@ -18,25 +19,10 @@ for v in acme budget rapid; do
   ./annovet ingest --store "$db" --vendor "$v" --batch pilot-1 "$src/$v.json" > "$out/ingest_$v.json"
 done
 
-vendors="--vendor acme=$src/acme.json --vendor budget=$src/budget.json --vendor rapid=$src/rapid.json"
-echo "== scoring each vendor against the gold panel (segm IoU 0.5, optimal matching)"
-# shellcheck disable=SC2086
-./annovet compare --gold "$src/gold.json" $vendors --store "$db" --out "$out/compare"
-# shellcheck disable=SC2086
-./annovet compare --gold "$src/gold.json" $vendors --format table | tee "$out/compare.txt"
+echo "== the pilot verdict (annovet pilot $src/pilot.lua --out $out/pilot)"
+./annovet pilot "$src/pilot.lua" --out "$out/pilot" > "$out/pilot.json"
 
 echo
-echo "== weather tags: how far the three annotators agree"
-./annovet agree "$src/weather_tags.csv" --metric krippendorff_alpha --per-category \
-  --ci 1000 --seed 1 > "$out/weather_alpha.json"
-./annovet agree "$src/weather_tags.csv" --metric krippendorff_alpha --per-category \
-  --ci 1000 --seed 1 --format table
-./annovet store info --store "$db" > "$out/store.json"
-
-echo
-echo "demo: results are in $out/"
-echo "  compare/        per_class.csv, conflicts.csv, confusion.csv, annotators.csv, clusters.csv, compare.json"
-echo "  compare.txt     the summary above"
-echo "  weather_alpha.json  Krippendorff's alpha of the weather tags, with a bootstrap interval"
-echo "  pilot.db        the store: deliveries with their SHA-256 and bytes, the gold panel, the evaluations"
-echo "  store.json      what the store holds (annovet store info --store $db)"
+echo "report: $(pwd)/$out/pilot/index.html"
+cat "$out/pilot/summary.txt"
+echo "(CSV files beside it: ranking, per_class, scorecard, costs, sla, conflicts; the data are synthetic)"
