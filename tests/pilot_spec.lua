@@ -328,3 +328,69 @@ describe("annovet scorecard", function()
     end
   end)
 end)
+
+-- A stand-in for the pricing branch's module with the interface pilot_sources.lua
+-- expects (card(path), card:cost(ds), card:hourly(timesheets)), loaded through the
+-- development override ANNOVET_LUA_PATH: it proves the wiring, not the prices.
+local PRICING_STUB = [[
+local M = {}
+local Card = {}
+Card.__index = Card
+function M.card(path)
+  local f = assert(io.open(path))
+  local card = setmetatable({lines = {}}, Card)
+  for line in f:lines() do
+    local task, unit, price, cur = line:match("^([^,]+),([^,]+),([^,]+),([^,]+)$")
+    if task and task ~= "task" then card.lines[task] = tonumber(price); card.currency = cur end
+  end
+  f:close()
+  return card
+end
+function Card:cost(ds)
+  local n = ds:counts().annotations
+  return {total = {minor = math.floor(n * self.lines.bbox * 100 + 0.5), scale = 2}, currency = self.currency}
+end
+function Card:hourly(path)
+  local f = assert(io.open(path))
+  local h = 0
+  for line in f:lines() do h = h + (tonumber(line:match(",([%d.]+)$")) or 0) end
+  f:close()
+  return {total = string.format("%.2f", h * self.lines.labour), hours = h, currency = self.currency}
+end
+return M
+]]
+
+describe("annovet pilot with a pricing module in the build", function()
+  after_each(H.cleanup)
+
+  it("prices each vendor, adds the cost component and draws cost against quality", function()
+    local lib = H.tmpdir()
+    os.execute("mkdir -p " .. H.q(lib .. "/annovet"))
+    H.write(lib .. "/annovet/pricing.lua", PRICING_STUB)
+    local dir = H.tmpdir()
+    local p = io.popen("ANNOVET_LUA_PATH=" .. H.q(lib) .. " " .. H.bin .. " pilot " .. EX .. "/pilot.lua --out " ..
+      H.q(dir) .. " 2>/dev/null")
+    local doc = H.decode(p:read("a"))
+    p:close()
+    assert.are.same({}, doc.left_out)
+    local ranks = {}
+    for _, r in ipairs(doc.ranking) do ranks[r.vendor] = r end
+    -- per-unit cost: the delivery's boxes x the card's price, counted here from the files
+    local pj = H.json.decode(H.slurp(dir .. "/pilot.json"))
+    local price = {acme = 0.12, budget = 0.03, rapid = 0.06}
+    local per_accepted = {}
+    for v, cents in pairs(price) do
+      local n = #H.json.decode(H.slurp(EX .. "/" .. v .. ".json")).annotations
+      local c = pj.vendors[v].cost
+      H.near(math.floor(n * cents * 100 + 0.5) / 100, c.per_unit.total, 1e-9, v)
+      local acc = pj.vendors[v].acceptance
+      assert.are.equal(100, acc.judged)            -- every gold item sent is judged
+      H.near(acc.accepted / 100 * 500, acc.assets, 1e-9, v .. " assets")
+      per_accepted[v] = c.per_unit.total / acc.assets
+      H.near(per_accepted[v], c.per_unit.per_accepted, 1e-12, v)
+    end
+    local cheapest = math.min(per_accepted.acme, per_accepted.budget, per_accepted.rapid)
+    for v in pairs(price) do H.near(cheapest / per_accepted[v], ranks[v].components.cost, 1e-12, v .. " cost") end
+    assert.truthy(H.slurp(dir .. "/index.html"):find('id="cost-chart"', 1, true))
+  end)
+end)

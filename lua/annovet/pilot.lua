@@ -145,7 +145,10 @@ end
 
 -- Per item: true positives, false positives and negatives from the matches and
 -- conflicts; an item is accepted when its F1 is at least accept_f1 (an item with
--- nothing on either side is accepted).
+-- nothing on either side is accepted; a gold item not delivered has its objects
+-- as missing conflicts, so it is not). Accepted assets: the accepted share of the
+-- gold items judged (all sent; with --skip-missing-items those delivered) times
+-- the sample sent (or delivered).
 local function item_acceptance(res, accept_f1, delivered_gold)
   local counts = {}
   local function c(item)
@@ -281,7 +284,15 @@ function M.run(pilot, opts)
     local delivered_gold = {}
     for f in pairs(gold_files) do if v.files[f] then delivered_gold[#delivered_gold + 1] = f end end
     table.sort(delivered_gold)
-    local accepted, judged = item_acceptance(r, pilot.accept_f1, delivered_gold)
+    -- every gold item sent is owed: one not delivered is not accepted (unless skipped)
+    local judged_items = delivered_gold
+    if not opts.skip_missing_items then
+      judged_items = {}
+      for f in pairs(gold_files) do judged_items[#judged_items + 1] = f end
+      table.sort(judged_items)
+    end
+    local accepted, judged = item_acceptance(r, pilot.accept_f1, judged_items)
+    local base = opts.skip_missing_items and v.sample_delivered or sent
     local x = {name = v.name, files = {delivery = v.delivery, questionnaire = v.questionnaire, rates = v.rates,
         timesheets = v.timesheets, double = v.double},
       res = r, micro = r.micro, macro = r.macro,
@@ -289,7 +300,8 @@ function M.run(pilot, opts)
         missing_gold = r.items.not_delivered},
       acceptance = {accepted = accepted, judged = judged, accept_f1 = pilot.accept_f1,
         share = judged > 0 and accepted / judged or nil}}
-    x.acceptance.assets = x.acceptance.share and x.acceptance.share * v.sample_delivered or nil
+    x.acceptance.base = base
+    x.acceptance.assets = x.acceptance.share and x.acceptance.share * base or nil
     -- dates
     if pilot.sent and v.delivered_on then
       x.days = day_number(v.delivered_on) - day_number(pilot.sent)

@@ -298,6 +298,27 @@ local function bar(x)
     math.floor(90 * math.max(0, math.min(1, x)) + 0.5), x)
 end
 
+-- An SLA clause's detail for people: "key value" pairs, floats to 3 decimals.
+local function detail_text(t)
+  if type(t) ~= "table" then return tostring(t) end
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = tostring(k) end
+  table.sort(keys)
+  local out = {}
+  for _, k in ipairs(keys) do
+    local v = t[k]
+    if type(v) == "number" then
+      v = math.type(v) == "integer" and tostring(v) or string.format("%.3f", v)
+    elseif type(v) == "table" then
+      local list = {}
+      for _, x in ipairs(v) do list[#list + 1] = tostring(x) end
+      v = #list > 0 and table.concat(list, ", ") or "none"
+    end
+    out[#out + 1] = k:gsub("_", " ") .. " " .. tostring(v)
+  end
+  return table.concat(out, "; ")
+end
+
 local function unavailable(text)
   return '<p class="unavailable">' .. esc(text) .. "</p>"
 end
@@ -487,7 +508,7 @@ function M.html(result)
         local pass = r and r.pass
         add("<td>" .. (pass == true and '<span class="pass">pass</span>' or
           (pass == false and '<span class="fail">fail</span>' or '<span class="na">not checked</span>')) ..
-          '<br><span class="note">' .. esc(annovet.json.encode(r and r.detail or {})) .. "</span></td>")
+          '<br><span class="note">' .. esc(detail_text(r and r.detail or {})) .. "</span></td>")
       end
       add("</tr>")
     end
