@@ -72,6 +72,12 @@ function M.recommendation(result)
     if (x.micro.f1 or 0) < (top.micro.f1 or 0) then
       why[#why + 1] = string.format("F1 %.3f against %.3f", x.micro.f1 or 0, top.micro.f1 or 0)
     end
+    for _, k in ipairs {"cost", "turnaround", "scorecard"} do
+      local a, t = x.components[k], top.components[k]
+      if a and t and result.weights[k] > 0 and a < t - 0.005 then
+        why[#why + 1] = string.format("%s %.2f against %.2f", k, a, t)
+      end
+    end
     if x.delivery.gold_delivered < x.delivery.gold_sent then
       why[#why + 1] = string.format("%d of %d gold items not delivered (counted as missed)",
         x.delivery.gold_sent - x.delivery.gold_delivered, x.delivery.gold_sent)
