@@ -82,7 +82,8 @@ EMBED_FILES := $(shell find lua scorecards pricing reports -type f \( -name '*.l
 
 # Debian packages the build, tests, demo and benchmarks need.
 DEBS := build-essential pkg-config lua5.4 liblua5.4-dev libcjson-dev libsqlite3-dev \
-	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev libyaml-dev sqlite3 time
+	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev libyaml-dev sqlite3 time \
+	chromium
 
 .PHONY: all deps demo test bench memcheck clean pkgcheck check-layers FORCE
 all: annovet

@@ -231,7 +231,7 @@ describe("compare --ci", function()
   end)
 
   it("names the better vendor when the interval excludes 0, and how many items would settle the rest", function()
-    local G = "examples/pilot/"
+    local G = "tests/data/pilot40/"   -- the earlier 40-image synthetic example
     local out, err, code = H.run("compare --gold " .. G .. "gold.json --vendor acme=" .. G .. "acme.json" ..
       " --vendor budget=" .. G .. "budget.json --vendor rapid=" .. G .. "rapid.json --ci 400 --seed 3 --ci-level 0.9")
     assert.are.equal(0, code, err)

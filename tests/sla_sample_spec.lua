@@ -1,10 +1,10 @@
 -- annovet sla sample / record: reproducible audit samples recorded in the store,
 -- lot results, and the switching rules of MIL-STD-105E 8.3 and 8.4 followed over
--- a vendor's batches. The delivery is examples/pilot/acme.json (40 items, so
+-- a vendor's batches. The delivery is tests/data/pilot40/acme.json (40 items, so
 -- Table I, 26 to 50, level II: code letter D).
 local H = require "tests.support.helper"
 
-local ACME = "examples/pilot/acme.json"
+local ACME = "tests/data/pilot40/acme.json"
 
 local function ingest(db, batch)
   local _, err, code = H.run("ingest --store " .. H.q(db) .. " --vendor acme --batch " .. batch .. " " .. ACME)
