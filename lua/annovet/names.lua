@@ -1,6 +1,7 @@
 -- Names a user types for things the store knows (vendors, batches): the nearest
 -- known name to suggest when one is not known. A case-insensitive match first,
--- then the smallest edit distance (at most a third of the name, and at least 2).
+-- then the smallest edit distance (at most a third of the name's length, at least 1,
+-- and less than the whole name).
 local edit_distance = require("annovet").geom.edit_distance
 
 local M = {}
@@ -11,10 +12,10 @@ function M.nearest(name, known)
   for _, k in ipairs(known) do
     if k:lower() == lower then return k end
   end
-  local best, bestd = nil, math.max(2, #name // 3) + 1
+  local best, bestd = nil, math.max(1, #name // 3) + 1
   for _, k in ipairs(known) do
     local d = edit_distance(lower, k:lower())
-    if d < bestd then best, bestd = k, d end
+    if d < bestd and d < #name then best, bestd = k, d end
   end
   return best
 end

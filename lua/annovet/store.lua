@@ -229,6 +229,13 @@ function M.guidelines(db, v)
   return db:first("SELECT id, version, path, size, sha256, received_at FROM guidelines WHERE version = ?", v)
 end
 
+-- The versions of the guidelines recorded, sorted.
+function M.guideline_versions(db)
+  local out = {}
+  for _, r in ipairs(db:rows("SELECT version FROM guidelines ORDER BY version")) do out[#out + 1] = r.version end
+  return out
+end
+
 -- Records the document g {path, size, sha256} as guidelines version v; returns its id.
 function M.insert_guidelines(db, v, g)
   local _, id = assert(db:exec("INSERT INTO guidelines(version, path, size, sha256) VALUES (?, ?, ?, ?)",
@@ -336,9 +343,15 @@ function M.decision_chain(db, id)
 end
 
 -- The latest decision of kind about batch_id, every column, or nil.
-function M.latest_decision(db, batch_id, kind)
-  return db:first("SELECT * FROM decisions WHERE batch_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
-    batch_id, kind)
+-- before: only decisions with a smaller id (the state as of decision `before`).
+function M.latest_decision(db, batch_id, kind, before)
+  return db:first([[SELECT * FROM decisions WHERE batch_id = ? AND kind = ? AND (? IS NULL OR id < ?)
+    ORDER BY id DESC LIMIT 1]], batch_id, kind, before, before)
+end
+
+-- The decision of this id, every column, or nil.
+function M.decision(db, id)
+  return db:first("SELECT * FROM decisions WHERE id = ?", id)
 end
 
 -- A vendor's batches whose first delivery was received in [from, to) (ISO dates or

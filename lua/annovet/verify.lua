@@ -3,7 +3,8 @@
 -- canonical serialisation (lua/annovet/log.lua), that the row it logged is the
 -- row the store holds now, and that every recorded comparison gives the same
 -- numbers when recomputed from the stored gold and vendor bytes with the
--- recorded parameters. The first difference is reported {table, id, field,
+-- recorded parameters, and every acceptance decision the same clauses' results
+-- when its stored rule script runs again with its recorded parameters. The first difference is reported {table, id, field,
 -- recorded, expected, message}.
 local annovet = require "annovet"
 local evaluations = require "annovet.evaluations"
@@ -67,6 +68,15 @@ function M.store(db)
         return done(difference("decisions", e.row_id, c.hash ~= e.hash and "hash" or "prev_hash",
           c.hash ~= e.hash and c.hash or c.prev_hash, c.hash ~= e.hash and e.hash or e.prev_hash,
           "differs from its log entry " .. e.seq))
+      end
+      local diff, why = require("annovet.sla_rules").recompute(db, store.decision(db, e.row_id))
+      if diff then
+        return done(difference("decisions", e.row_id, diff.field, diff.recorded, diff.recomputed,
+          "recomputed from the stored rules and inputs differs"))
+      elseif diff == nil then
+        report.not_recomputed[#report.not_recomputed + 1] = {table = "decisions", id = e.row_id, why = why}
+      else
+        report.recomputed = report.recomputed + 1
       end
     else
       local ev = store.evaluation(db, e.row_id)
