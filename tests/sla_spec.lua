@@ -191,6 +191,46 @@ return {
   end)
 end)
 
+describe("sla check's agreement", function()
+  after_each(H.cleanup)
+
+  -- acme's delivery with its first 10 items annotated a second time by acme-03
+  -- (every 7th shape of another class): the batch's alpha must be the one
+  -- `annovet agree --from-annotations` gives on those 10 items alone.
+  it("gives the rules Krippendorff's alpha of the double-annotated items", function()
+    local dir = H.tmpdir()
+    local script = H.write(dir .. "/double.py", [[
+import json, sys, copy
+D = sys.argv[1]
+d = json.load(open(']] .. ACME .. [['))
+nid, k, extra = max(a['id'] for a in d['annotations']) + 1, 0, []
+for a in list(d['annotations']):
+    if a['image_id'] <= 10:
+        b = copy.deepcopy(a); b['id'] = nid; nid += 1; b['annotator'] = 'acme-03'; k += 1
+        if k % 7 == 0: b['category_id'] = 1 + (b['category_id'] % 5)
+        extra.append(b)
+d['annotations'] += extra
+json.dump(d, open(D + '/double.json', 'w'))
+ids = set(range(1, 11))
+d['images'] = [i for i in d['images'] if i['id'] in ids]
+d['annotations'] = [a for a in d['annotations'] if a['image_id'] in ids]
+json.dump(d, open(D + '/sub.json', 'w'))
+]])
+    assert.is_true(os.execute("python3 " .. H.q(script) .. " " .. H.q(dir)))
+    local S = " --store " .. H.q(dir .. "/p.db")
+    ok("ingest" .. S .. " --gold " .. GOLD)
+    ok("ingest" .. S .. " --vendor acme --batch d1 " .. H.q(dir .. "/double.json"))
+    ok("compare --gold " .. GOLD .. " --vendor acme=" .. H.q(dir .. "/double.json") .. S)
+    local out = H.run("sla check" .. S .. " --batch d1 --rules " .. RULES)
+    local a = H.decode(out).clauses[2]
+    local want = H.decode(ok("agree " .. H.q(dir .. "/sub.json") ..
+      " --from-annotations --metric krippendorff_alpha --iou-type segm")).value
+    assert.are.same({"agreement", 10}, {a.name, a.details.items})
+    H.near(a.details.alpha, want, 1e-15, "alpha")
+    assert.are.equal(a.details.alpha >= 0.8, a.passed)
+  end)
+end)
+
 describe("the rework round", function()
   after_each(H.cleanup)
 

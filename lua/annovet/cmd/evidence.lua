@@ -3,6 +3,7 @@ local evidence = require "annovet.evidence"
 local keys = require "annovet.keys"
 local sla_rules = require "annovet.sla_rules"
 local store = require "annovet.store"
+local system = require "annovet.system"
 
 local USAGE = "annovet evidence --store DB --batch B [--vendor V] --out DIR [--disclose failing|sample|all] " ..
   "[--sign-key KEY] [--price-per-item AMOUNT [--currency C]]\n" ..
@@ -52,6 +53,7 @@ against the disclosed gold again on the failing items. It prints
       for _, o in ipairs {"store", "batch", "vendor", "out", "disclose", "sign_key", "price_per_item", "currency"} do
         if opts[o] then cli.usage_error("--" .. o:gsub("_", "-") .. " does not go with evidence verify", usage) end
       end
+      if system.kind(pos[2]) ~= "dir" then cli.fail(pos[2] .. ": not a folder (an evidence pack is one)") end
       local pub = opts.public_key and cli.check(keys.public(opts.public_key))
       local r = evidence.verify(pos[2], pub)
       cli.print_json(r)
