@@ -168,6 +168,31 @@ describe("evidence packs", function()
     assert.truthy(err:find("(car): tp is", 1, true), err)
   end)
 
+  it("neutralises a class that reads as a formula in its CSVs, and still verifies", function()
+    local dir = H.tmpdir()
+    local script = H.write(dir .. "/rename.py", [[
+import json, sys
+for src, dst in ((sys.argv[1], sys.argv[3] + '/gold.json'), (sys.argv[2], sys.argv[3] + '/budget.json')):
+    d = json.load(open(src))
+    for c in d['categories']:
+        if c['name'] == 'traffic_light': c['name'] = '=HYPERLINK("x")'
+    json.dump(d, open(dst, 'w'))
+]])
+    assert.is_true(os.execute("python3 " .. H.q(script) .. " " .. GOLD .. " " .. BUDGET .. " " .. H.q(dir)))
+    local S = " --store " .. H.q(dir .. "/p.db")
+    ok("ingest" .. S .. " --gold " .. H.q(dir .. "/gold.json"))
+    ok("ingest" .. S .. " --vendor v --batch w1 " .. H.q(dir .. "/budget.json"))
+    ok("compare --gold " .. H.q(dir .. "/gold.json") .. " --vendor v=" .. H.q(dir .. "/budget.json") .. S)
+    H.run("sla check" .. S .. " --batch w1 --rules scorecards/sla/rework.lua")
+    ok("evidence" .. S .. " --batch w1 --out " .. H.q(dir .. "/pack"))
+    local csv = H.slurp(dir .. "/pack/per_class.csv")
+    assert.truthy(csv:find("\n\"'=HYPERLINK(\"\"x\"\")\",", 1, true), csv)
+    assert.truthy(H.slurp(dir .. "/pack/failing_items.csv"):find("'=HYPERLINK", 1, true))
+    local out, err, code = verify(dir .. "/pack")
+    assert.are.equal(0, code, err)
+    assert.is_true(H.decode(out).verified)
+  end)
+
   it("discloses the whole panel with --disclose all, and refuses a batch without a decision", function()
     local dir, _, _, S = pack()
     ok("evidence" .. S .. " --batch w1 --out " .. H.q(dir .. "/all") .. " --disclose all")

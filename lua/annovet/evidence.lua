@@ -165,9 +165,19 @@ local function parse_csv(text)
 end
 M.parse_csv = parse_csv
 
+-- A cell as it was before the writer neutralised it (a quote put in front of
+-- a text starting with = + - @ tab or CR, so a spreadsheet reads no formula).
+local function unneutral(cell)
+  if cell:match("^'[=+%-@\t\r]") then return cell:sub(2) end
+  return cell
+end
+
 -- Rows of a CSV with a header as tables keyed by column.
 local function csv_records(text)
   local rows = parse_csv(text)
+  for _, row in ipairs(rows) do
+    for i, cell in ipairs(row) do row[i] = unneutral(cell) end
+  end
   local header = rows[1] or {}
   local out = {}
   for r = 2, #rows do
