@@ -25,7 +25,7 @@ pkg = $(shell pkg-config $(1) $(2) 2>/dev/null)
 
 # ---- the layers, bottom up ----
 # util: errors, number text, UTF-8, hashing, threads; knows nothing above it.
-UTIL_SRC := $(addprefix host/util/, err.c numfmt.c utf8.c hash.c parallel.c confine.c rng.c)
+UTIL_SRC := $(addprefix host/util/, err.c numfmt.c utf8.c hash.c merkle.c sign.c parallel.c confine.c rng.c)
 # core: the model, geometry, RLE, matching, agreement, cocoeval, compare; plain C.
 CORE_SRC := $(addprefix host/core/, model.c model_ops.c geometry.c geometry_ext.c rle.c \
 	match.c agree.c agree_boot.c agree_data.c cocoeval.c cocoeval_input.c \
@@ -44,7 +44,7 @@ STORE_SRC := host/store/store.c
 # bind: the only C that touches the Lua stack, one file per module.
 BIND_SRC := $(addprefix host/bind/, l_annovet.c l_sandbox.c l_util.c l_json.c l_csv.c \
 	l_store.c l_model.c l_geom.c l_geom_mask.c l_match.c l_agree.c l_cocoeval.c \
-	l_compare.c l_compare_par.c l_compare_agree.c l_compare_stats.c l_money.c)
+	l_compare.c l_compare_par.c l_compare_agree.c l_compare_stats.c l_money.c l_crypto.c)
 MAIN_SRC := host/main.c
 
 NO_LUA    := -Ihost/guard/lua

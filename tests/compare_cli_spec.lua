@@ -160,7 +160,7 @@ describe("compare --store and drift", function()
     local out1, out2
     out1, err, code = H.run("compare --gold " .. gold .. " --vendor acme=" .. v1 .. " --store " .. H.q(db))
     assert.are.equal(0, code, err)
-    out2, err, code = H.run("compare --gold " .. gold .. " --vendor acme=" .. v2 .. " --store " .. H.q(db) .. " --batch w2")
+    out2, err, code = H.run("compare --gold " .. gold .. " --vendor acme=" .. v2 .. " --store " .. H.q(db) .. " --batch w2 --new-vendor")
     assert.are.equal(0, code, err)
     local f1a, f1b = H.decode(out1).vendors.acme.micro.f1, H.decode(out2).vendors.acme.micro.f1
 

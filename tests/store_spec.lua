@@ -32,7 +32,7 @@ describe("annovet store", function()
       sql(db, "PRAGMA journal_mode; PRAGMA user_version;"))
     -- the schema declares the references (table|from|to, one per line, sorted)
     local refs = {}
-    for _, t in ipairs {"batches", "deliveries", "gold_panels", "evaluations", "decisions"} do
+    for _, t in ipairs {"batches", "deliveries", "gold_panels", "evaluations", "decisions", "log", "guidelines"} do
       for line in sql(db, "PRAGMA foreign_key_list(" .. t .. ");"):gmatch("[^\n]+") do
         local _, _, parent, from, to = line:match("^(%d+)|(%d+)|([%w_]+)|([%w_]+)|([%w_]+)|")
         refs[#refs + 1] = t .. "." .. from .. " -> " .. parent .. "." .. to
@@ -40,14 +40,18 @@ describe("annovet store", function()
     end
     table.sort(refs)
     assert.are.same({
+      "batches.rework_of -> batches.id",
       "batches.vendor_id -> vendors.id",
       "decisions.batch_id -> batches.id",
       "decisions.evaluation_id -> evaluations.id",
       "deliveries.batch_id -> batches.id",
       "deliveries.sha256 -> blobs.sha256",
+      "evaluations.batch_id -> batches.id",
       "evaluations.delivery_id -> deliveries.id",
       "evaluations.gold_id -> gold_panels.id",
       "gold_panels.sha256 -> blobs.sha256",
+      "guidelines.sha256 -> blobs.sha256",
+      "log.batch_id -> batches.id",
     }, refs)
     -- and SQLite enforces them where foreign keys are on: a batch of no vendor is refused
     local text, code = sql(db, "PRAGMA foreign_keys = ON; INSERT INTO batches(vendor_id, name) VALUES (999, 'x');")

@@ -16,6 +16,7 @@ static const luaL_Reg cmodules[] = {
   {"annovet.c.agree", luaopen_annovet_c_agree},
   {"annovet.c.cocoeval", luaopen_annovet_c_cocoeval},
   {"annovet.c.compare", luaopen_annovet_c_compare},
+  {"annovet.c.crypto", luaopen_annovet_c_crypto},
   {"annovet.c.csv", luaopen_annovet_c_csv},
   {"annovet.c.geom", luaopen_annovet_c_geom},
   {"annovet.c.json", luaopen_annovet_c_json},

@@ -34,6 +34,7 @@ void l_dataset_new(lua_State *L, struct Dataset ***d, struct Diag **g);
 
 int luaopen_annovet_c_cocoeval(lua_State *L);
 int luaopen_annovet_c_compare(lua_State *L);
+int luaopen_annovet_c_crypto(lua_State *L);
 int luaopen_annovet_c_csv(lua_State *L);
 int luaopen_annovet_c_geom(lua_State *L);
 int luaopen_annovet_c_json(lua_State *L);

@@ -1,10 +1,12 @@
 /* Small host services for the Lua library: embedded files, SHA-256, version, clock. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "embed.h"
 #include "hash.h"
@@ -160,6 +162,38 @@ static int l_walk(lua_State *L) {
 }
 
 /* util.version() -> version, commit. [-0, +2, m] */
+/* util.write_private(path, bytes) -> true | nil, message: a new file readable by its
+ * owner only (0600), never an existing one (O_EXCL: no race between a check and
+ * the write), for signing keys. [-2, +1|2, m] */
+static int l_write_private(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  size_t len;
+  const char *s = luaL_checklstring(L, 2, &len);
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) return luaL_fileresult(L, 0, path);
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = write(fd, s + done, len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int saved = errno;
+      close(fd);
+      unlink(path);
+      errno = saved ? saved : EIO;
+      return luaL_fileresult(L, 0, path);
+    }
+    done += (size_t)n;
+  }
+  if (close(fd) != 0) {
+    int saved = errno;
+    unlink(path);
+    errno = saved;
+    return luaL_fileresult(L, 0, path);
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 static int l_version(lua_State *L) {
   lua_pushstring(L, annovet_version);
   lua_pushstring(L, annovet_commit);
@@ -191,6 +225,7 @@ int luaopen_annovet_c_util(lua_State *L) {
     {"walk", l_walk},
     {"clock", l_clock},
     {"now", l_now},
+    {"write_private", l_write_private},
     {NULL, NULL}
   };
   luaL_newlib(L, funcs);

@@ -82,6 +82,34 @@ static const char *const migrations[] = {
   "  reinstate INTEGER NOT NULL, irregular INTEGER NOT NULL,"
   "  created_at TEXT NOT NULL DEFAULT " NOW ");"
   "CREATE INDEX sla_lots_vendor ON sla_lots(vendor_id, id);",
+  /* 4: the append-only log of evaluations and decisions (each entry carries the hash
+   * of the one before), the batch lifecycle, versioned annotation guidelines */
+  "CREATE TABLE guidelines(id INTEGER PRIMARY KEY, version TEXT NOT NULL UNIQUE,"
+  "  path TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL REFERENCES blobs(sha256),"
+  "  received_at TEXT NOT NULL DEFAULT " NOW ");"
+  "ALTER TABLE batches ADD COLUMN state TEXT NOT NULL DEFAULT 'delivered';"
+  "ALTER TABLE batches ADD COLUMN rework_of INTEGER REFERENCES batches(id);"
+  "ALTER TABLE batches ADD COLUMN guidelines_version TEXT;"
+  "ALTER TABLE batches ADD COLUMN sent_at TEXT;"
+  "ALTER TABLE gold_panels ADD COLUMN guidelines_version TEXT;"
+  "ALTER TABLE evaluations ADD COLUMN batch_id INTEGER REFERENCES batches(id);"
+  "CREATE TABLE log(seq INTEGER PRIMARY KEY, entry_table TEXT NOT NULL"
+  "  CHECK(entry_table IN ('evaluations', 'decisions')), row_id INTEGER NOT NULL,"
+  "  batch_id INTEGER REFERENCES batches(id), body TEXT NOT NULL,"
+  "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, UNIQUE(entry_table, row_id));"
+  "CREATE INDEX log_batch ON log(batch_id, seq);"
+  "CREATE TRIGGER log_append_only_update BEFORE UPDATE ON log"
+  "  BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;"
+  "CREATE TRIGGER log_append_only_delete BEFORE DELETE ON log"
+  "  BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;"
+  "CREATE TRIGGER evaluations_append_only_update BEFORE UPDATE ON evaluations"
+  "  BEGIN SELECT RAISE(ABORT, 'evaluations are append-only'); END;"
+  "CREATE TRIGGER evaluations_append_only_delete BEFORE DELETE ON evaluations"
+  "  BEGIN SELECT RAISE(ABORT, 'evaluations are append-only'); END;"
+  "CREATE TRIGGER decisions_append_only_update BEFORE UPDATE ON decisions"
+  "  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+  "CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions"
+  "  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

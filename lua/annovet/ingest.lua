@@ -4,6 +4,7 @@
 -- same batch are a no-op that says so; in another batch (of any vendor) they are
 -- recorded again, with the earlier delivery named in same_bytes_as.
 local dataset = require "annovet.dataset"
+local names = require "annovet.names"
 local store = require "annovet.store"
 local system = require "annovet.system"
 local sha256 = require("annovet").sha256
@@ -97,9 +98,26 @@ end
 -- Records the deliveries of plan in batch of vendor; returns one result per file
 -- {path, format, size, sha256, items, annotations, delivery_id, status
 -- [, same_as | same_bytes_as]}.
-local function record_deliveries(db, plan, vendor, batch)
+local function record_deliveries(db, plan, vendor, batch, opts)
   local vendor_id, new_vendor = store.ensure_vendor(db, vendor)
   local batch_id, new_batch = store.ensure_batch(db, vendor_id, batch)
+  local rework_of
+  if opts.rework_of then
+    local rows = store.batches_named(db, opts.rework_of, vendor)
+    if #rows == 0 then
+      error("--rework-of: " .. names.unknown("batch", opts.rework_of, store.batch_names(db, vendor)) ..
+        " of vendor '" .. vendor .. "'", 0)
+    end
+    rework_of = rows[1].id
+    if rework_of == batch_id then error("--rework-of: a batch cannot rework itself", 0) end
+    store.set_batch_state(db, rework_of, "reworked")
+  end
+  if opts.guidelines_version and not store.guidelines(db, opts.guidelines_version) then
+    error("--guidelines-version: " .. names.unknown("guidelines version", opts.guidelines_version,
+      store.guideline_versions(db), "record it with --guidelines FILE --version V"), 0)
+  end
+  store.update_batch(db, batch_id, {rework_of = rework_of, guidelines_version = opts.guidelines_version,
+    sent_at = opts.sent_at})
   local out = {}
   for _, p in ipairs(plan) do
     local r = {path = p.path, format = p.format, size = p.size, sha256 = p.sha256,
@@ -110,6 +128,7 @@ local function record_deliveries(db, plan, vendor, batch)
     else
       r.same_bytes_as = earlier_delivery(db, p.sha256, batch_id)
       put_blob(db, p)
+      p.received_at = opts.received_at
       r.delivery_id, r.status = store.insert_delivery(db, batch_id, p), "ingested"
     end
     out[#out + 1] = r
@@ -119,7 +138,7 @@ end
 
 -- Records p as a version of the gold panel name: the next version, unless the same
 -- bytes are already a version of it.
-local function record_gold(db, p, name)
+local function record_gold(db, p, name, guidelines_version)
   local r = {path = p.path, format = p.format, size = p.size, sha256 = p.sha256,
     items = p.items, annotations = p.annotations, panel = name}
   local old = store.gold_version_of(db, name, p.sha256)
@@ -128,6 +147,11 @@ local function record_gold(db, p, name)
     return r
   end
   local v = store.next_gold_version(db, name)
+  if guidelines_version and not store.guidelines(db, guidelines_version) then
+    error("--guidelines-version: " .. names.unknown("guidelines version", guidelines_version,
+      store.guideline_versions(db), "record it with --guidelines FILE --version V"), 0)
+  end
+  p.guidelines_version = guidelines_version
   put_blob(db, p)
   r.gold_id, r.version, r.status = store.insert_gold(db, name, v, p), v, "ingested"
   return r
@@ -142,12 +166,46 @@ function M.record(plan, opts)
   local ok, res = pcall(store.transaction, db, function()
     if opts.gold then
       local files = {}
-      for _, p in ipairs(plan) do files[#files + 1] = record_gold(db, p, opts.gold) end
+      for _, p in ipairs(plan) do files[#files + 1] = record_gold(db, p, opts.gold, opts.guidelines_version) end
       return {store = opts.store, gold = opts.gold, files = files}
     end
-    local files, created = record_deliveries(db, plan, opts.vendor, opts.batch)
+    local files, created = record_deliveries(db, plan, opts.vendor, opts.batch, opts)
     return {store = opts.store, vendor = opts.vendor, batch = opts.batch, files = files,
       vendor_created = created.vendor_created, batch_created = created.batch_created}
+  end)
+  db:close()
+  if not ok then return nil, tostring(res) end
+  return res
+end
+
+-- Records the document at path as guidelines version v (one transaction): its
+-- bytes and SHA-256. The same bytes as that version again are a no-op; other
+-- bytes under a version already recorded are refused. Returns {store, version,
+-- path, size, sha256, guidelines_id, status}, or nil and a message.
+function M.record_guidelines(store_path, path, v)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local bytes = f:read("a")
+  f:close()
+  if not bytes then return nil, path .. ": cannot read" end
+  if system.kind(path) ~= "file" then return nil, path .. ": not a file" end
+  local g = {path = path, size = #bytes, sha256 = sha256(bytes)}
+  local db, oerr = store.open(store_path, true)
+  if not db then return nil, oerr end
+  local ok, res = pcall(store.transaction, db, function()
+    local old = store.guidelines(db, v)
+    if old then
+      if old.sha256 ~= g.sha256 then
+        error(string.format("%s: guidelines version '%s' is already recorded with other bytes (%s, SHA-256 %s); " ..
+          "give the new document a new version", path, v, old.path, old.sha256), 0)
+      end
+      return {store = store_path, version = v, path = path, size = g.size, sha256 = g.sha256,
+        guidelines_id = old.id, status = "already ingested"}
+    end
+    store.put_blob(db, g.sha256, bytes)
+    local id = store.insert_guidelines(db, v, g)
+    return {store = store_path, version = v, path = path, size = g.size, sha256 = g.sha256, guidelines_id = id,
+      status = "ingested"}
   end)
   db:close()
   if not ok then return nil, tostring(res) end

@@ -62,6 +62,15 @@ M.money = require "annovet.money"
 -- results: compare_intervals({res, ...}, {resamples, seed, level, names})
 -- (lua/annovet/compare.lua, M.bootstrap); res:sizes([bounds]) scores by area.
 M.compare_intervals = require("annovet.compare").bootstrap
+-- Tamper evidence (host/util/merkle.c, sign.c): RFC 6962 Merkle trees over byte
+-- strings -- merkle.root(leaves) -> hex, merkle.leaf_hash(data) -> hex,
+-- merkle.path(leaves, m) -> {hex...} (m 0-based), merkle.verify(leaf_hash, m, n,
+-- path, root) -> boolean -- and Ed25519 (RFC 8032) with hex keys:
+-- ed25519.public_key(seed), sign(seed, msg), verify(public_key, msg, signature).
+local crypto = require "annovet.c.crypto"
+M.merkle = {root = crypto.merkle_root, leaf_hash = crypto.merkle_leaf_hash, path = crypto.merkle_path,
+  verify = crypto.merkle_verify}
+M.ed25519 = {public_key = crypto.ed25519_public, sign = crypto.ed25519_sign, verify = crypto.ed25519_verify}
 
 -- CPU seconds, for scripts that report their own timing.
 M.clock = util.clock

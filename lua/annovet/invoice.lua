@@ -20,8 +20,8 @@ M.REJECTED = "rejected"
 
 -- The counts of one stored delivery, read from its bytes through a temporary file.
 local function count_delivery(db, d, card)
-  local blob = store.blob(db, d.sha256)
-  if not blob then return nil, string.format("delivery %d (%s): its bytes are missing from the store", d.id, d.path) end
+  local bytes = store.blob(db, d.sha256)
+  if not bytes then return nil, string.format("delivery %d (%s): its bytes are missing from the store", d.id, d.path) end
   if d.format == "voc" or d.format == "yolo" or d.format == "pngmask" or d.format == "folder" then
     return nil, string.format("delivery %d (%s): folder deliveries (%s) are not priced by invoice yet", d.id, d.path,
       d.format)
@@ -29,7 +29,7 @@ local function count_delivery(db, d, card)
   local tmp = os.tmpname()
   local f = io.open(tmp, "wb")
   if not f then return nil, "cannot write a temporary file" end
-  f:write(blob.data)
+  f:write(bytes)
   f:close()
   local ds, err = dataset.load(tmp, {format = d.format})
   os.remove(tmp)
@@ -57,7 +57,7 @@ function M.compute(card, opts)
       local entry = {batch = b.name, batch_id = b.id, received_at = b.received_at, deliveries = {}}
       if dec then entry.acceptance = {decision_id = dec.id, outcome = dec.outcome, hash = dec.hash, at = dec.created_at} end
       local counts = {}
-      for _, d in ipairs(store.batch_deliveries(db, b.id)) do
+      for _, d in ipairs(store.deliveries_of(db, b.id)) do
         entry.deliveries[#entry.deliveries + 1] = {delivery_id = d.id, path = d.path, format = d.format,
           sha256 = d.sha256, received_at = d.received_at}
         local c, msg = count_delivery(db, d, card)

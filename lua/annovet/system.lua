@@ -4,6 +4,7 @@
 -- time and the files embedded in the binary. These C functions check no sandbox
 -- path, so this module is never part of the public annovet module: a sandboxed
 -- script's require finds only annovet's public keys, and it cannot reach this.
+local crypto = require "annovet.c.crypto"
 local csv = require "annovet.c.csv"
 local util = require "annovet.c.util"
 
@@ -28,5 +29,10 @@ M.mkdir = csv.mkdir
 -- write_csv(path, rows) -> true | nil, msg: rows through libcsv, formulas
 -- neutralised, the file whole or not at all; path "-" is stdout.
 M.write_csv = csv.write
+-- ed25519_seed() -> 64 hex digits of a fresh random signing seed (libsodium's RNG).
+M.ed25519_seed = crypto.ed25519_seed
+-- write_private(path, bytes) -> true | nil, msg: a new file (never an existing one)
+-- that only its owner may read (0600), for signing keys.
+M.write_private = util.write_private
 
 return M

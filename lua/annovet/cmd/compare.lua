@@ -3,6 +3,8 @@ local annovet = require "annovet"
 local args = require "annovet.args"
 local compare = require "annovet.compare"
 local evaluations = require "annovet.evaluations"
+local log = require "annovet.log"
+local names = require "annovet.names"
 local output = require "annovet.output"
 local report = require "annovet.compare_report"
 local store = require "annovet.store"
@@ -11,7 +13,7 @@ local system = require "annovet.system"
 local USAGE = "annovet compare --gold G --vendor NAME=FILE [--vendor ...] [--iou 0.5] [--iou CLASS=T,...] " ..
   "[--iou-type bbox|segm|keypoints|rbox|polyline|cuboid|text|tag|semantic] [--matcher optimal|greedy] " ..
   "[--ci N [--seed S] [--ci-level L]] [--sizes coco|B,B,...] [--skip-missing-items] " ..
-  "[--out DIR] [--format json|csv|table] [--store DB [--batch B]]"
+  "[--out DIR] [--format json|csv|table] [--store DB [--batch B] [--new-vendor]]"
 
 -- "NAME=FILE" (or FILE, named by its stem) -> name, file.
 local function vendor_spec(s, cli)
@@ -237,26 +239,97 @@ local function check_vendor(name, file, r, vds, cli)
   end
 end
 
--- Records each vendor's evaluation in the store (one transaction).
-local function record(opts, doc, results, gold_path, cli)
+-- The store's vendor and batch for each vendor of the command line, checked
+-- before any work: a name the store does not know is refused (with the nearest
+-- known one) unless --new-vendor, so a typo never makes a new vendor or an
+-- evaluation that links to no delivery. Sets v.sha256, v.delivery, v.batch.
+local function resolve_names(opts, vendors, cli)
+  local db
+  if system.kind(opts.store) then db = cli.check(store.open(opts.store, false)) end
+  local known = db and store.vendor_names(db) or {}
+  local hint = "give --new-vendor to record a new one"
+  for _, v in ipairs(vendors) do
+    v.sha256 = cli.check(system.sha256_file(v.file))
+    local vid = db and store.vendor_id(db, v.name)
+    if not vid and not opts.new_vendor then
+      if db then db:close() end
+      cli.fail("--vendor " .. v.name .. ": " .. names.unknown("vendor", v.name, known, hint))
+    end
+    if vid and opts.batch and #store.batches_named(db, opts.batch, v.name) == 0 and not opts.new_vendor then
+      local msg = names.unknown("batch", opts.batch, store.batch_names(db, v.name),
+        "give --new-vendor to record a new batch")
+      db:close()
+      cli.fail("--batch: vendor '" .. v.name .. "': " .. msg)
+    end
+    v.delivery = vid and store.delivery_row(db, v.sha256, v.name, opts.batch)
+    if vid and not opts.batch and not v.delivery and not opts.new_vendor then
+      db:close()
+      cli.fail(string.format("--vendor %s=%s: the file is not a delivery of vendor '%s' in the store (its bytes " ..
+        "were never ingested): ingest it with --batch first, or give --batch B --new-vendor", v.name, v.file, v.name))
+    end
+    v.batch = opts.batch or (v.delivery and v.delivery.batch)
+  end
+  if db then db:close() end
+end
+
+local function put_file_blob(db, path, sha)
+  local f = io.open(path, "rb")
+  if not f then return end
+  local bytes = f:read("a")
+  f:close()
+  if bytes and annovet.sha256(bytes) == sha then store.put_blob(db, sha, bytes) end
+end
+
+-- The script whose logic composed the recorded result: the scoring module as
+-- compiled into the binary; its SHA-256 is the evaluation's script_sha256.
+local function scoring_script_sha256()
+  local src = system.embedded("lua/annovet/compare.lua")
+  return src and annovet.sha256(src) or nil
+end
+
+-- Records each vendor's evaluation in the store, with its log entry (one
+-- transaction). The vendor file's and the gold file's bytes are stored too, so
+-- `store verify` can recompute the result.
+local function record(opts, doc, results, gold_path, vendors, top, cli)
   local gold_sha = cli.check(system.sha256_file(gold_path))
   local db <close> = cli.check(store.open(opts.store, true))
-  local ids = {}
+  local ids, warnings = {}, {}
   store.transaction(db, function()
     local gold = store.gold_row(db, gold_sha)
-    for _, v in ipairs(results) do
-      local sha = cli.check(system.sha256_file(v.file))
-      local del = store.delivery_row(db, sha, v.name, opts.batch)
+    put_file_blob(db, gold_path, gold_sha)
+    for i, v in ipairs(results) do
+      local rv = vendors[i]
+      local del, batch_id = rv.delivery, rv.delivery and rv.delivery.batch_id
+      if rv.batch and (not del or del.batch ~= rv.batch) then
+        local vid = store.ensure_vendor(db, v.name)
+        batch_id = store.ensure_batch(db, vid, rv.batch)
+        del = store.delivery_row(db, rv.sha256, v.name, rv.batch)
+        if del and del.batch ~= rv.batch then del = nil end
+      elseif not rv.batch then
+        store.ensure_vendor(db, v.name)
+      end
+      put_file_blob(db, v.file, rv.sha256)
+      local b = batch_id and store.batch(db, batch_id)
       local params = {iou = doc.iou, iou_by_class = doc.iou_by_class, iou_type = doc.iou_type, matcher = doc.matcher, gold = gold_path,
-        vendor = v.name, file = v.file, options = doc.options}
-      ids[#ids + 1] = evaluations.record(db, {
-        kind = "compare", vendor = v.name, batch = opts.batch or (del and del.batch),
+        vendor = v.name, file = v.file, options = doc.options, top = top,
+        guidelines_version = b and b.guidelines_version, gold_guidelines_version = gold and gold.guidelines_version}
+      if b and gold and b.guidelines_version ~= gold.guidelines_version then
+        warnings[#warnings + 1] = string.format("%s: batch '%s' was annotated under guidelines %s, the gold panel " ..
+          "(%s version %d) was made under %s", v.name, b.name, b.guidelines_version or "(none recorded)", gold.name,
+          gold.version, gold.guidelines_version or "(none recorded)")
+      end
+      local id = evaluations.record(db, {
+        kind = "compare", vendor = v.name, batch = rv.batch, batch_id = batch_id,
         gold_id = gold and gold.id, gold_sha256 = gold_sha, delivery_id = del and del.id,
-        input_path = v.file, input_sha256 = sha, tool_version = annovet.version, tool_commit = annovet.commit,
-        params = params, result = doc.vendors[v.name],
+        input_path = v.file, input_sha256 = rv.sha256, tool_version = annovet.version, tool_commit = annovet.commit,
+        script_sha256 = scoring_script_sha256(), params = params, result = doc.vendors[v.name],
       })
+      log.append(db, "evaluations", id, batch_id)
+      if b and b.state == "delivered" then store.set_batch_state(db, batch_id, "evaluated") end
+      ids[#ids + 1] = id
     end
   end)
+  for _, w in ipairs(warnings) do cli.warn(w) end
   return ids
 end
 
@@ -322,8 +395,14 @@ clusters.csv (sizes.csv, intervals.csv, pairs.csv when asked) and compare.json
 instead of printing. --format csv prints
 per_class.csv; table prints a summary. --store DB records each vendor's
 evaluation (tool version and commit, gold and delivery provenance, parameters,
-result) for `annovet drift`; --batch names the batch (default: the batch the
-vendor file was ingested in).]],
+result) for `annovet drift`, each as an entry of the store's hash-chained log;
+--batch names the batch (default: the batch the vendor file was ingested in).
+A vendor or batch the store does not know is refused, naming the nearest known
+one ('Budget' when the store knows 'budget'), unless --new-vendor is given; so
+is a vendor file that was never ingested when no --batch is given. The gold and
+vendor files' bytes are stored, so `annovet store verify` can recompute the
+result; a batch annotated under other guidelines than the gold panel's is said
+on stderr and in the recorded parameters.]],
   options = {
     {name = "--gold", arg = "G", help = "the gold panel (any format annovet reads)"},
     {name = "--vendor", arg = "NAME=FILE", multi = true, help = "a vendor's delivery (repeat for several)"},
@@ -350,6 +429,7 @@ vendor file was ingested in).]],
     {name = "--threads", arg = "N", integer = true, min = 1, max = 64, help = "read files and score vendors on N threads (default: processors)"},
     {name = "--store", arg = "DB", help = "record the evaluations in this store"},
     {name = "--batch", arg = "B", help = "the batch the evaluations belong to"},
+    {name = "--new-vendor", help = "record a vendor or batch the store does not know yet"},
   },
   run = function(opts, pos, cli)
     local usage = {usage = USAGE}
@@ -367,14 +447,11 @@ vendor file was ingested in).]],
       vendors[#vendors + 1] = {name = name, file = file}
     end
 
+    if opts.new_vendor and not opts.store then cli.usage_error("--new-vendor goes with --store", usage) end
     if opts.store then
-      -- an existing store must be one before any work; a new one is created only at the end
-      local f = io.open(opts.store, "rb")
-      if f then
-        f:close()
-        local db = cli.check(store.open(opts.store, false))
-        db:close()
-      end
+      -- an existing store must be one, and know the names, before any work; a new
+      -- one is created only at the end
+      resolve_names(opts, vendors, cli)
     end
     local threads = opts.threads
     local t0, w0 = annovet.clock(), system.now()
@@ -454,7 +531,7 @@ vendor file was ingested in).]],
         table = function() return report.table_text(doc, results) end}))
     end
     if opts.store then
-      local ids = record(opts, doc, results, opts.gold, cli)
+      local ids = record(opts, doc, results, opts.gold, vendors, top, cli)
       cli.progress(string.format("compare: recorded evaluation%s %s in %s", #ids > 1 and "s" or "",
         table.concat(ids, ", "), opts.store))
     end

@@ -1,10 +1,13 @@
 -- annovet ingest: record deliveries (or a gold-panel version) in the store.
 local annovet = require "annovet"
 local dataset = require "annovet.dataset"
+local dates = require "annovet.dates"
 local ingest = require "annovet.ingest"
 
-local USAGE = "annovet ingest --store DB --vendor V --batch B [--from FORMAT] FILE...\n" ..
-  "       annovet ingest --store DB --gold [--name PANEL] [--from FORMAT] FILE"
+local USAGE = "annovet ingest --store DB --vendor V --batch B [--from FORMAT] [--guidelines-version V] " ..
+  "[--rework-of BATCH] [--sent-at DATE] [--received-at DATE] FILE...\n" ..
+  "       annovet ingest --store DB --gold [--name PANEL] [--guidelines-version V] [--from FORMAT] FILE\n" ..
+  "       annovet ingest --store DB --guidelines FILE --version V"
 
 return {
   summary = "records deliveries (or a gold-panel version) in the store, with their SHA-256",
@@ -30,6 +33,19 @@ whose bytes differ from every earlier version becomes version n+1; bytes that
 are already a version are a no-op that says which. Earlier versions stay, so
 evaluations keep pointing at theirs.
 
+--guidelines FILE --version V records the annotation guidelines a vendor works
+to (any document: its bytes and SHA-256) as version V. A batch names the version
+it was annotated under (--guidelines-version V), and so does a gold panel made
+under one; compare --store and sla check say when the two differ. A version
+must be recorded before a batch names it.
+
+The batch lifecycle: a batch is delivered when ingested, evaluated once
+compare --store scores it, accepted or rejected by sla check, reworked when a
+rework batch replaces it (--rework-of BATCH, a batch of the same vendor), and
+invoiced by the invoice. --sent-at DATE (when the work was sent to the vendor)
+and --received-at DATE (default now) date the delivery for the turnaround
+clauses (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ).
+
 Prints a JSON summary on stdout: per file its format, size, sha256, items,
 annotations, the delivery (or gold) id and the status "ingested" or
 "already ingested".]],
@@ -40,10 +56,39 @@ annotations, the delivery (or gold) id and the status "ingested" or
     {name = "--gold", help = "FILE is a new version of the gold panel"},
     {name = "--name", arg = "PANEL", help = "the gold panel's name (default gold)"},
     {name = "--from", arg = "FORMAT", help = "read the files as this format instead of detecting it"},
+    {name = "--guidelines", arg = "FILE", help = "record FILE as a version of the annotation guidelines"},
+    {name = "--version", arg = "V", help = "with --guidelines: the version it is"},
+    {name = "--guidelines-version", arg = "V", help = "the guidelines the batch (or gold panel) was made under"},
+    {name = "--rework-of", arg = "BATCH", help = "the batch (of the same vendor) this batch reworks"},
+    {name = "--sent-at", arg = "DATE", help = "when the batch's work was sent to the vendor"},
+    {name = "--received-at", arg = "DATE", help = "when the delivery was received (default now)"},
   },
-  positional = {min = 1, max = math.huge, missing = "ingest needs at least one FILE"},
+  positional = {min = 0, max = math.huge},
   run = function(opts, pos, cli)
     local usage = {usage = USAGE}
+    if opts.guidelines or opts.version then
+      if not (opts.guidelines and opts.version) then cli.usage_error("--guidelines FILE goes with --version V", usage) end
+      if opts.gold or opts.vendor or opts.batch or #pos > 0 then
+        cli.usage_error("--guidelines records a document: it takes no --gold, --vendor, --batch or FILE", usage)
+      end
+      local res = cli.check(ingest.record_guidelines(opts.store or "annovet.db", opts.guidelines, opts.version))
+      if res.status ~= "ingested" then
+        io.stderr:write("annovet: ", opts.guidelines, ": identical bytes are already guidelines version ",
+          opts.version, "; nothing written\n")
+      end
+      cli.print_json(res)
+      return 0
+    end
+    if #pos == 0 then cli.usage_error("ingest needs at least one FILE", usage) end
+    for _, o in ipairs {"sent_at", "received_at"} do
+      if opts[o] and not dates.valid(opts[o]) then
+        cli.fail(string.format("--%s: expected a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM:SSZ, got '%s'",
+          o:gsub("_", "-"), opts[o]))
+      end
+    end
+    if opts.gold and (opts.rework_of or opts.sent_at or opts.received_at) then
+      cli.usage_error("--rework-of, --sent-at and --received-at describe a vendor's batch, not a gold panel", usage)
+    end
     if opts.gold then
       if opts.vendor or opts.batch then
         cli.usage_error("--gold records a gold panel: it takes no --vendor or --batch", usage)
@@ -67,6 +112,8 @@ annotations, the delivery (or gold) id and the status "ingested" or
     local res = cli.check(ingest.record(plan, {
       store = opts.store or "annovet.db", vendor = opts.vendor, batch = opts.batch,
       gold = opts.gold and (opts.name or "gold") or nil,
+      guidelines_version = opts.guidelines_version, rework_of = opts.rework_of, sent_at = opts.sent_at,
+      received_at = opts.received_at,
     }))
     res.ingested, res.unchanged = 0, 0
     for _, f in ipairs(res.files) do

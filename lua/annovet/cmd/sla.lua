@@ -1,11 +1,11 @@
 -- annovet sla: the contract's sampling and service-level checks, one sub-command
--- per file in lua/annovet/sla/ (plan, sample, record). A new sub-command (such as
--- `sla check`) is a file there and one entry in SUBCOMMANDS.
+-- per file in lua/annovet/sla/ (plan, sample, record, check). A new sub-command is
+-- a file there and one entry in SUBCOMMANDS.
 local args = require "annovet.args"
 
-local SUBCOMMANDS = {"plan", "sample", "record"}
+local SUBCOMMANDS = {"plan", "sample", "record", "check"}
 
-local USAGE = "annovet sla plan|sample|record [OPTIONS]  ('annovet sla SUBCOMMAND --help')"
+local USAGE = "annovet sla plan|sample|record|check [OPTIONS]  ('annovet sla SUBCOMMAND --help')"
 
 local function find(name)
   for _, s in ipairs(SUBCOMMANDS) do
@@ -17,7 +17,8 @@ local function help()
   local out = {[[
 Acceptance sampling by attributes after MIL-STD-105E (the plans of ANSI/ASQ
 Z1.4 and ISO 2859-1): single sampling, Tables I and II-A/B/C, with the
-switching rules between normal, tightened and reduced inspection.
+switching rules between normal, tightened and reduced inspection; and the
+contract's SLA rules run on a batch (check), recorded in the store's log.
 
 sub-commands:]]}
   for _, s in ipairs(SUBCOMMANDS) do
@@ -27,7 +28,7 @@ sub-commands:]]}
 end
 
 return {
-  summary = "acceptance sampling (MIL-STD-105E): plans, reproducible audit samples, lot results",
+  summary = "the contract in force: acceptance sampling (MIL-STD-105E) and SLA rules on a batch (exit 1 on fail)",
   usage = USAGE,
   help = help(),
   stop_at_positional = true,

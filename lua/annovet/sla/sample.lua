@@ -153,7 +153,7 @@ function M.run(opts, pos, cli)
 
   local history, pending = lots.history(db, b.vendor_id)
   if pending then
-    local pb = store.batch_by_id(db, pending.batch_id)
+    local pb = store.batch(db, pending.batch_id)
     cli.fail(string.format("%s: the lot of batch '%s' (sampled %s) has no result yet: record it first " ..
       "(annovet sla record), the switching rules need it", path, pb.name, pending.created_at))
   end
