@@ -126,20 +126,29 @@ static int check_ours(Store *s, Err *e) {
   return 0;
 }
 
+/* Migrates the store to the latest schema in one exclusive transaction. Its
+ * owner and version are read again inside the transaction: a process that waited
+ * for another one creating or migrating the same store sees that work done, and
+ * does not repeat it. */
 static int migrate(Store *s, Err *e) {
-  while (s->version < NMIGRATIONS) {
+  if (exec(s, "BEGIN EXCLUSIVE;", e) != 0) return -1;
+  int rc = check_ours(s, e);
+  if (rc == 0) rc = read_int(s, "PRAGMA user_version", &s->version, e);
+  if (rc == 0 && s->version > NMIGRATIONS) {
+    rc = err_set(e, "%s: store schema v%d is newer than this annovet (v%d); upgrade annovet",
+                 s->path, s->version, NMIGRATIONS);
+  }
+  while (rc == 0 && s->version < NMIGRATIONS) {
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", s->version + 1);
-    if (exec(s, "BEGIN IMMEDIATE;", e) != 0) return -1;
-    if (exec(s, migrations[s->version], e) != 0 || exec(s, pragma, e) != 0) {
-      sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-      return -1;
-    }
-    if (exec(s, "COMMIT;", e) != 0) {
-      sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-      return -1;
-    }
-    s->version++;
+    rc = exec(s, migrations[s->version], e);
+    if (rc == 0) rc = exec(s, pragma, e);
+    if (rc == 0) s->version++;
+  }
+  if (rc == 0) rc = exec(s, "COMMIT;", e);
+  if (rc != 0) {
+    sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+    return -1;
   }
   return 0;
 }
@@ -169,7 +178,8 @@ int store_open(const char *path, int mode, Store **out, Err *e) {
     return -1;
   }
   sqlite3_extended_result_codes(s->db, 0);
-  sqlite3_busy_timeout(s->db, 5000);
+  /* other annovet processes may be writing, or creating this very store */
+  sqlite3_busy_timeout(s->db, 30000);
   if (check_ours(s, e) != 0 || read_int(s, "PRAGMA user_version", &s->version, e) != 0) {
     store_close(s);
     return -1;
@@ -181,7 +191,8 @@ int store_open(const char *path, int mode, Store **out, Err *e) {
     return -1;
   }
   if (exec(s, "PRAGMA foreign_keys = ON;", e) != 0 ||
-      (s->writable && (exec(s, "PRAGMA journal_mode = WAL;", e) != 0 || migrate(s, e) != 0))) {
+      (s->writable && (exec(s, "PRAGMA journal_mode = WAL;", e) != 0 ||
+                        (s->version < NMIGRATIONS && migrate(s, e) != 0)))) {
     store_close(s);
     return -1;
   }
