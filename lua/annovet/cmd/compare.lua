@@ -319,7 +319,9 @@ gold items that would settle it ("bootstrap", "pairs", "intervals" in JSON).
 
 --out DIR writes per_class.csv, conflicts.csv, confusion.csv, annotators.csv,
 clusters.csv (sizes.csv, intervals.csv, pairs.csv when asked) and compare.json
-instead of printing. --format csv prints
+instead of printing; their column row says whether a row is a class or a
+summary (micro, macro, items), and confusion.csv's column cell whether it
+counts class as class, missed or extra. --format csv prints
 per_class.csv; table prints a summary. --store DB records each vendor's
 evaluation (tool version and commit, gold and delivery provenance, parameters,
 result) for `annovet drift`; --batch names the batch (default: the batch the
