@@ -145,7 +145,7 @@ static int l_save(lua_State *L) {
   Diag *g = lua_newuserdatauv(L, sizeof *g, 0);   /* freed by the GC, even on error */
   memset(g, 0, sizeof *g);
   Err e = {0};
-  if (f->write(ld->d, path, g, &e) != 0) {
+  if (format_write(f, ld->d, path, g, &e) != 0) {
     return l_fail(L, &e);
   }
   lua_pushboolean(L, 1);
