@@ -369,6 +369,8 @@ vendor file was ingested in).]],
       vendors[#vendors + 1] = {name = name, file = file}
     end
 
+    -- the output folder must be one annovet can create before any work; it is created at the end
+    if opts.out then cli.check(system.can_mkdir(opts.out)) end
     if opts.store then
       -- an existing store must be one before any work; a new one is created only at the end
       local f = io.open(opts.store, "rb")
