@@ -26,6 +26,14 @@ local function similarity_name(opts)
   return "iou"
 end
 
+-- The key of the mean similarity of matches under sim: mean_distance, or nil
+-- for tags (matched by class on the same item: no overlap to average), else mean_iou.
+local function mean_key(sim)
+  if sim == "chamfer distance" then return "mean_distance" end
+  if sim == "same item" then return nil end
+  return "mean_iou"
+end
+
 -- The iou type compared when none is asked for, by cocoeval's names: segm
 -- where the gold and every vendor have segmentations of their own (polygons or
 -- masks, a keypoint set's segmentation included), else keypoints where all have
@@ -116,6 +124,7 @@ local function scores(s, sim)
     out.mean_distance = mean
     why.mean_iou = "polylines compared by Chamfer distance (see mean_distance)"
     if not mean then why.mean_distance = "no matches" end
+  elseif sim == "same item" then   -- tags: no mean IoU at all
   else
     out.mean_iou = mean
     if not mean then why.mean_iou = "no matches" end
@@ -137,7 +146,7 @@ end
 local function averages(per_class, order, sim)
   local pooled = {tp = 0, fp = 0, fn = 0, ignored = 0, sum_sim = 0}
   local sums, counts, n = {}, {}, 0
-  local keys = {"precision", "recall", "f1", sim == "chamfer distance" and "mean_distance" or "mean_iou"}
+  local keys = {"precision", "recall", "f1", mean_key(sim)}
   if sim == "pixel iou" then keys[#keys + 1] = "iou" end
   for _, name in ipairs(order) do
     local s = per_class[name]
@@ -375,8 +384,7 @@ end
 
 -- Scores as JSON values: every ratio key present (null when undefined).
 local function json_scores(s, sim)
-  local keys = {"precision", "recall", "f1"}
-  keys[#keys + 1] = sim == "chamfer distance" and "mean_distance" or "mean_iou"
+  local keys = {"precision", "recall", "f1", mean_key(sim)}
   if sim == "pixel iou" then keys[#keys + 1] = "iou" end
   local out = {}
   for k, v in pairs(s) do

@@ -245,8 +245,10 @@ end
 -- The text a person reads: per vendor its classes, averages, conflicts and the
 -- largest disagreement clusters.
 function M.table_text(doc, results)
-  local out = {string.format("iou type %s, threshold %s, %s matching; gold %s", doc.iou_type, tostring(doc.iou),
-    doc.matcher, doc.gold)}
+  local out = {doc.iou_type == "tag"
+    and string.format("iou type tag: tags match by class on the same item; gold %s", doc.gold)
+    or string.format("iou type %s, threshold %s, %s matching; gold %s", doc.iou_type, tostring(doc.iou),
+      doc.matcher, doc.gold)}
   for _, v in ipairs(results) do
     local r = v.res
     local sim = r.similarity == "chamfer distance" and "dist" or (r.similarity == "oks" and "OKS" or "IoU")
@@ -259,17 +261,20 @@ function M.table_text(doc, results)
         it.missing == "left out" and "left out: --skip-missing-items" or "count as missed") or "", it.compared)
     local width = 12
     for _, name in ipairs(r.class_order) do width = math.max(width, #name) end
-    out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %6s %6s %6s %6s", "class", "TP", "FP", "FN",
-      "P%", "R%", "F1%", "m" .. sim)
+    -- tags have no overlap: no mean IoU column
+    local tags = r.similarity == "same item"
+    local function mean(s) return tags and "" or " " .. num(s.mean_iou or s.mean_distance) end
+    out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %6s %6s %6s", "class", "TP", "FP", "FN",
+      "P%", "R%", "F1%") .. (tags and "" or string.format(" %6s", "m" .. sim))
     local function line(name, s)
-      out[#out + 1] = string.format("%-" .. width .. "s %6d %6d %6d %s %s %s %s", name, s.tp, s.fp, s.fn,
-        pct(s.precision), pct(s.recall), pct(s.f1), num(s.mean_iou or s.mean_distance))
+      out[#out + 1] = string.format("%-" .. width .. "s %6d %6d %6d %s %s %s", name, s.tp, s.fp, s.fn,
+        pct(s.precision), pct(s.recall), pct(s.f1)) .. mean(s)
     end
     for _, name in ipairs(r.class_order) do line(name, r.per_class[name]) end
     line("(micro)", r.micro)
     local m = r.macro
-    out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %s %s %s %s", "(macro)", "", "", "",
-      pct(m.precision), pct(m.recall), pct(m.f1), num(m.mean_iou or m.mean_distance))
+    out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %s %s %s", "(macro)", "", "", "",
+      pct(m.precision), pct(m.recall), pct(m.f1)) .. mean(m)
     if r.pixels then
       out[#out + 1] = string.format("mean IoU %s, pixel accuracy %s (%d pixels; the counts above are pixels)",
         num(r.mean_iou), num(r.pixel_accuracy), r.pixels.total)
