@@ -32,7 +32,7 @@ CORE_SRC := $(addprefix host/core/, model.c model_ops.c geometry.c geometry_ext.
 	compare.c compare_shape.c compare_item.c compare_semantic.c compare_run.c \
 	compare_clusters.c compare_boot.c compare_sizes.c money.c)
 # formats: every reader and writer and their JSON, XML, CSV, PNG helpers.
-FORMATS_SRC := $(addprefix host/formats/, formats.c fields.c folder.c staged.c \
+FORMATS_SRC := $(addprefix host/formats/, formats.c fields.c folder.c staged.c geomcheck.c \
 	json_read.c json_write.c json_number.c xmlio.c csvout.c image_size.c \
 	coco_read.c coco_read_ann.c coco_write.c \
 	labelstudio_read.c labelstudio_write.c labelstudio_brush.c csv_tags.c \

@@ -352,8 +352,8 @@ describe("compare, worked by hand", function()
       "(the 4 missing count as missed); 6 compared", 1, true), out)
     assert.truthy(out:find("== full (" .. dir .. "/full.json): delivered 10 / sent 10 gold items; 10 compared", 1, true), out)
     out = H.run(base .. " --format csv")
-    assert.truthy(out:find("\ndropped,(items),,10,6\n", 1, true), out)
-    assert.truthy(out:find("\nfull,(items),,10,10\n", 1, true), out)
+    assert.truthy(out:find("\ndropped,items,,,10,6\n", 1, true), out)
+    assert.truthy(out:find("\nfull,items,,,10,10\n", 1, true), out)
   end)
 
   -- A car shifted 2 px (IoU 80/120 = 0.667) and a traffic light shifted 4 px

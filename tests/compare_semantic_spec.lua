@@ -109,8 +109,8 @@ describe("compare, semantic", function()
     assert.truthy(lines[1]:find(",mean_iou,mean_distance,cer,wer,iou,pixel_accuracy$"), lines[1])
     local cat, micro
     for _, l in ipairs(lines) do
-      if l:find("^v,cat,") then cat = l end
-      if l:find("^v,%(micro%),") then micro = l end
+      if l:find("^v,class,cat,") then cat = l end
+      if l:find("^v,micro,,") then micro = l end
     end
     assert.truthy(cat:find(",0.6,$"), cat)
     assert.truthy(micro:find(",0.85$"), micro)

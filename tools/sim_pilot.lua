@@ -91,13 +91,13 @@ local function score(seed)
   assert(os.execute(cmd), "annovet compare failed")
   local ci = {}
   for _, l in ipairs(lines(tmp .. "/r/intervals.csv")) do
-    local v, cls, sc, est, lo, hi = l:match("^([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),")
-    if cls == "(micro)" and sc == "f1" then ci[v] = {tonumber(est), tonumber(lo), tonumber(hi)} end
+    local v, row, sc, est, lo, hi = l:match("^([^,]*),([^,]*),[^,]*,([^,]*),([^,]*),([^,]*),([^,]*),")
+    if row == "micro" and sc == "f1" then ci[v] = {tonumber(est), tonumber(lo), tonumber(hi)} end
   end
   local verdict
   for _, l in ipairs(lines(tmp .. "/r/pairs.csv")) do
-    local cls, v = l:match("^A,B,([^,]*),[^,]*,[^,]*,[^,]*,[^,]*,([^,]*),")
-    if cls == "(micro)" then verdict = v end
+    local row, v = l:match("^A,B,([^,]*),[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,([^,]*),")
+    if row == "micro" then verdict = v end
   end
   return ci, verdict
 end

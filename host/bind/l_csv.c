@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "csvout.h"
 #include "formats.h"
@@ -90,19 +91,69 @@ static int l_write(lua_State *L) {
   return 1;
 }
 
-/* csv.mkdir(path) -> true | nil, message: creates the directory unless it
- * exists. [-1, +1|2, m] */
+/* Pushes nil and "path: what: strerror(errno)". [-0, +2, m] */
+static int dir_fail(lua_State *L, const char *path, const char *what) {
+  luaL_pushfail(L);
+  lua_pushfstring(L, "%s: %s: %s", path, what, strerror(errno));
+  return 2;
+}
+
+/* csv.mkdir(path [, check]) -> true | nil, message: creates the directory and
+ * its missing parents unless it exists. With check, creates nothing: says
+ * whether it could (path a directory, or the nearest existing folder above it
+ * one that can be written). [-1|2, +1|2, m] */
 static int l_mkdir(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
+  size_t len;
+  const char *path = luaL_checklstring(L, 1, &len);
+  int check = lua_toboolean(L, 2);
+  luaL_Buffer b;
+  char *p = luaL_buffinitsize(L, &b, len + 1);   /* a copy to cut at each '/' */
+  memcpy(p, path, len + 1);
+  while (len > 1 && p[len - 1] == '/') p[--len] = '\0';
   struct stat sb;
-  if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+  if (stat(p, &sb) == 0) {
+    if (!S_ISDIR(sb.st_mode)) {
+      errno = ENOTDIR;
+      return dir_fail(L, path, "cannot create the directory");
+    }
+    if (check && access(p, W_OK | X_OK) != 0) return dir_fail(L, path, "cannot write in the directory");
     lua_pushboolean(L, 1);
     return 1;
   }
-  if (mkdir(path, 0777) != 0) {
-    luaL_pushfail(L);
-    lua_pushfstring(L, "%s: cannot create the directory: %s", path, strerror(errno));
-    return 2;
+  if (errno != ENOENT) return dir_fail(L, path, "cannot create the directory");
+  /* the first missing component from the top, then each one below it */
+  size_t start = 0;
+  for (size_t i = len; i > 0; i--) {
+    if (p[i - 1] != '/') continue;
+    p[i - 1] = '\0';
+    int found = i == 1 || stat(p, &sb) == 0;
+    p[i - 1] = '/';
+    if (found) {
+      if (i > 1 && !S_ISDIR(sb.st_mode)) {
+        errno = ENOTDIR;
+        return dir_fail(L, path, "cannot create the directory");
+      }
+      start = i;
+      break;
+    }
+  }
+  if (check) {
+    const char *parent = ".";
+    if (start > 0) {
+      p[start > 1 ? start - 1 : start] = '\0';
+      parent = p;
+    }
+    if (access(parent, W_OK | X_OK) != 0) return dir_fail(L, path, "cannot create the directory");
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  for (size_t i = start; i <= len; i++) {
+    if (i < len && p[i] != '/') continue;
+    char c = p[i];
+    p[i] = '\0';
+    int rc = i > start && mkdir(p, 0777) != 0 && errno != EEXIST;
+    p[i] = c;
+    if (rc) return dir_fail(L, path, "cannot create the directory");
   }
   lua_pushboolean(L, 1);
   return 1;

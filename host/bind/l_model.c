@@ -157,7 +157,7 @@ static int l_save(lua_State *L) {
   Diag *g = lua_newuserdatauv(L, sizeof *g, 0);   /* freed by the GC, even on error */
   memset(g, 0, sizeof *g);
   Err e = {0};
-  if (f->write(ld->d, path, g, &e) != 0) {
+  if (format_write(f, ld->d, path, g, &e) != 0) {
     sandbox_budget_check(L);
     return l_fail(L, &e);
   }

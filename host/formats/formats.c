@@ -2,6 +2,7 @@
 #include "formats.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "coco.h"
 #include "confine.h"
+#include "fields.h"
 #include "csv_tags.h"
 #include "labelstudio.h"
 #include "utf8.h"
@@ -221,12 +223,26 @@ int format_read(const Format *f, const char *path, const Dataset *ref, Dataset *
   Dataset *d = dataset_new(e);
   if (!d) return -1;
   if ((ref && dataset_copy_meta(d, ref, e) != 0) || f->read(path, d, g, e) != 0 ||
-      text_check(d, path, e) != 0) {
+      text_check(d, path, e) != 0 || format_check_read(d, g, e) != 0) {
     dataset_free(d);
     return -1;
   }
   *out = d;
   return 0;
+}
+
+int format_write(const Format *f, const Dataset *d, const char *path, Diag *g, Err *e) {
+  if (!f->write) return err_set(e, "annovet cannot write the %s format", f->name);
+  /* the tags CSV writes no geometry: what it cannot hold it drops, with a
+   * warning; Label Studio writes coordinates as percent of the image; the VOC
+   * and CVAT readers take coordinates under 2^31, the YOLO reader normalised
+   * ones up to 1e6 (yolo_read.c) */
+  const char *n = f->name;
+  int yolo = strcmp(n, "yolo") == 0;
+  double scale = strcmp(n, "labelstudio") == 0 ? 100 : 1;
+  double limit = strcmp(n, "voc") == 0 || strcmp(n, "cvat") == 0 ? FIELD_COORD_MAX : yolo ? 1e6 : INFINITY;
+  if (strcmp(n, "csv") != 0 && format_check_write(d, scale, limit, yolo, n, e) != 0) return -1;
+  return f->write(d, path, g, e);
 }
 
 int format_out_open(FormatOut *o, const char *path, Err *e) {

@@ -62,6 +62,23 @@ int format_slurp(const char *path, char **out, size_t *len, Err *e);
 int format_read(const Format *f, const char *path, const Dataset *ref, Dataset **out,
                 Diag *g, Err *e);
 
+/* Writes d to path with format f, after format_check_write: a file its own
+ * reader would refuse is never written. */
+int format_write(const Format *f, const Dataset *d, const char *path, Diag *g, Err *e);
+
+/* After a read (geomcheck.c): a box or point that is not a finite number (a
+ * reader's scaling overflowed) is an error naming the annotation; a box beyond
+ * any plausible image (16,777,216 px) a warning in g. */
+int format_check_read(const Dataset *d, Diag *g, Err *e);
+/* Before a write as format: an error naming the first annotation whose box
+ * edges, points or their extent would be out of range once a writer scales them
+ * by scale (100: Label Studio's percent of an image at least 1 px wide), and,
+ * when normalised, divides them by the image's size: not finite, or not under
+ * limit in size (what the format's reader takes); or whose area, computed when
+ * the file gave none, would not be finite. */
+int format_check_write(const Dataset *d, double scale, double limit, int normalised, const char *format,
+                       Err *e);
+
 /* Output that appears whole or not at all: format_out_open creates a temporary
  * file beside path; format_out_commit flushes, closes and renames it over path
  * (or removes it and fails); format_out_abort removes it. */

@@ -141,33 +141,113 @@ static int exec(Store *s, const char *sql, Err *e) {
   return -1;
 }
 
-/* Checks that a database with tables is ours (has meta.application = annovet). */
+/* Checks that every table and column the migrations up to s->version create is
+ * in the store, against a reference schema built in a private in-memory
+ * database: a store whose tables were changed or made by someone else is refused
+ * as bad input here, not by a failing statement later. */
+static int check_schema(Store *s, Err *e) {
+  sqlite3 *ref = NULL;
+  sqlite3_stmt *list = NULL, *probe = NULL;
+  int rc = -1;
+  if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    err_nomem(e);
+    goto done;
+  }
+  for (int v = 0; v < s->version; v++) {
+    if (sqlite3_exec(ref, migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
+      err_set(e, "%s: reference schema v%d: %s", s->path, v + 1, sqlite3_errmsg(ref));
+      goto done;
+    }
+  }
+  if (sqlite3_prepare_v2(ref, "SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info(m.name) p"
+                         " WHERE m.type = 'table' ORDER BY m.name, p.cid", -1, &list, NULL) != SQLITE_OK) {
+    err_set(e, "%s: reference schema: %s", s->path, sqlite3_errmsg(ref));
+    goto done;
+  }
+  if (sqlite3_prepare_v2(s->db, "SELECT count(*), (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1)"
+                         " FROM pragma_table_info(?1) WHERE name = ?2", -1, &probe, NULL) != SQLITE_OK) {
+    db_fail(s, e, "cannot read");
+    goto done;
+  }
+  int step;
+  while ((step = sqlite3_step(list)) == SQLITE_ROW) {
+    const char *table = (const char *)sqlite3_column_text(list, 0);
+    const char *column = (const char *)sqlite3_column_text(list, 1);
+    if (!table || !column) {
+      err_nomem(e);
+      goto done;
+    }
+    sqlite3_reset(probe);
+    if (sqlite3_bind_text(probe, 1, table, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+        sqlite3_bind_text(probe, 2, column, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+        sqlite3_step(probe) != SQLITE_ROW) {
+      db_fail(s, e, "cannot read");
+      goto done;
+    }
+    if (sqlite3_column_int(probe, 1) == 0) {
+      err_set(e, "%s: not a usable annovet store: schema v%d has a table %s, which this file lacks",
+              s->path, s->version, table);
+      goto done;
+    }
+    if (sqlite3_column_int(probe, 0) == 0) {
+      err_set(e, "%s: not a usable annovet store: schema v%d has a column %s.%s, which this file lacks",
+              s->path, s->version, table, column);
+      goto done;
+    }
+  }
+  if (step != SQLITE_DONE) {
+    err_set(e, "%s: reference schema: %s", s->path, sqlite3_errmsg(ref));
+    goto done;
+  }
+  rc = 0;
+done:
+  sqlite3_finalize(probe);
+  sqlite3_finalize(list);
+  sqlite3_close(ref);
+  return rc;
+}
+
+/* Checks that the database is ours and reads its schema version into s->version:
+ * an empty database is ours (version 0); one with tables must have annovet's
+ * meta table saying so, a version this build knows, and every table and column
+ * of that version. */
 static int check_ours(Store *s, Err *e) {
   int tables = 0, ours = 0;
   if (read_int(s, "SELECT count(*) FROM sqlite_schema", &tables, e) != 0) return -1;
-  if (tables == 0) return 0;
-  if (read_int(s, "SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='meta'", &ours, e) != 0)
+  if (read_int(s, "PRAGMA user_version", &s->version, e) != 0) return -1;
+  if (tables == 0 && s->version == 0) return 0;
+  if (read_int(s, "SELECT count(*) FROM pragma_table_info('meta') WHERE name IN ('key', 'value')", &ours, e) != 0)
     return -1;
-  if (ours && read_int(s, "SELECT count(*) FROM meta WHERE key='application' AND value='annovet'", &ours, e) != 0)
+  if (ours == 2 && read_int(s, "SELECT count(*) FROM meta WHERE key='application' AND value='annovet'", &ours, e) != 0)
     return -1;
-  if (!ours) return err_set(e, "%s: a SQLite database, but not an annovet store", s->path);
-  return 0;
+  if (ours != 1) return err_set(e, "%s: a SQLite database, but not an annovet store", s->path);
+  if (s->version == 0)
+    return err_set(e, "%s: not a usable annovet store: it has tables but no schema version", s->path);
+  if (s->version > NMIGRATIONS) {
+    return err_set(e, "%s: store schema v%d is newer than this annovet (v%d); upgrade annovet",
+                   s->path, s->version, NMIGRATIONS);
+  }
+  return check_schema(s, e);
 }
 
+/* Migrates the store to the latest schema in one exclusive transaction. Its
+ * owner and version are read again inside the transaction: a process that waited
+ * for another one creating or migrating the same store sees that work done, and
+ * does not repeat it. */
 static int migrate(Store *s, Err *e) {
-  while (s->version < NMIGRATIONS) {
+  if (exec(s, "BEGIN EXCLUSIVE;", e) != 0) return -1;
+  int rc = check_ours(s, e);
+  while (rc == 0 && s->version < NMIGRATIONS) {
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", s->version + 1);
-    if (exec(s, "BEGIN IMMEDIATE;", e) != 0) return -1;
-    if (exec(s, migrations[s->version], e) != 0 || exec(s, pragma, e) != 0) {
-      sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-      return -1;
-    }
-    if (exec(s, "COMMIT;", e) != 0) {
-      sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-      return -1;
-    }
-    s->version++;
+    rc = exec(s, migrations[s->version], e);
+    if (rc == 0) rc = exec(s, pragma, e);
+    if (rc == 0) s->version++;
+  }
+  if (rc == 0) rc = exec(s, "COMMIT;", e);
+  if (rc != 0) {
+    sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+    return -1;
   }
   return 0;
 }
@@ -197,19 +277,20 @@ int store_open(const char *path, int mode, Store **out, Err *e) {
     return -1;
   }
   sqlite3_extended_result_codes(s->db, 0);
-  sqlite3_busy_timeout(s->db, 5000);
-  if (check_ours(s, e) != 0 || read_int(s, "PRAGMA user_version", &s->version, e) != 0) {
+  /* other annovet processes may be writing, or creating this very store */
+  sqlite3_busy_timeout(s->db, 30000);
+  if (s->writable && sqlite3_db_readonly(s->db, "main") == 1) {
+    err_set(e, "%s: cannot write to the store: the file is read-only", path);
     store_close(s);
     return -1;
   }
-  if (s->version > NMIGRATIONS) {
-    err_set(e, "%s: store schema v%d is newer than this annovet (v%d); upgrade annovet",
-            path, s->version, NMIGRATIONS);
+  if (check_ours(s, e) != 0) {
     store_close(s);
     return -1;
   }
   if (exec(s, "PRAGMA foreign_keys = ON;", e) != 0 ||
-      (s->writable && (exec(s, "PRAGMA journal_mode = WAL;", e) != 0 || migrate(s, e) != 0))) {
+      (s->writable && (exec(s, "PRAGMA journal_mode = WAL;", e) != 0 ||
+                        (s->version < NMIGRATIONS && migrate(s, e) != 0)))) {
     store_close(s);
     return -1;
   }

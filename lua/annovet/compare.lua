@@ -26,6 +26,14 @@ local function similarity_name(opts)
   return "iou"
 end
 
+-- The key of the mean similarity of matches under sim: mean_distance, or nil
+-- for tags (matched by class on the same item: no overlap to average), else mean_iou.
+local function mean_key(sim)
+  if sim == "chamfer distance" then return "mean_distance" end
+  if sim == "same item" then return nil end
+  return "mean_iou"
+end
+
 -- The iou type compared when none is asked for, by cocoeval's names: segm
 -- where the gold and every vendor have segmentations of their own (polygons or
 -- masks, a keypoint set's segmentation included), else keypoints where all have
@@ -116,6 +124,7 @@ local function scores(s, sim)
     out.mean_distance = mean
     why.mean_iou = "polylines compared by Chamfer distance (see mean_distance)"
     if not mean then why.mean_distance = "no matches" end
+  elseif sim == "same item" then   -- tags: no mean IoU at all
   else
     out.mean_iou = mean
     if not mean then why.mean_iou = "no matches" end
@@ -137,7 +146,7 @@ end
 local function averages(per_class, order, sim)
   local pooled = {tp = 0, fp = 0, fn = 0, ignored = 0, sum_sim = 0}
   local sums, counts, n = {}, {}, 0
-  local keys = {"precision", "recall", "f1", sim == "chamfer distance" and "mean_distance" or "mean_iou"}
+  local keys = {"precision", "recall", "f1", mean_key(sim)}
   if sim == "pixel iou" then keys[#keys + 1] = "iou" end
   for _, name in ipairs(order) do
     local s = per_class[name]
@@ -237,55 +246,80 @@ local function clusters(conflicts)
   }
 end
 
--- The confusion matrix: gold class (or "(extra)": no gold object) -> vendor class
--- (or "(missed)": no vendor annotation) -> count, zero cells left out. A low
--- overlap pair counts as missed and extra, a duplicate as extra.
-local function confusion(per_class, order, conflicts)
-  local m = {}
-  local function add(g, v)
-    local row = m[g] or {}
-    m[g] = row
-    row[v] = (row[v] or 0) + 1
-  end
-  for _, name in ipairs(order) do
-    local tp = per_class[name].tp
-    if tp > 0 then
-      m[name] = m[name] or {}
-      m[name][name] = tp
+-- The confusion matrix and its cells. The matrix: gold class (or "(extra)": no
+-- gold object) -> vendor class (or "(missed)": no vendor annotation) -> count,
+-- zero cells left out; a class a vendor calls "(missed)" lands in the same cell
+-- as a miss there. The cells tell them apart: {cell = "class" | "missed" |
+-- "extra", gold = class or nil (extra), vendor = class or nil (missed), count},
+-- by gold class then vendor class, a gold class's missed last, the extra at the end.
+local function confusion_tables(add_all)
+  local cells = {}
+  local function add(g, v, n)
+    local key = (g and "c" .. g or "x") .. "\0" .. (v and "c" .. v or "x")
+    local c = cells[key]
+    if not c then
+      c = {cell = not g and "extra" or (not v and "missed" or "class"), gold = g, vendor = v, count = 0}
+      cells[key] = c
     end
+    c.count = c.count + n
   end
-  for _, cf in ipairs(conflicts) do
-    local k = cf.kind
-    if k == "missing" then add(cf.gold_class, M.MISSED)
-    elseif k == "extra" or k == "duplicate" then add(M.EXTRA, cf.vendor_class)
-    elseif k == "wrong_class" then add(cf.gold_class, cf.vendor_class)
-    elseif k == "low_overlap" then
-      add(cf.gold_class, M.MISSED)
-      add(M.EXTRA, cf.vendor_class)
-    end
+  add_all(add)
+  local list, m = {}, {}
+  for _, c in pairs(cells) do
+    list[#list + 1] = c
+    local g, v = c.gold or M.EXTRA, c.vendor or M.MISSED
+    m[g] = m[g] or {}
+    m[g][v] = (m[g][v] or 0) + c.count
   end
-  return m
+  table.sort(list, function(a, b)
+    if (a.gold == nil) ~= (b.gold == nil) then return b.gold == nil end
+    if a.gold ~= b.gold then return a.gold < b.gold end
+    if (a.vendor == nil) ~= (b.vendor == nil) then return b.vendor == nil end
+    return (a.vendor or "") < (b.vendor or "")
+  end)
+  return m, list
 end
 
--- Semantic: the confusion matrix of pixels (gold class or "(extra)" -> vendor
--- class or "(missed)" -> pixels; pixels neither side labels are left out) and
--- the pixel counts: total (outside gold crowd regions), correct (the same
--- class, or none, on both sides), background (none on both), ignored,
--- overlap_gold, overlap_vendor; pixel_accuracy = correct / total.
-local function pixel_tables(px)
-  local m, total, correct, background = {}, 0, 0, 0
-  for _, cell in ipairs(px.cells) do
-    total = total + cell.pixels
-    if cell.gold == cell.vendor then correct = correct + cell.pixels end
-    if not cell.gold and not cell.vendor then
-      background = background + cell.pixels
-    else
-      local g, v = cell.gold or M.EXTRA, cell.vendor or M.MISSED
-      m[g] = m[g] or {}
-      m[g][v] = cell.pixels
+-- Objects: the matched per class, then each conflict. A low overlap pair counts
+-- as missed and extra, a duplicate as extra.
+local function confusion(per_class, order, conflicts)
+  return confusion_tables(function(add)
+    for _, name in ipairs(order) do
+      local tp = per_class[name].tp
+      if tp > 0 then add(name, name, tp) end
     end
-  end
-  return m, {total = total, correct = correct, background = background, ignored = px.ignored,
+    for _, cf in ipairs(conflicts) do
+      local k = cf.kind
+      if k == "missing" then add(cf.gold_class, nil, 1)
+      elseif k == "extra" or k == "duplicate" then add(nil, cf.vendor_class, 1)
+      elseif k == "wrong_class" then add(cf.gold_class, cf.vendor_class, 1)
+      elseif k == "low_overlap" then
+        add(cf.gold_class, nil, 1)
+        add(nil, cf.vendor_class, 1)
+      end
+    end
+  end)
+end
+
+-- Semantic: the confusion matrix of pixels and its cells (as confusion's;
+-- pixels neither side labels are left out) and the pixel counts: total (outside
+-- gold crowd regions), correct (the same class, or none, on both sides),
+-- background (none on both), ignored, overlap_gold, overlap_vendor;
+-- pixel_accuracy = correct / total.
+local function pixel_tables(px)
+  local total, correct, background = 0, 0, 0
+  local m, list = confusion_tables(function(add)
+    for _, cell in ipairs(px.cells) do
+      total = total + cell.pixels
+      if cell.gold == cell.vendor then correct = correct + cell.pixels end
+      if not cell.gold and not cell.vendor then
+        background = background + cell.pixels
+      else
+        add(cell.gold, cell.vendor, cell.pixels)
+      end
+    end
+  end)
+  return m, list, {total = total, correct = correct, background = background, ignored = px.ignored,
     overlap_gold = px.overlap_gold, overlap_vendor = px.overlap_vendor}
 end
 
@@ -350,8 +384,7 @@ end
 
 -- Scores as JSON values: every ratio key present (null when undefined).
 local function json_scores(s, sim)
-  local keys = {"precision", "recall", "f1"}
-  keys[#keys + 1] = sim == "chamfer distance" and "mean_distance" or "mean_iou"
+  local keys = {"precision", "recall", "f1", mean_key(sim)}
   if sim == "pixel iou" then keys[#keys + 1] = "iou" end
   local out = {}
   for k, v in pairs(s) do
@@ -470,9 +503,9 @@ local function compose(res, opts)
     counts[cf.kind] = (counts[cf.kind] or 0) + 1
   end
   local micro, macro = averages(per_class, order, sim)
-  local conf, pixels, pixel_accuracy = nil, nil, nil
+  local conf, cells, pixels, pixel_accuracy
   if sim == "pixel iou" then
-    conf, pixels = pixel_tables(res:pixels())
+    conf, cells, pixels = pixel_tables(res:pixels())
     if pixels.total > 0 then pixel_accuracy = pixels.correct / pixels.total end
   end
   local self = setmetatable({
@@ -486,7 +519,6 @@ local function compose(res, opts)
     macro = macro,
     conflict_list = list,
     conflict_counts = counts,
-    confusion = conf or confusion(per_class, order, list),
     pixels = pixels,
     pixel_accuracy = pixel_accuracy,
     mean_iou = pixels and macro.iou,
@@ -496,6 +528,8 @@ local function compose(res, opts)
     categories = res:categories(),
     left_out = res:left_out(),
   }, Result)
+  if not conf then conf, cells = confusion(per_class, order, list) end
+  self.confusion, self.confusion_cells = conf, cells
   return self
 end
 

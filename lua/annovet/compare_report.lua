@@ -15,12 +15,16 @@ local function score_cells(row, base, s)
   return row
 end
 
--- per_class.csv: one row per vendor and class, then (micro), (macro) and
--- (items): the gold items sent (column gold) and delivered (column delivered). A
--- semantic comparison adds the columns iou (per class; micro: pooled; macro:
--- the mean IoU) and pixel_accuracy (on the micro row); its counts are pixels.
+-- Every CSV tells a summary row from a class by its column row ("class" for a
+-- class's row, "micro", "macro", "items" for the summaries, whose class is
+-- empty), never by a name a vendor can also give a class.
+
+-- per_class.csv: one row per vendor and class, then micro, macro and items: the
+-- gold items sent (column gold) and delivered (column delivered). A semantic
+-- comparison adds the columns iou (per class; micro: pooled; macro: the mean
+-- IoU) and pixel_accuracy (on the micro row); its counts are pixels.
 function M.per_class_rows(results)
-  local header = {"vendor", "class", "in_gold", "gold", "delivered"}
+  local header = {"vendor", "row", "class", "in_gold", "gold", "delivered"}
   for _, k in ipairs(SCORE_COLS) do header[#header + 1] = k end
   local semantic = false
   for _, v in ipairs(results) do semantic = semantic or v.res.pixels ~= nil end
@@ -30,7 +34,7 @@ function M.per_class_rows(results)
   end
   local rows = {header}
   local function add(row, s, accuracy)
-    score_cells(row, 5, s)
+    score_cells(row, 6, s)
     if semantic then
       row[row.n + 1], row[row.n + 2] = s.iou, accuracy
       row.n = row.n + 2
@@ -41,11 +45,11 @@ function M.per_class_rows(results)
     local r = v.res
     for _, name in ipairs(r.class_order) do
       local s = r.per_class[name]
-      add({v.name, name, s.in_gold, s.gold, s.vendor}, s)
+      add({v.name, "class", name, s.in_gold, s.gold, s.vendor}, s)
     end
-    add({v.name, "(micro)"}, r.micro, r.pixel_accuracy)
-    add({v.name, "(macro)"}, r.macro)
-    rows[#rows + 1] = {v.name, "(items)", nil, r.items.sent, r.items.delivered, n = 5}
+    add({v.name, "micro"}, r.micro, r.pixel_accuracy)
+    add({v.name, "macro"}, r.macro)
+    rows[#rows + 1] = {v.name, "items", nil, nil, r.items.sent, r.items.delivered, n = 6}
   end
   return rows
 end
@@ -82,30 +86,32 @@ local function keys(t)
   return out
 end
 
--- confusion.csv: long form, non-zero cells.
+-- confusion.csv: long form, non-zero cells; the column cell says what a row
+-- counts: "class" (gold class as vendor class), "missed" (gold objects with no
+-- vendor annotation: vendor_class empty), "extra" (vendor annotations with no
+-- gold object: gold_class empty).
 local function confusion_rows(results)
-  local rows = {{"vendor", "gold_class", "vendor_class", "count"}}
+  local rows = {{"vendor", "cell", "gold_class", "vendor_class", "count"}}
   for _, v in ipairs(results) do
-    local m = v.res.confusion
-    for _, g in ipairs(keys(m)) do
-      for _, p in ipairs(keys(m[g])) do rows[#rows + 1] = {v.name, g, p, m[g][p]} end
+    for _, c in ipairs(v.res.confusion_cells) do
+      rows[#rows + 1] = {v.name, c.cell, c.gold, c.vendor, c.count, n = 5}
     end
   end
   return rows
 end
 
--- annotators.csv: per vendor annotator, (micro) then each class.
+-- annotators.csv: per vendor annotator, micro then each class.
 local function annotator_rows(results)
-  local header = {"vendor", "annotator", "class"}
+  local header = {"vendor", "annotator", "row", "class"}
   for _, k in ipairs(SCORE_COLS) do header[#header + 1] = k end
   local rows = {header}
   for _, v in ipairs(results) do
     local ann = v.res.annotators
     for _, name in ipairs(keys(ann)) do
       local a = ann[name]
-      rows[#rows + 1] = score_cells({v.name, name, "(micro)"}, 3, a.micro)
+      rows[#rows + 1] = score_cells({v.name, name, "micro"}, 4, a.micro)
       for _, cls in ipairs(keys(a.per_class)) do
-        rows[#rows + 1] = score_cells({v.name, name, cls}, 3, a.per_class[cls])
+        rows[#rows + 1] = score_cells({v.name, name, "class", cls}, 4, a.per_class[cls])
       end
     end
   end
@@ -134,56 +140,59 @@ local function cluster_rows(results)
   return rows
 end
 
--- sizes.csv (with --sizes): per vendor, size range and class, then (micro),
+-- sizes.csv (with --sizes): per vendor, size range and class, then micro,
 -- the counts and scores of the objects of that size; high empty for the last,
 -- open range. nil without sizes.
 local function size_rows(results)
-  local rows = {{"vendor", "size", "low", "high", "class", "tp", "fp", "fn", "precision", "recall", "f1"}}
+  local rows = {{"vendor", "size", "low", "high", "row", "class", "tp", "fp", "fn", "precision", "recall", "f1"}}
   for _, v in ipairs(results) do
     for _, rg in ipairs(v.res.size_scores or {}) do
-      local function add(cls, s)
-        rows[#rows + 1] = {v.name, rg.name, rg.low, rg.high, cls, s.tp, s.fp, s.fn, s.precision, s.recall, s.f1, n = 11}
+      local function add(kind, cls, s)
+        rows[#rows + 1] = {v.name, rg.name, rg.low, rg.high, kind, cls, s.tp, s.fp, s.fn, s.precision, s.recall, s.f1,
+          n = 12}
       end
-      for _, cls in ipairs(keys(rg.per_class)) do add(cls, rg.per_class[cls]) end
-      add("(micro)", rg.micro)
+      for _, cls in ipairs(keys(rg.per_class)) do add("class", cls, rg.per_class[cls]) end
+      add("micro", nil, rg.micro)
     end
   end
   return #rows > 1 and rows or nil
 end
 
--- intervals.csv (with --ci): per vendor and class, then (micro), each score's
+-- intervals.csv (with --ci): per vendor and class, then micro, each score's
 -- estimate and interval. nil without intervals.
 local function interval_rows(results)
-  local rows = {{"vendor", "class", "score", "estimate", "low", "high", "se", "undefined"}}
+  local rows = {{"vendor", "row", "class", "score", "estimate", "low", "high", "se", "undefined"}}
   for _, v in ipairs(results) do
     local iv = v.res.intervals
     if iv then
-      local function add(cls, x)
+      local function add(kind, cls, x)
         for _, k in ipairs {"precision", "recall", "f1"} do
           local c = x[k]
-          rows[#rows + 1] = {v.name, cls, k, c.estimate, c.low, c.high, c.se, c.undefined, n = 8}
+          rows[#rows + 1] = {v.name, kind, cls, k, c.estimate, c.low, c.high, c.se, c.undefined, n = 9}
         end
       end
-      for _, cls in ipairs(v.res.class_order) do add(cls, iv.per_class[cls]) end
-      add("(micro)", iv.micro)
+      for _, cls in ipairs(v.res.class_order) do add("class", cls, iv.per_class[cls]) end
+      add("micro", nil, iv.micro)
     end
   end
   return #rows > 1 and rows or nil
 end
 
--- pairs.csv (with --ci and two vendors or more): per pair, (micro) then each
+-- pairs.csv (with --ci and two vendors or more): per pair, micro then each
 -- gold class: the F1 difference a - b, its interval, the verdict and the gold
 -- items that would settle it. nil without pairs.
 local function pair_rows(results)
   local boot = results.boot
   if not boot or #boot.pairs == 0 then return nil end
-  local rows = {{"a", "b", "class", "f1_diff", "low", "high", "se", "verdict", "items", "items_needed"}}
+  local rows = {{"a", "b", "row", "class", "f1_diff", "low", "high", "se", "verdict", "items", "items_needed"}}
   for _, p in ipairs(boot.pairs) do
     local d = p.f1_diff
-    rows[#rows + 1] = {p.a, p.b, "(micro)", d.estimate, d.low, d.high, d.se, p.verdict, p.items, p.items_needed, n = 10}
+    rows[#rows + 1] = {p.a, p.b, "micro", nil, d.estimate, d.low, d.high, d.se, p.verdict, p.items, p.items_needed,
+      n = 11}
     for _, cls in ipairs(keys(p.per_class)) do
       local x = p.per_class[cls]
-      rows[#rows + 1] = {p.a, p.b, cls, x.estimate, x.low, x.high, x.se, x.verdict, p.items, x.items_needed, n = 10}
+      rows[#rows + 1] = {p.a, p.b, "class", cls, x.estimate, x.low, x.high, x.se, x.verdict, p.items, x.items_needed,
+        n = 11}
     end
   end
   return rows
@@ -236,8 +245,10 @@ end
 -- The text a person reads: per vendor its classes, averages, conflicts and the
 -- largest disagreement clusters.
 function M.table_text(doc, results)
-  local out = {string.format("iou type %s, threshold %s, %s matching; gold %s", doc.iou_type, tostring(doc.iou),
-    doc.matcher, doc.gold)}
+  local out = {doc.iou_type == "tag"
+    and string.format("iou type tag: tags match by class on the same item; gold %s", doc.gold)
+    or string.format("iou type %s, threshold %s, %s matching; gold %s", doc.iou_type, tostring(doc.iou),
+      doc.matcher, doc.gold)}
   for _, v in ipairs(results) do
     local r = v.res
     local sim = r.similarity == "chamfer distance" and "dist" or (r.similarity == "oks" and "OKS" or "IoU")
@@ -250,17 +261,20 @@ function M.table_text(doc, results)
         it.missing == "left out" and "left out: --skip-missing-items" or "count as missed") or "", it.compared)
     local width = 12
     for _, name in ipairs(r.class_order) do width = math.max(width, #name) end
-    out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %6s %6s %6s %6s", "class", "TP", "FP", "FN",
-      "P%", "R%", "F1%", "m" .. sim)
+    -- tags have no overlap: no mean IoU column
+    local tags = r.similarity == "same item"
+    local function mean(s) return tags and "" or " " .. num(s.mean_iou or s.mean_distance) end
+    out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %6s %6s %6s", "class", "TP", "FP", "FN",
+      "P%", "R%", "F1%") .. (tags and "" or string.format(" %6s", "m" .. sim))
     local function line(name, s)
-      out[#out + 1] = string.format("%-" .. width .. "s %6d %6d %6d %s %s %s %s", name, s.tp, s.fp, s.fn,
-        pct(s.precision), pct(s.recall), pct(s.f1), num(s.mean_iou or s.mean_distance))
+      out[#out + 1] = string.format("%-" .. width .. "s %6d %6d %6d %s %s %s", name, s.tp, s.fp, s.fn,
+        pct(s.precision), pct(s.recall), pct(s.f1)) .. mean(s)
     end
     for _, name in ipairs(r.class_order) do line(name, r.per_class[name]) end
     line("(micro)", r.micro)
     local m = r.macro
-    out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %s %s %s %s", "(macro)", "", "", "",
-      pct(m.precision), pct(m.recall), pct(m.f1), num(m.mean_iou or m.mean_distance))
+    out[#out + 1] = string.format("%-" .. width .. "s %6s %6s %6s %s %s %s", "(macro)", "", "", "",
+      pct(m.precision), pct(m.recall), pct(m.f1)) .. mean(m)
     if r.pixels then
       out[#out + 1] = string.format("mean IoU %s, pixel accuracy %s (%d pixels; the counts above are pixels)",
         num(r.mean_iou), num(r.pixel_accuracy), r.pixels.total)

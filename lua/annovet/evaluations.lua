@@ -30,6 +30,12 @@ local function change(v, first)
   return v - first
 end
 
+-- The gold objects an F1 rests on (TP + FN of its counts), or nil.
+local function gold_of(m)
+  if type(m) ~= "table" or type(m.tp) ~= "number" or type(m.fn) ~= "number" then return nil end
+  return m.tp + m.fn
+end
+
 -- Drift of every vendor (or one): per vendor and per annotator, the micro F1 of
 -- each batch in the order the batches were first evaluated, with its change
 -- from the first batch. A batch evaluated again counts by its latest
@@ -68,7 +74,7 @@ function M.drift(db, vendor)
       list[#list + 1] = {
         batch = b.batch, evaluation_id = b.row.id, evaluated_at = b.row.created_at,
         iou_type = params.iou_type, iou = params.iou,
-        tp = m.tp, fp = m.fp, fn = m.fn, precision = m.precision, recall = m.recall,
+        tp = m.tp, fp = m.fp, fn = m.fn, gold = gold_of(m), precision = m.precision, recall = m.recall,
         f1 = f1 == nil and json.null or f1, f1_change = change(f1, first),
       }
       for aname, a in pairs(res.annotators or {}) do
@@ -82,6 +88,7 @@ function M.drift(db, vendor)
         t.batches[#t.batches + 1] = {
           batch = b.batch, f1 = af == nil and json.null or af, f1_change = change(af, afirst[aname]),
           tp = a.micro and a.micro.tp, fp = a.micro and a.micro.fp, fn = a.micro and a.micro.fn,
+          gold = gold_of(a.micro),
         }
       end
     end
@@ -94,12 +101,14 @@ function M.drift(db, vendor)
       local last = t.batches[#t.batches].f1
       local f = t.batches[1].f1
       t.f1_change = (last ~= json.null and f ~= json.null) and last - f or json.null
+      t.f1_change_gold = {from = t.batches[1].gold, to = t.batches[#t.batches].gold}
       t.batches = json.array(t.batches)
     end
     local last = list[#list].f1
     out[name] = {
       batches = json.array(list),
       f1_change = (last ~= json.null and first ~= nil) and last - first or json.null,
+      f1_change_gold = {from = list[1].gold, to = list[#list].gold},
       annotators = annotators,
       warnings = json.array(warnings),
     }

@@ -24,8 +24,10 @@ M.embedded = util.embedded
 M.embedded_list = util.embedded_list
 -- Wall-clock seconds (for progress lines); CPU seconds are annovet.clock.
 M.now = util.now
--- mkdir(path) -> true | nil, msg: the folder, created when missing.
+-- mkdir(path) -> true | nil, msg: the folder, created with its parents when
+-- missing. can_mkdir(path) -> true | nil, msg: whether mkdir could, creating nothing.
 M.mkdir = csv.mkdir
+function M.can_mkdir(path) return csv.mkdir(path, true) end
 -- write_csv(path, rows) -> true | nil, msg: rows through libcsv, formulas
 -- neutralised, the file whole or not at all; path "-" is stdout.
 M.write_csv = csv.write

@@ -128,4 +128,37 @@ function H.near(a, b, tol, what)
     string.format("%s: expected %.17g, got %s (tolerance %g)", what or "value", b, tostring(a), tol))
 end
 
+-- Parses simple CSV text (quoted fields may hold commas and doubled quotes) into
+-- rows of strings; with header, into tables keyed by the first row's names.
+function H.csv_rows(text, header)
+  local rows = {}
+  for line in text:gmatch("([^\n]*)\n") do
+    local row, pos = {}, 1
+    while pos <= #line + 1 do
+      if line:sub(pos, pos) == '"' then
+        local s, i = "", pos + 1
+        while true do
+          local q = line:find('"', i, true)
+          s = s .. line:sub(i, q - 1)
+          if line:sub(q + 1, q + 1) == '"' then s, i = s .. '"', q + 2 else pos = q + 2 break end
+        end
+        row[#row + 1] = s
+      else
+        local c = line:find(",", pos, true) or #line + 1
+        row[#row + 1] = line:sub(pos, c - 1)
+        pos = c + 1
+      end
+    end
+    rows[#rows + 1] = row
+  end
+  if not header then return rows end
+  local keyed = {}
+  for i = 2, #rows do
+    local t = {}
+    for j, name in ipairs(rows[1]) do t[name] = rows[i][j] end
+    keyed[#keyed + 1] = t
+  end
+  return keyed
+end
+
 return H

@@ -374,7 +374,8 @@ vendor, ignored}}, "micro", "macro", "conflicts": [...], "conflict_counts",
 "confusion": {GOLD or "(extra)": {VENDOR or "(missed)": n}}, "clusters",
 "annotators": {ID: {micro, macro, per_class, conflicts}}, "items",
 "categories", "left_out"}}}. A ratio without a denominator is null, and
-"undefined" says why. Macro averages the classes with gold or vendor
+"undefined" says why. With --iou-type tag (tags match by class on the
+same item) "iou" and every "mean_iou" are absent. Macro averages the classes with gold or vendor
 annotations (each ratio over the classes where it is defined). A missed gold
 object is charged to the item's annotator when one vendor annotator did the
 whole item, else to "(unattributed)".
@@ -392,7 +393,9 @@ gold items that would settle it ("bootstrap", "pairs", "intervals" in JSON).
 
 --out DIR writes per_class.csv, conflicts.csv, confusion.csv, annotators.csv,
 clusters.csv (sizes.csv, intervals.csv, pairs.csv when asked) and compare.json
-instead of printing. --format csv prints
+instead of printing; their column row says whether a row is a class or a
+summary (micro, macro, items), and confusion.csv's column cell whether it
+counts class as class, missed or extra. --format csv prints
 per_class.csv; table prints a summary. --store DB records each vendor's
 evaluation (tool version and commit, gold and delivery provenance, parameters,
 result) for `annovet drift`, each as an entry of the store's hash-chained log;
@@ -448,6 +451,8 @@ on stderr and in the recorded parameters.]],
     end
 
     if opts.new_vendor and not opts.store then cli.usage_error("--new-vendor goes with --store", usage) end
+    -- the output folder must be one annovet can create before any work; it is created at the end
+    if opts.out then cli.check(system.can_mkdir(opts.out)) end
     if opts.store then
       -- an existing store must be one, and know the names, before any work; a new
       -- one is created only at the end
@@ -472,6 +477,7 @@ on stderr and in the recorded parameters.]],
     o.iou_type = o.iou_type or compare.default_type(gold, vds)
     cli.progress(o.iou_type == "semantic"
       and string.format("compare: semantic, pixel by pixel (conflicts below IoU %s per item and class)", tostring(o.iou))
+      or o.iou_type == "tag" and "compare: tags, by class on the same item"
       or string.format("compare: %s at %s, %s matching", o.iou_type, tostring(o.chamfer or o.iou), o.matcher))
     if bounds and (o.iou_type == "semantic" or o.iou_type == "tag") then
       cli.fail("--sizes: " .. o.iou_type .. " comparisons have no object areas")
@@ -486,7 +492,9 @@ on stderr and in the recorded parameters.]],
       end
       cli.fail(perr)
     end
-    local doc = {iou = o.chamfer or o.iou, iou_by_class = o.iou_by_class, iou_type = o.iou_type, matcher = o.matcher, gold = opts.gold, vendors = {},
+    -- tags match by class on the same item: no threshold
+    local tags = o.iou_type == "tag"
+    local doc = {iou = not tags and (o.chamfer or o.iou) or nil, iou_by_class = not tags and o.iou_by_class or nil, iou_type = o.iou_type, matcher = o.matcher, gold = opts.gold, vendors = {},
       options = {low_iou = o.low, chamfer = o.chamfer, line_width = o.line_width, map = o.map,
         attributes = o.attributes, count_missing_items = o.count_missing_items, kpt_sigmas = o.sigmas}}
     o.threads, o.files = threads, files
