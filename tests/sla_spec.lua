@@ -260,6 +260,16 @@ describe("the rework round", function()
     for _, b in ipairs(inv.batches) do owed[b.batch] = {b.status, b.amount.minor} end
     assert.are.same({w1 = {"rejected", 0}, ["w1-rework"] = {"owed", 40 * 5}}, owed)
     assert.are.equal(40 * 5, inv.total.minor)
+    -- recorded: the owed batch is invoiced, in the log; a second invoice of it is refused
+    local rec = H.decode(ok("invoice" .. S .. " --vendor budget --period 2026-03 --rates " .. H.q(card) .. " --record"))
+    assert.truthy(rec.recorded["w1-rework"])
+    assert.falsy(rec.recorded.w1)
+    assert.are.equal("w1|reworked\nw1-rework|invoiced\n", sql(db, "SELECT name, state FROM batches ORDER BY id;"))
+    assert.are.equal("invoice|invoiced|200\n", sql(db, "SELECT kind, outcome, json_extract(payload, '$.amount.minor') " ..
+      "FROM decisions WHERE kind = 'invoice';"))
+    local _, ierr, icode = H.run("invoice" .. S .. " --vendor budget --period 2026-03 --rates " .. H.q(card) .. " --record")
+    assert.are.equal(2, icode)
+    assert.truthy(ierr:find("batch 'w1-rework' was invoiced already", 1, true), ierr)
     assert.is_true(H.decode(ok("store verify" .. S)).verified)
   end)
 end)

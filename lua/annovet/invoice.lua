@@ -99,4 +99,36 @@ function M.compute(card, opts)
   return res
 end
 
+
+-- Records an invoice computed by M.compute (res) in the store: per owed batch a
+-- decision of kind 'invoice' (outcome 'invoiced'; payload: the period, the card's
+-- SHA-256, the amount and lines) in the hash-chained log, and the batch's state
+-- 'invoiced', in one transaction. A batch invoiced before is refused, so nothing
+-- is billed twice. Returns {batch = decision id, ...}, or nil and a message.
+function M.record(res, path)
+  local log = require "annovet.log"
+  local db, err = store.open(path, true)
+  if not db then return nil, err end
+  local ok, out = pcall(store.transaction, db, function()
+    local ids = {}
+    for _, b in ipairs(res.batches) do
+      if b.status == "owed" then
+        local prior = store.latest_decision(db, b.batch_id, "invoice")
+        if prior then
+          error(string.format("%s: batch '%s' was invoiced already (decision %d, %s)", path, b.batch, prior.id,
+            prior.created_at), 0)
+        end
+        ids[b.batch] = log.decide(db, {batch_id = b.batch_id, kind = "invoice", outcome = "invoiced",
+          payload = {period = res.period, vendor = res.vendor, currency = res.currency,
+            card = res.card, amount = b.amount, lines = b.lines, deliveries = b.deliveries}})
+        store.set_batch_state(db, b.batch_id, "invoiced")
+      end
+    end
+    return ids
+  end)
+  db:close()
+  if not ok then return nil, tostring(out) end
+  return out
+end
+
 return M

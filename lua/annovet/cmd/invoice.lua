@@ -4,7 +4,7 @@ local invoice = require "annovet.invoice"
 local json = require("annovet").json
 local pricing = require "annovet.pricing"
 
-local USAGE = "annovet invoice --store DB --vendor V --period P --rates CARD [--format json|table]"
+local USAGE = "annovet invoice --store DB --vendor V --period P --rates CARD [--record] [--format json|table]"
 
 return {
   summary = "what a vendor is owed over a period, each line traced to its batch and delivery",
@@ -17,12 +17,18 @@ says; each line names its batch, its deliveries' SHA-256 and the card's SHA-256.
 Volume tiers run over the period, batch after batch in the order received.
 A batch whose latest 'acceptance' decision is 'rejected' is owed nothing (its
 rework batch is priced as any other). The card's monthly minimum tops the total
-up. Prints JSON (or --format table); bad input exits 2.]],
+up. Prints JSON (or --format table); bad input exits 2.
+
+--record writes the invoice into the store: each owed batch gets a decision of
+kind 'invoice' in the hash-chained log (the period, the card's SHA-256, the
+amount and its lines) and moves to the state 'invoiced'; a batch invoiced before
+is refused (exit 2), so nothing is billed twice.]],
   options = {
     {name = "--store", arg = "DB", help = "the project store (default annovet.db)"},
     {name = "--vendor", arg = "V", help = "the vendor"},
     {name = "--period", arg = "P", help = "YYYY-MM or YYYY-MM-DD..YYYY-MM-DD"},
     {name = "--rates", arg = "CARD", help = "the vendor's rate card (CSV or Lua)"},
+    {name = "--record", help = "record the invoice in the store's log; owed batches become 'invoiced'"},
     output.option({"json", "table"}, "output format: json (default) or table"),
   },
   run = function(opts, pos, cli)
@@ -39,6 +45,9 @@ up. Prints JSON (or --format table); bad input exits 2.]],
     end
     local res = cli.check(invoice.compute(card, {store = opts.store or "annovet.db", vendor = opts.vendor,
       period = opts.period}))
+    if opts.record then
+      res.recorded = cli.check(invoice.record(res, opts.store or "annovet.db"))
+    end
     if fmt == "table" then
       local out = {string.format("%s, %s (%s, sha256 %s)", res.vendor, res.period, res.card.path, res.card.sha256:sub(1, 12))}
       for _, b in ipairs(res.batches) do
