@@ -50,6 +50,34 @@ end
 describe("evidence packs", function()
   after_each(H.cleanup)
 
+  it("prices the money at stake under the vendor's rate card, and carries the card", function()
+    local dir = H.tmpdir()
+    local S = " --store " .. H.q(dir .. "/p.db")
+    ok("ingest" .. S .. " --gold " .. GOLD)
+    ok("ingest" .. S .. " --vendor v --batch w1 " .. BUDGET)
+    ok("compare --gold " .. GOLD .. " --vendor v=" .. BUDGET .. S)
+    local _, err, code = H.run("sla check" .. S .. " --batch w1 --rules scorecards/sla/rework.lua --param f1_min=0.85")
+    assert.are.equal(1, code, err)
+    -- 40 images at 0.05 and every polygon at 0.02: counted here from the delivery's text
+    local n = #H.json.decode(H.slurp(BUDGET)).annotations
+    local card = H.write(dir .. "/card.csv", "# vendor: v\n# currency: USD\ntask,unit,price,currency\n" ..
+      "image,image,0.05,USD\npolygon,annotation,0.02,USD\n")
+    local minor = 40 * 5 + n * 2
+    ok("evidence" .. S .. " --batch w1 --out " .. H.q(dir .. "/pack") .. " --rates " .. H.q(card))
+    local html = H.slurp(dir .. "/pack/index.html")
+    local text = string.format("USD %d.%02d", minor // 100, minor % 100)
+    assert.truthy(html:find(text, 1, true), text .. " in the summary")
+    assert.truthy(html:find("owed nothing", 1, true))
+    assert.are.equal(H.slurp(card), H.slurp(dir .. "/pack/rates/card.csv"))
+    local out, verr, vcode = verify(dir .. "/pack")
+    assert.are.equal(0, vcode, verr)
+    assert.is_true(H.decode(out).verified)
+    flip_byte(dir .. "/pack/rates/card.csv", 60)
+    _, verr, vcode = verify(dir .. "/pack")
+    assert.are.equal(1, vcode)
+    assert.truthy(verr:find("rates/card.csv", 1, true), verr)
+  end)
+
   it("writes a pack that verifies, signed, with every file's SHA-256 and only the failing gold items", function()
     local dir, p, res = pack()
     assert.are.equal("rejected", res.outcome)

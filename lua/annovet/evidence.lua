@@ -257,7 +257,13 @@ local function html(t)
   fill.verdict = string.format("Decision: <span class=\"%s\">%s</span> on %s under %s.",
     outcome == "accepted" and "pass" or "fail", esc(outcome:upper()), esc(t.decision.created_at),
     esc(v(p.contract) or "the contract's SLA rules"))
-  if t.money then
+  if t.money and t.money.card then
+    local m = t.money
+    fill.money = string.format("<p>%d items priced under the rate card %s (SHA-256 %s&hellip;): <b>%s %s</b>. %s</p>",
+      m.items, esc(m.card.path), esc(m.card.sha256:sub(1, 12)), esc(m.currency), esc(m.amount_text), outcome == "rejected"
+      and "The batch was rejected: under the rework clause it is owed nothing until its rework is accepted."
+      or "The batch was accepted: it is owed in full.")
+  elseif t.money then
     local m = t.money
     fill.money = string.format("<p>%d items at %s each: <b>%s</b>. %s</p>", m.items, esc(money_text(m.price_minor,
       m.currency)), esc(money_text(m.amount_minor, m.currency)), outcome == "rejected"
@@ -407,7 +413,15 @@ function M.build(db, b, dir, opts)
     local items = 0
     for _, x in ipairs(store.deliveries_of(db, b.id)) do items = items + (x.items or 0) end
     local money
-    if opts.price then
+    if opts.card then
+      local cost, cerr = require("annovet.invoice").batch_cost(db, b.id, opts.card)
+      if not cost then error(cerr, 0) end
+      money = {items = items, card = {path = opts.card.path, sha256 = opts.card.sha256}, currency = opts.card.currency,
+        amount_minor = cost.total.minor, amount_text = cost.total:text(),
+        owed_minor = d.outcome == "rejected" and 0 or cost.total.minor}
+      assert(system.mkdir(tmp .. "/rates"))
+      put("rates/" .. basename(opts.card.path, "rates.csv"), opts.card.bytes)
+    elseif opts.price then
       local pm = minor_units(opts.price)
       money = {items = items, price = opts.price, price_minor = pm, currency = opts.currency or "USD",
         amount_minor = items * pm, owed_minor = d.outcome == "rejected" and 0 or items * pm}

@@ -39,6 +39,19 @@ local function count_delivery(db, d, card)
   return c
 end
 
+-- The cost of batch_id's deliveries (read back from their stored bytes) under card:
+-- the cost result of card:cost (total a Money), or nil and a message.
+function M.batch_cost(db, batch_id, card)
+  local counts = {}
+  for _, d in ipairs(store.deliveries_of(db, batch_id)) do
+    local c, msg = count_delivery(db, d, card)
+    if not c then return nil, msg end
+    counts[#counts + 1] = c
+  end
+  if #counts == 0 then return nil, "the batch has no deliveries" end
+  return card:cost(pricing.add_counts(counts))
+end
+
 -- invoice(card, {store, vendor, period}) -> result (JSON-ready) | nil, message.
 function M.compute(card, opts)
   local first, last = pricing.period(opts.period)

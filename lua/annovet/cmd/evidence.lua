@@ -6,7 +6,7 @@ local store = require "annovet.store"
 local system = require "annovet.system"
 
 local USAGE = "annovet evidence --store DB --batch B [--vendor V] --out DIR [--disclose failing|sample|all] " ..
-  "[--sign-key KEY] [--price-per-item AMOUNT [--currency C]]\n" ..
+  "[--sign-key KEY] [--rates CARD | --price-per-item AMOUNT [--currency C]]\n" ..
   "       annovet evidence verify DIR [--public-key KEY]"
 
 return {
@@ -25,7 +25,9 @@ panel), and manifest.json: every file's SHA-256 and size, the batch's entries of
 the store's log with their RFC 6962 inclusion proofs under the batch's Merkle
 root, the per-class counts on the failing items, the parameters, the tool
 version and commit, and timestamps. --sign-key KEY signs manifest.json with
-Ed25519 (manifest.sig). --price-per-item (e.g. 0.05) gives the money at stake.
+Ed25519 (manifest.sig). --rates CARD prices the batch's deliveries under the
+vendor's rate card for the money at stake (the card goes into the pack, rates/);
+--price-per-item (e.g. 0.05) is a flat price per item instead.
 
 evidence verify DIR checks a pack from its files alone: the signature
 (--public-key, the buyer's), every file's SHA-256, every log entry's hash and
@@ -42,7 +44,8 @@ against the disclosed gold again on the failing items. It prints
     {name = "--disclose", arg = "WHAT", choices = evidence.DISCLOSE, help = "gold items in the pack: failing (default), sample or all"},
     {name = "--sign-key", arg = "KEY", help = "sign the manifest with this Ed25519 signing key file"},
     {name = "--public-key", arg = "KEY", help = "verify: the buyer's Ed25519 public key file"},
-    {name = "--price-per-item", arg = "AMOUNT", help = "the batch's price per item, for the money at stake"},
+    {name = "--rates", arg = "CARD", help = "the vendor's rate card: prices the batch for the money at stake"},
+    {name = "--price-per-item", arg = "AMOUNT", help = "a flat price per item, for the money at stake"},
     {name = "--currency", arg = "C", help = "the price's currency (default USD)"},
   },
   positional = {max = 2},
@@ -50,7 +53,7 @@ against the disclosed gold again on the failing items. It prints
     local usage = {usage = USAGE}
     if pos[1] == "verify" then
       if not pos[2] then cli.usage_error("evidence verify needs the pack's folder DIR", usage) end
-      for _, o in ipairs {"store", "batch", "vendor", "out", "disclose", "sign_key", "price_per_item", "currency"} do
+      for _, o in ipairs {"store", "batch", "vendor", "out", "disclose", "sign_key", "rates", "price_per_item", "currency"} do
         if opts[o] then cli.usage_error("--" .. o:gsub("_", "-") .. " does not go with evidence verify", usage) end
       end
       if system.kind(pos[2]) ~= "dir" then cli.fail(pos[2] .. ": not a folder (an evidence pack is one)") end
@@ -72,13 +75,21 @@ against the disclosed gold again on the failing items. It prints
       cli.fail("--price-per-item: expected an amount with at most 2 decimals (0.05), got '" .. opts.price_per_item .. "'")
     end
     if opts.currency and not opts.price_per_item then cli.usage_error("--currency goes with --price-per-item", usage) end
+    if opts.rates and opts.price_per_item then cli.usage_error("--rates or --price-per-item, not both", usage) end
+    local card
+    if opts.rates then
+      card = cli.check(require("annovet.pricing").card(opts.rates))
+      local f = io.open(opts.rates, "rb")
+      card.bytes = f and f:read("a") or ""
+      if f then f:close() end
+    end
     if opts.currency and not opts.currency:match("^%u%u%u$") then
       cli.fail("--currency: expected a 3-letter ISO 4217 code (USD), got '" .. opts.currency .. "'")
     end
     local db <close> = cli.check(store.open(opts.store or "annovet.db", false))
     local b = cli.check(sla_rules.find_batch(db, opts.batch, opts.vendor))
     local m = cli.check(evidence.build(db, b, opts.out, {disclose = opts.disclose, sign_key = opts.sign_key,
-      price = opts.price_per_item, currency = opts.currency}))
+      price = opts.price_per_item, currency = opts.currency, card = card}))
     local names = {}
     for i, f in ipairs(m.files) do names[i] = f.path end
     cli.print_json({out = opts.out, batch = b.name, vendor = b.vendor, outcome = m.decision.outcome,
