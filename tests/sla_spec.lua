@@ -238,6 +238,36 @@ describe("the rework round", function()
   -- item. With `annovet invoice` absent from this branch, the amounts owed are
   -- computed here from the decisions sla check recorded: a rejected batch is
   -- owed nothing, an accepted one its items times the price.
+  it("holds the audit sample to its AQL plan, grade by grade, and carries it into the evidence pack", function()
+    local db, S, dir = setup()
+    -- MIL-STD-105E: a lot of 40 at level II is code letter D; at AQL 4.0 D's cell is an arrow down to E:
+    -- n = 13, Ac 1, Re 2 (Tables I and II-A)
+    local sample = H.decode(ok("sla sample" .. S .. " --batch w1 --aql 4.0 --seed 7"))
+    assert.are.same({13, 1, 2}, {sample.sample_size, sample.plans[1].accept, sample.plans[1].reject})
+    local _, rerr, rcode = H.run("sla record" .. S .. " --batch w1 --defects 2")
+    assert.are.equal(1, rcode, rerr)   -- 2 defects >= Re 2: the lot is rejected
+    local _, err, code = H.run("sla check" .. S .. " --batch w1 --rules " .. RULES .. " --param f1_min=0.2")
+    assert.are.equal(1, code, err)
+    local d = H.json.decode(sql(db, "SELECT payload FROM decisions ORDER BY id DESC LIMIT 1;"))
+    local audit
+    for _, c in ipairs(d.clauses) do if c.name == "audit sample" then audit = c end end
+    assert.is_false(audit.passed)
+    assert.are.same({2, 1, 13}, {audit.details.defects, audit.details.threshold, audit.details.sample_size})
+    assert.are.same({"defects"}, audit.details.failed_grades)
+    assert.is_true(H.decode(ok("store verify" .. S)).verified)
+    ok("evidence" .. S .. " --batch w1 --out " .. H.q(dir .. "/pack") .. " --disclose sample")
+    local csv = H.slurp(dir .. "/pack/audit_sample.csv")
+    local items = 0
+    for _ in csv:gmatch("\nitem,") do items = items + 1 end
+    assert.are.equal(13, items)
+    assert.truthy(csv:find("\ngrade,,defects,4.0,2,1,2,rejected,", 1, true), csv)
+    local gold = H.json.decode(H.slurp(dir .. "/pack/gold/gold.json"))
+    local shown = {}
+    for _, im in ipairs(gold.images) do shown[im.file_name] = true end
+    for _, it in ipairs(sample.items) do assert.is_true(shown[it], it .. " disclosed") end
+    assert.are.equal(0, select(3, H.run("evidence verify " .. H.q(dir .. "/pack"))))
+  end)
+
   it("a rejected batch is owed nothing; its rework batch, accepted, is owed its items x price", function()
     local db, S, dir = setup("--sent-at 2026-03-02 --received-at 2026-03-09")
     local params = " --param f1_min=0.85"

@@ -325,6 +325,22 @@ local function html(t)
   return (template:gsub("{{(%w+)}}", function(k) return fill[k] or "" end))
 end
 
+-- audit_sample.csv: the sampled items (lot, seed, plan) and, per grade, what the
+-- audit found against the plan's Ac/Re; only the header when no sample was recorded.
+local function audit_rows(a)
+  local rows = {{"row", "item", "grade", "aql", "found", "accept", "reject", "verdict", "note"}}
+  if not v(a) then return rows end
+  for _, it in ipairs(a.items or {}) do
+    rows[#rows + 1] = {"item", it, "", "", "", "", "", "", string.format("lot %s, seed %s, %s inspection", tostring(a.lot_id),
+      tostring(a.seed), tostring(a.inspection))}
+  end
+  for _, g in ipairs(a.grades or {}) do
+    rows[#rows + 1] = {"grade", "", g.grade, g.aql, g.found, g.accept, g.reject, g.verdict,
+      string.format("sample of %s (MIL-STD-105E)", tostring(a.size))}
+  end
+  return rows
+end
+
 -- ---- building ----
 
 local function write_file(path, bytes)
@@ -382,8 +398,22 @@ function M.build(db, b, dir, opts)
     if disclose == "all" then
       gold_bytes, gold_note = gold, "the whole gold panel"
     else
-      gold_bytes, gold_note = disclose_gold(gold, basename(params.gold, "gold.json"), failing)
-      if disclose == "sample" then gold_note = gold_note .. " (no audit sample is recorded: the failing items only)" end
+      local audit = payload.inputs and v(payload.inputs.audit_sample)
+      local shown = failing
+      if disclose == "sample" and audit then
+        shown = {}
+        local seen = {}
+        for _, list in ipairs {failing, audit.items} do
+          for _, it in ipairs(list) do
+            if not seen[it] then seen[it] = true; shown[#shown + 1] = it end
+          end
+        end
+      end
+      gold_bytes, gold_note = disclose_gold(gold, basename(params.gold, "gold.json"), shown)
+      if disclose == "sample" then
+        gold_note = gold_note .. (audit and " (the failing items and the audit sample)" or
+          " (no audit sample is recorded: the failing items only)")
+      end
     end
     put(gold_file, gold_bytes)
     local recomputed = {items = json.array(failing), per_class = {}}
@@ -397,7 +427,7 @@ function M.build(db, b, dir, opts)
     local conflicts = failing_conflicts(result, failing)
     assert(system.write_csv(tmp .. "/per_class.csv", per_class_rows(result)))
     assert(system.write_csv(tmp .. "/failing_items.csv", conflict_rows(conflicts)))
-    assert(system.write_csv(tmp .. "/audit_sample.csv", {{"item", "defective", "defect_class", "note"}}))
+    assert(system.write_csv(tmp .. "/audit_sample.csv", audit_rows(payload.inputs and payload.inputs.audit_sample)))
     for _, name in ipairs {"per_class.csv", "failing_items.csv", "audit_sample.csv"} do
       local f = assert(io.open(tmp .. "/" .. name, "rb"))
       local bytes = f:read("a")

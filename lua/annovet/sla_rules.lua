@@ -129,6 +129,25 @@ local function agreement(db, deliveries, evaluation)
   return res, why
 end
 
+-- The batch's audit sample (annovet sla sample and sla record) when its result was
+-- recorded (before decision before_id, when given, so a recomputation sees what the
+-- decision saw): {lot_id, size, items, seed, level, inspection, outcome, grades =
+-- {{grade, aql, found, accept, reject, verdict}...}, and for the first grade
+-- defects, acceptance_number, aql}; or nil.
+function M.audit_sample(db, batch_id, before_id)
+  local lot = store.sla_lot(db, batch_id)
+  if not lot or not lot.outcome then return nil end
+  if before_id then
+    local d = store.decision(db, before_id)
+    if d and lot.recorded_at > d.created_at then return nil end
+  end
+  local grades = json.decode(lot.defects)
+  local g = grades[1] or {}
+  return {lot_id = lot.id, size = lot.sample_size, items = json.decode(lot.item_ids), seed = lot.seed, level = lot.level,
+    inspection = lot.inspection, outcome = lot.outcome, grades = grades,
+    defects = g.found, acceptance_number = g.accept, aql = g.aql}
+end
+
 -- The batch table for the rules (see the header), and the facts the decision
 -- records: {evaluation row, gold row, deliveries}. nil and a message when the
 -- batch has no evaluation.
@@ -170,6 +189,7 @@ function M.batch_table(db, b, params, asof)
     end
   end
   local agr, agr_why = agreement(db, deliveries, {iou_type = eparams.iou_type, iou = eparams.iou})
+  local audit = M.audit_sample(db, b.id, asof.before_decision)
   local gv, bv = gold and gold.guidelines_version, b.guidelines_version
   local batch = {
     id = b.id, name = b.name, vendor = b.vendor, state = b.state, rework_of = rework_of,
@@ -180,7 +200,7 @@ function M.batch_table(db, b, params, asof)
       conflicts = conflicts},
     agreement = agr,
     dates = dt,
-    audit_sample = nil,
+    audit_sample = audit,
   }
   return batch, {evaluation = ev, gold = gold, deliveries = deliveries, agreement_note = not agr and agr_why or nil}
 end
@@ -276,7 +296,7 @@ function M.check(db, b, p)
     failed_classes = json.array(failed_classes), failed_items = json.array(failed_items),
     inputs = {per_class = batch.evaluation.per_class, micro = batch.evaluation.micro, agreement = batch.agreement,
       agreement_note = facts.agreement_note, dates = batch.dates, items = batch.items,
-      annotations = batch.annotations, audit_sample = json.null},
+      annotations = batch.annotations, audit_sample = batch.audit_sample or json.null},
     evaluation = {id = ev.id, iou = batch.evaluation.iou, iou_type = batch.evaluation.iou_type,
       script_sha256 = ev.script_sha256, input_sha256 = ev.input_sha256},
     gold = gold and {id = gold.id, name = gold.name, version = gold.version, sha256 = gold.sha256,

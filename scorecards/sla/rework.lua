@@ -87,14 +87,19 @@ return {
     },
     {
       name = "audit sample",
-      text = "no more defective items in the audit sample than the AQL plan's acceptance number",
+      text = "no more defects in the audit sample than the AQL plan's acceptance number, grade by grade",
       check = function(batch, params)
         local s = batch.audit_sample
         if not s then
           return not params.require_audit_sample, {not_applicable = "no audit sample recorded for the batch"}
         end
-        return s.defects <= s.acceptance_number, {defects = s.defects, threshold = s.acceptance_number,
-          sample_size = s.size, aql = s.aql, failed_items = s.defective_items}
+        local failed, found = {}, {}
+        for _, g in ipairs(s.grades) do   -- each grade (critical, major, minor) against its own plan
+          found[g.grade] = {found = g.found, accept = g.accept, aql = g.aql}
+          if g.found > g.accept then failed[#failed + 1] = g.grade end
+        end
+        return #failed == 0, {defects = s.defects, threshold = s.acceptance_number, sample_size = s.size,
+          aql = s.aql, grades = found, failed_grades = failed, inspection = s.inspection}
       end,
     },
   },
