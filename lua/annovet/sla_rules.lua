@@ -16,8 +16,8 @@
 --   dates = {sent_at, received_at, turnaround_business_days, rework = {rejected_at,
 --     received_at, business_days} (rework batches)}: business days are Monday to
 --     Friday after the first date up to the second, less params.holidays,
---   audit_sample = nil: the acceptance-sampling tables are not in this build (when
---     they are: {size, defects, acceptance_number, aql, defective_items}).
+--   audit_sample = M.audit_sample's table once sla sample and sla record gave the
+--     batch's audit (as of the decision when recomputed), else nil.
 -- check(batch, params) returns true or false and a table of plain data (the
 -- numbers, threshold, failed_classes, failed_items). A check that raises, hits
 -- a limit, or returns anything else fails its clause with the script's line.
