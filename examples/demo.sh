@@ -15,12 +15,15 @@ export ANNOVET_QUIET=1
 
 echo "== recording the gold panel and the deliveries in $db"
 ./annovet ingest --store "$db" --gold --name pilot "$src/gold.json" > "$out/ingest_gold.json"
-for v in acme budget rapid; do
-  ./annovet ingest --store "$db" --vendor "$v" --batch pilot-1 "$src/$v.json" > "$out/ingest_$v.json"
+# the dates the pilot's turnaround is read from (sent 2 November; each vendor's delivery)
+for vd in acme:2026-11-12 budget:2026-11-07 rapid:2026-11-06; do
+  v=${vd%%:*}
+  ./annovet ingest --store "$db" --vendor "$v" --batch pilot-1 --sent-at 2026-11-02 --received-at "${vd#*:}" \
+    "$src/$v.json" > "$out/ingest_$v.json"
 done
 
-echo "== the pilot verdict (annovet pilot $src/pilot.lua --out $out/pilot)"
-./annovet pilot "$src/pilot.lua" --out "$out/pilot" > "$out/pilot.json"
+echo "== the pilot verdict (annovet pilot $src/pilot.lua --out $out/pilot --store $db)"
+./annovet pilot "$src/pilot.lua" --out "$out/pilot" --store "$db" > "$out/pilot.json"
 
 echo
 echo "== pricing (the synthetic rate cards in pricing/pilot/): per asset against per hour, and the break-even"

@@ -71,9 +71,21 @@ local criteria = {
   {key = "iaa_per_class", area = "quality", weight = 1, kind = "bool",
     question = "Is agreement reported per class?", score = yes},
   {key = "review_passes", area = "quality", weight = 2, kind = "number", evidence = true,
-    question = "How many review passes before delivery?", score = function(v) return clamp(v / 2) end},
+    question = "How many review passes before delivery?", score = function(v) return clamp(v / 2) end,
+    measured = function(m)   -- the stages the delivery itself records (Label Studio ground truth, review stages)
+      local r = m.review
+      if not r then return nil end
+      return clamp(r.passes / 2), string.format("measured: %d review stage%s beyond the annotators' in the delivery " ..
+        "(%d of %d annotations adjudicated)", r.passes, r.passes == 1 and "" or "s", r.adjudicated, r.annotations)
+    end},
   {key = "adjudication_logged", area = "quality", weight = 1, kind = "bool", evidence = true,
-    question = "Is adjudication of disagreements logged?", score = yes},
+    question = "Is adjudication of disagreements logged?", score = yes,
+    measured = function(m)
+      local r = m.review
+      if not r then return nil end
+      return r.adjudicated > 0 and 1 or 0, string.format("measured: %d adjudicated annotations in the delivery",
+        r.adjudicated)
+    end},
   {key = "disagreement_reports", area = "quality", weight = 1, kind = "bool", evidence = true,
     question = "Do you report disagreement clusters (class pairs, attributes, items)?", score = yes},
   {key = "gold_panel_size", area = "quality", weight = 2, kind = "number",

@@ -351,3 +351,51 @@ describe("annovet scorecard", function()
   end)
 end)
 
+describe("annovet pilot, measured not claimed", function()
+  after_each(H.cleanup)
+
+  it("takes each vendor's turnaround from the store's dates with --store", function()
+    local dir = H.tmpdir()
+    local db = dir .. "/p.db"
+    -- the store says acme delivered on 2026-11-05 (3 days after 11-02), not PILOT.lua's 11-12
+    for _, v in ipairs {{"acme", "2026-11-05"}, {"budget", "2026-11-09"}, {"rapid", "2026-11-08"}} do
+      local _, err, code = H.run("ingest --store " .. H.q(db) .. " --vendor " .. v[1] .. " --batch pilot-1 " ..
+        "--sent-at 2026-11-02 --received-at " .. v[2] .. " " .. EX .. "/" .. v[1] .. ".json")
+      assert.are.equal(0, code, err)
+    end
+    local doc, report = pilot(EX .. "/pilot.lua", " --store " .. H.q(db))
+    local v = H.json.decode(H.slurp(report .. "/pilot.json")).vendors
+    assert.are.same({3, 7, 6}, {v.acme.days, v.budget.days, v.rapid.days})
+    assert.are.same({source = "store", batch = "pilot-1", sent = "2026-11-02", received = "2026-11-05"},
+      v.acme.turnaround)
+    for _, r in ipairs(doc.ranking) do
+      H.near(3 / r.days, r.components.turnaround, 1e-12, r.vendor .. " turnaround")
+    end
+  end)
+
+  it("reads review stages from a Label Studio delivery (ground truth is adjudication) over the vendor's answer", function()
+    local dir = H.tmpdir()
+    H.write(dir .. "/gold.json", [[{"images": [{"id": 1, "file_name": "a.jpg", "width": 100, "height": 100}],
+      "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [10, 10, 20, 20]}],
+      "categories": [{"id": 1, "name": "car"}]}]])
+    local function region(id)
+      return '{"id": "' .. id .. '", "type": "rectanglelabels", "from_name": "label", "to_name": "image", ' ..
+        '"original_width": 100, "original_height": 100, ' ..
+        '"value": {"x": 10, "y": 10, "width": 20, "height": 20, "rectanglelabels": ["car"]}}'
+    end
+    H.write(dir .. "/v.json", '[{"id": 1, "data": {"image": "/data/upload/a.jpg"}, "annotations": [' ..
+      '{"id": 11, "completed_by": 1, "ground_truth": false, "result": [' .. region("r1") .. ']},' ..
+      '{"id": 12, "completed_by": 2, "ground_truth": true, "result": [' .. region("r2") .. ']}]}]')
+    -- the vendor claims no review at all; the delivery shows one adjudicated pass
+    H.write(dir .. "/q.json", [[{"vendor": "v", "answers": {"review_passes": 0, "adjudication_logged": false}}]])
+    H.write(dir .. "/pilot.lua", "return {name = 'ls', gold = 'gold.json', iou_type = 'bbox', " ..
+      "vendors = {{name = 'v', delivery = 'v.json', questionnaire = 'q.json'}}}\n")
+    local _, report = pilot(dir .. "/pilot.lua")
+    local v = H.json.decode(H.slurp(report .. "/pilot.json")).vendors.v
+    assert.are.same({annotations = 2, adjudicated = 1, passes = 1, stages = {annotator = 1, peer = 0, adjudicated = 1}},
+      v.review)
+    local html = H.slurp(report .. "/index.html")
+    assert.truthy(html:find("review_passes (measured: 1 review stage", 1, true))
+    assert.truthy(html:find("adjudication_logged (measured: 1 adjudicated", 1, true))
+  end)
+end)

@@ -38,7 +38,7 @@ local SPEC = {name = "string?", gold = "string", sample = "string?", vendors = "
   weights = "table?", iou = "number?", iou_type = "string?", sent = "string?", scorecard = "string?",
   accept_f1 = "number?", resamples = "integer?", seed = "integer?"}
 local VENDOR_FIELDS = {name = true, delivery = true, double = true, questionnaire = true, rates = true,
-  timesheets = true, delivered = true}
+  timesheets = true, delivered = true, batch = true}
 
 local function fail(fmt, ...) return nil, string.format(fmt, ...) end
 
@@ -123,14 +123,15 @@ function M.load(path)
     seen[name] = true
     for k in pairs(v) do
       if not VENDOR_FIELDS[k] then
-        return fail("%s: %s: unknown field '%s' (name, delivery, double, questionnaire, rates, timesheets, delivered)",
+        return fail("%s: %s: unknown field '%s' (name, delivery, double, questionnaire, rates, timesheets, delivered, batch)",
           path, where, tostring(k))
       end
     end
     if rawget(v, "delivery") == nil then
       return fail("%s: %s: no delivery (every vendor needs the file it delivered)", path, where)
     end
-    local out = {name = name, delivered_on = rawget(v, "delivered")}
+    local out = {name = name, delivered_on = rawget(v, "delivered"), batch = rawget(v, "batch")}
+    if out.batch ~= nil and type(out.batch) ~= "string" then return fail("%s: %s.batch must be a batch name", path, where) end
     for _, k in ipairs {"delivery", "double", "questionnaire", "rates", "timesheets"} do
       out[k], e = file(where .. "." .. k, rawget(v, k), k ~= "delivery")
       if e then return nil, e end
@@ -172,6 +173,29 @@ local function item_acceptance(res, accept_f1, delivered_gold)
     if d == 0 or 2 * x.tp / d >= accept_f1 then accepted = accepted + 1 end
   end
   return accepted, n
+end
+
+-- The formats whose deliveries record review stages (Label Studio: each
+-- annotation and the ground truth that adjudicates). Elsewhere (COCO, YOLO, ...)
+-- the absence of a review stage says nothing, so nothing is measured.
+local REVIEW_FORMATS = {labelstudio = true}
+
+-- The review stages a delivery records: {annotations, stages = {annotator, peer,
+-- adjudicated}, passes (review stages beyond the annotator's), adjudicated
+-- (annotations marked as adjudicated)}, or nil when its format records none.
+local function review_stages(ds)
+  if not REVIEW_FORMATS[ds:format()] then return nil end
+  local n, stages, any = 0, {annotator = 0, peer = 0, adjudicated = 0}, false
+  for a in ds:annotations() do
+    n = n + 1
+    if a.stage then
+      any = true
+      stages[a.stage] = (stages[a.stage] or 0) + 1
+    end
+  end
+  if not any then return nil end
+  local passes = (stages.peer > 0 and 1 or 0) + (stages.adjudicated > 0 and 1 or 0)
+  return {annotations = n, stages = stages, passes = passes, adjudicated = stages.adjudicated}
 end
 
 -- Hours logged in a timesheet (CSV with an hours column), or nil and a message.
@@ -222,6 +246,32 @@ local function agreement(v, o)
     undefined = r.undefined, units = r.units, raters = r.raters, items = items, clusters = info.clusters}
 end
 
+-- A vendor's turnaround from the store: its batch (named, or its only one), from
+-- the batch's sent_at (else sent, PILOT.lua's) to its first delivery received.
+-- Returns days, {batch, sent, received}; or nil and a message.
+local function store_turnaround(db, v, sent)
+  local store = require "annovet.store"
+  local rows = v.batch and store.batches_named(db, v.batch, v.name)
+  if not v.batch then
+    local names = store.batch_names(db, v.name)
+    if #names ~= 1 then
+      return fail("%s: the store holds %d batches of vendor '%s': name one with the vendor's batch field", db:info().path,
+        #names, v.name)
+    end
+    rows = store.batches_named(db, names[1], v.name)
+  end
+  local b = rows and rows[1]
+  if not b then return fail("%s: no batch %s of vendor '%s'", db:info().path, tostring(v.batch), v.name) end
+  local received
+  for _, d in ipairs(store.deliveries_of(db, b.id)) do
+    if not received or d.received_at < received then received = d.received_at end
+  end
+  local from = b.sent_at or sent
+  if not from or not received then return fail("%s: batch '%s' of '%s' has no sent date (ingest --sent-at, or PILOT.lua's sent)",
+    db:info().path, b.name, v.name) end
+  return day_number(received:sub(1, 10)) - day_number(from:sub(1, 10)), {batch = b.name, sent = from, received = received}
+end
+
 -- See the header.
 function M.run(pilot, opts)
   opts = opts or {}
@@ -255,10 +305,26 @@ function M.run(pilot, opts)
     for f in pairs(gold_files) do if not sample_files[f] then outside = outside + 1 end end
     if outside > 0 then return fail("%s: %d gold items are not in the sample", pilot.path, outside) end
   end
+  -- a vendor's item is the sample's item of the same file name, else of the same
+  -- basename when only one has it (as compare pairs items: Label Studio's
+  -- "/data/upload/a.jpg" is the gold's "a.jpg")
+  local by_base = {}
+  for f in pairs(sample_files) do
+    local b = f:match("([^/\\]+)$") or f
+    by_base[b] = by_base[b] == nil and f or false
+  end
+  local function as_sample(set)
+    local out = {}
+    for f in pairs(set) do
+      local s = sample_files[f] and f or by_base[f:match("([^/\\]+)$") or f]
+      out[s or f] = true
+    end
+    return out
+  end
   local vds = {}
   for i, v in ipairs(pilot.vendors) do
     vds[i] = all[i + 1]
-    local files = file_set(vds[i])
+    local files = as_sample(file_set(vds[i]))
     local delivered = 0
     for f in pairs(files) do if sample_files[f] then delivered = delivered + 1 end end
     if delivered == 0 then
@@ -309,8 +375,16 @@ function M.run(pilot, opts)
     x.acceptance.base = base
     x.acceptance.assets = x.acceptance.share and x.acceptance.share * base or nil
     -- dates
-    if pilot.sent and v.delivered_on then
+    if opts.store then
+      local db, derr = require("annovet.store").open(opts.store, false)
+      if not db then return nil, derr end
+      local days, from = store_turnaround(db, v, pilot.sent)
+      db:close()
+      if not days then return nil, from end
+      x.days, x.days_from = days, {source = "store", batch = from.batch, sent = from.sent, received = from.received}
+    elseif pilot.sent and v.delivered_on then
       x.days = day_number(v.delivered_on) - day_number(pilot.sent)
+      x.days_from = {source = "PILOT.lua", sent = pilot.sent, received = v.delivered_on}
     end
     -- hours
     if v.timesheets then
@@ -318,6 +392,8 @@ function M.run(pilot, opts)
       if not h then return nil, herr end
       x.hours = h
     end
+    -- review stages, where the delivery records them
+    x.review = review_stages(vds[i])
     -- agreement and calibration
     x.agreement, x.agreement_missing = agreement(v, o)
     if x.agreement_missing and v.double then return nil, x.agreement_missing end
@@ -359,7 +435,7 @@ function M.run(pilot, opts)
     local m = {f1 = x.micro.f1, delivered = x.delivery.delivered, sent = x.delivery.sent, days = x.days,
       cost_per_accepted = x.cost_per_accepted, cheapest_per_accepted = best.cost,
       agreement = x.agreement and {value = x.agreement.value, metric = "Krippendorff's alpha", units = x.agreement.units},
-      annotators = x.annotators}
+      annotators = x.annotators, review = x.review}
     local card, cerr = scorecard.score(sc, answers[x.name], m)
     if not card then return nil, cerr end
     x.scorecard = card

@@ -494,8 +494,15 @@ function M.html(result)
       '<span class="missing">not measured: ' .. esc(x.agreement_missing or (x.agreement and x.agreement.undefined) or "") ..
       "</span>") .. "</td><td>" .. table.concat(ann, ", ") .. "</td></tr>")
   end
-  add('</tbody></table><p class="note">Review stages and adjudication are not read from the deliveries in this ' ..
-    "build (COCO carries none); the scorecard uses the vendors' answers for them.</p></section>")
+  local staged = {}
+  for _, x in ipairs(result.vendors) do
+    staged[#staged + 1] = x.review and string.format("%s: %d review stage%s beyond the annotators', %d of %d annotations " ..
+      "adjudicated", esc(x.name), x.review.passes, x.review.passes == 1 and "" or "s", x.review.adjudicated,
+      x.review.annotations) or (esc(x.name) .. ": the delivery records no review stages (its format carries none)")
+  end
+  add('</tbody></table><p class="note">Review stages and adjudication, read from each delivery where its format ' ..
+    "records them (Label Studio: its annotations and the ground truth that adjudicates them; elsewhere the vendor's answer is used): " ..
+    table.concat(staged, "; ") .. ".</p></section>")
 
   -- SLA
   add('<section id="sla"><h2>SLA results</h2>')
@@ -606,6 +613,8 @@ function M.document(result, files)
       scorecard = {total = n(x.scorecard.total), cap = n(x.scorecard.cap), capped = n(x.scorecard.capped),
         areas = areas, missing = annovet.json.array(x.scorecard.missing)},
       sla = x.sla or {missing = "no SLA rules named"},
+      review = x.review or {missing = "the delivery records no review stages"},
+      turnaround = x.days_from or {missing = "no dates: PILOT.lua's sent and delivered, or --store"},
       files = x.files,
     }
   end

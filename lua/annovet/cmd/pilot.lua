@@ -2,7 +2,7 @@
 local pilot = require "annovet.pilot"
 local report = require "annovet.pilot_report"
 
-local USAGE = "annovet pilot PILOT.lua --out DIR [--skip-missing-items]"
+local USAGE = "annovet pilot PILOT.lua --out DIR [--store DB] [--skip-missing-items]"
 
 return {
   summary = "the pilot verdict: scores, scorecards, SLA, cost and a ranking, as index.html and CSVs",
@@ -35,18 +35,26 @@ scorecard total), weighted, divided by the weights of the components computed,
 then capped by the vendor's red flags. A component this build cannot compute
 (cost without the pricing module) is left out and the report says so.
 
+--store DB takes each vendor's turnaround from the store instead of the dates in
+PILOT.lua: from its batch's sent_at (ingest --sent-at; else PILOT.lua's sent) to
+the first delivery received (ingest --received-at, or the time of ingest), the
+batch named by the vendor's `batch` field (default: the only batch the store
+holds for that vendor).
+
 --out DIR gets index.html (self-contained: inline CSS and SVG), ranking.csv,
 per_class.csv, scorecard.csv, costs.csv, sla.csv, conflicts.csv and pilot.json;
 stdout gets the JSON summary (recommendation, ranking, files).]],
   options = {
     {name = "--out", arg = "DIR", help = "the folder for index.html, the CSV files and pilot.json"},
+    {name = "--store", arg = "DB", help = "take the turnaround from the store's dates (ingest --sent-at, --received-at)"},
     {name = "--skip-missing-items", help = "leave out gold items a vendor did not deliver (default: missed)"},
   },
   positional = {min = 1, max = 1, missing = "pilot needs the PILOT.lua file"},
   run = function(opts, pos, cli)
     if not opts.out then cli.usage_error("pilot needs --out DIR", {usage = USAGE}) end
     local p = cli.check(pilot.load(pos[1]))
-    local result = cli.check(pilot.run(p, {skip_missing_items = opts.skip_missing_items, progress = cli.progress}))
+    local result = cli.check(pilot.run(p, {skip_missing_items = opts.skip_missing_items, progress = cli.progress,
+      store = opts.store}))
     local doc = cli.check(report.write(result, opts.out))
     cli.progress("pilot: wrote " .. doc.files.index)
     cli.print_json({name = doc.name, recommendation = doc.recommendation, ranking = doc.ranking,
