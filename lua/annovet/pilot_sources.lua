@@ -11,12 +11,9 @@
 --     pricing.read_timesheets(path) -> rows, card:hourly(rows) -> {total = Money,
 --     hours = decimal, worked}; cost_compare.compare(card, counts, {hours, billed})
 --     -> {break_even, ...}. Money stays exact; amount() gives a number for charts.
---   annovet.sla (SLA branch)
---     sla.check(rules_path, batch, opts) -> {clauses = {{name, text, pass =
---     true|false|nil, detail}}, rules = {path, sha256}} | nil, msg
---     Without it the pilot runs the rule file itself through policy.lua in the
---     design's clause format ({clauses = {{name, text, check(batch, params)}}}),
---     and says so.
+--   SLA rules: the pilot runs the rule file itself through policy.lua in the
+--     design's clause format ({clauses = {{name, text, check(batch, params)}}});
+--     `annovet sla check` is for stored batches and records decisions.
 --   compare statistics (annovet.compare)
 --     compare.bootstrap(results, {resamples, seed, names}) sets each result's
 --     intervals = {micro = {f1 = {estimate, low, high}}, per_class = {...}} and
@@ -177,17 +174,13 @@ end
 -- The SLA clauses checked on one vendor's batch: {engine, rules = evidence,
 -- clauses = {{name, text, pass, detail}}} | nil, message (a rule that errors is
 -- a failure naming FILE:LINE, never a pass).
+-- The pilot runs the rule file itself (a pilot's batches are not in a store, so
+-- `sla check`, which records a decision per stored batch, does not apply): each
+-- clause's check through policy.call on the pilot's batch table.
 function M.sla(path, batch)
-  local sla = optional("annovet.sla")
-  if sla and sla.check then
-    local r, err = sla.check(path, batch)
-    if not r then return nil, err end
-    r.engine = "annovet.sla"
-    return r
-  end
   local p, err = policy.load(path, {clauses = "table", contract = "string?"})
   if not p then return nil, err end
-  local out = {engine = "policy.lua (the SLA module, annovet.sla, is not in this build)",
+  local out = {engine = "the pilot's run of the rules in the sandbox (policy.lua); nothing recorded in a store",
     rules = policy.evidence(p), contract = rawget(p.fields, "contract"), clauses = {}}
   for i, c in ipairs(rawget(p.fields, "clauses")) do
     local name, check = rawget(c, "name"), rawget(c, "check")
