@@ -110,8 +110,8 @@ pkgcheck:
 	done; \
 	[ -f /usr/include/csv.h ] || { echo "make: csv.h is missing: install the Debian package libcsv-dev (make deps does)" >&2; exit 1; }
 
-# The list of embedded files is kept in $(BUILD)/embed.list, rewritten only when it
-# changes, so adding or deleting a file rebuilds $(BUILD)/embed.c as editing one does.
+# The list of embedded files is kept in build/embed.list, rewritten only when it
+# changes, so adding or deleting a file rebuilds build/embed.c as editing one does.
 $(BUILD)/embed.list: FORCE | $(BUILD)
 	@printf '%s\n' $(EMBED_FILES) > $@.tmp; cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
