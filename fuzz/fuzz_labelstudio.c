@@ -6,8 +6,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_fresh_dir();
   const char *p = fuzz_write("export.json", data, size);

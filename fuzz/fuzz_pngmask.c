@@ -9,6 +9,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The files the pieces go to, in order; fuzz/unpack.lua lists the same. */
 static const char *const names[] = {
   "d/a.png", "d/classes.txt", "d/sub/b.png", "d/labelmap.txt",
 };

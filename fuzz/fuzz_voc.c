@@ -9,6 +9,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The files the pieces go to, in order; fuzz/unpack.lua lists the same. */
 static const char *const names[] = {
   "d/Annotations/a.xml", "d/labelmap.txt", "d/ImageSets/Main/train.txt",
   "d/SegmentationClass/a.png", "d/Annotations/sub/b.xml",

@@ -8,6 +8,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The files the pieces go to, in order; fuzz/unpack.lua lists the same. */
 static const char *const names[] = {
   "d/data.yaml", "d/labels/train/a.txt", "d/images/train/a.png", "d/obj.names",
   "d/classes.txt", "d/labels/val/b.txt", "d/images/val/b.jpg", "d/obj.data",
