@@ -4,6 +4,12 @@
 # Exit 1 when one still fails.   sh fuzz/regress.sh TARGET...
 cd "$(dirname "$0")/.." || exit 2
 mkdir -p build-fuzz/logs
+# libFuzzer ends a run with _Exit, before the targets' atexit cleanup: their
+# scratch folders go in build-fuzz/tmp, emptied here.
+TMPDIR=$PWD/build-fuzz/tmp
+export TMPDIR
+rm -rf "$TMPDIR"
+mkdir -p "$TMPDIR"
 failed=0
 for t in "$@"; do
   set -- $(ls -d tests/data/fuzz/$t/* fuzz/corpus/$t/* 2>/dev/null)
@@ -16,4 +22,5 @@ for t in "$@"; do
     failed=1
   fi
 done
+rm -rf "$TMPDIR"
 exit $failed

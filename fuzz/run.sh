@@ -43,6 +43,12 @@ dict() {
   esac
 }
 mkdir -p build-fuzz/logs
+# libFuzzer ends a run with _Exit, before the targets' atexit cleanup: their
+# scratch folders go in build-fuzz/tmp, emptied here.
+TMPDIR=$PWD/build-fuzz/tmp
+export TMPDIR
+rm -rf "$TMPDIR"
+mkdir -p "$TMPDIR"
 table=build-fuzz/logs/table.txt
 printf '%-12s %6s %12s %10s %7s %7s %6s  %s\n' target secs executions exec/s cov ft corpus result > $table
 failed=0
@@ -75,4 +81,5 @@ for t in "$@"; do
 done
 echo
 cat $table
+rm -rf "$TMPDIR"
 exit $failed
