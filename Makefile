@@ -1,6 +1,6 @@
 # annovet: one binary, a C host embedding Lua 5.4 with its Lua library inside.
-# Targets: all (./annovet), deps, demo, test, bench, memcheck, clean.  `make SAN=1`
-# adds ASan/UBSan.
+# Targets: all (./annovet), deps, demo, test, bench, memcheck, test-asan, fuzz,
+# fuzz-regress, clean.  `make SAN=1` adds ASan/UBSan.
 #
 # The host is built in layers (see README, "Where things are"). Each layer has its
 # own source list and its own include path, and only the layers allowed to know Lua
@@ -9,6 +9,10 @@
 # compile.
 
 CC      ?= cc
+# Where objects go and the binary's name: test-asan builds build-san/ and
+# ./annovet-san with them, beside the normal build.
+BUILD   ?= build
+BIN     ?= annovet
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith
 CPPFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -pthread
@@ -57,13 +61,13 @@ STORE_INC   := $(NO_LUA) -Ihost/store -Ihost/util $(call pkg,--cflags,sqlite3)
 BIND_INC    := $(NO_SQLITE) -Ihost/bind -Ihost/store -Ihost/formats -Ihost/core -Ihost/util \
 	$(call pkg,--cflags,lua5.4 libcjson)
 
-obj = $(patsubst %.c,build/%.o,$(1))
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 UTIL_O    := $(call obj,$(UTIL_SRC))
 CORE_O    := $(call obj,$(CORE_SRC))
 FORMATS_O := $(call obj,$(FORMATS_SRC))
 STORE_O   := $(call obj,$(STORE_SRC))
 BIND_O    := $(call obj,$(BIND_SRC) $(MAIN_SRC))
-GEN_O     := build/embed.o build/version.o
+GEN_O     := $(BUILD)/embed.o $(BUILD)/version.o
 OBJ := $(UTIL_O) $(CORE_O) $(FORMATS_O) $(STORE_O) $(BIND_O) $(GEN_O)
 
 LDLIBS += $(call pkg,--libs,lua5.4 sqlite3 libcjson expat libpng libsodium yaml-0.1) -lcsv -lm -pthread
@@ -85,19 +89,19 @@ DEBS := build-essential pkg-config lua5.4 liblua5.4-dev libcjson-dev libsqlite3-
 	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev libyaml-dev sqlite3 time \
 	chromium
 
-.PHONY: all deps demo test bench memcheck clean pkgcheck check-layers FORCE
-all: annovet
+.PHONY: all deps demo test bench memcheck test-asan fuzz fuzz-build fuzz-regress clean pkgcheck check-layers FORCE
+all: $(BIN)
 
-annovet: $(OBJ)
+$(BIN): $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 $(OBJ): | pkgcheck
 
-build/%.o: %.c
+$(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(LAYER_INC) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
-build/%.o: build/%.c
+$(BUILD)/%.o: $(BUILD)/%.c
 	$(CC) $(CPPFLAGS) $(LAYER_INC) $(CFLAGS) -c -o $@ $<
 
 # Says which library is missing, before the compiler says "lua.h: No such file".
@@ -109,22 +113,22 @@ pkgcheck:
 
 # The list of embedded files is kept in build/embed.list, rewritten only when it
 # changes, so adding or deleting a file rebuilds build/embed.c as editing one does.
-build/embed.list: FORCE | build
+$(BUILD)/embed.list: FORCE | $(BUILD)
 	@printf '%s\n' $(EMBED_FILES) > $@.tmp; cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
-build/embed.c: tools/embed.sh build/embed.list $(EMBED_FILES)
+$(BUILD)/embed.c: tools/embed.sh $(BUILD)/embed.list $(EMBED_FILES)
 	sh tools/embed.sh $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
 
 # The commit is re-read on every build; version.c changes only when it does.
-build/version.c: FORCE | build
+$(BUILD)/version.c: FORCE | $(BUILD)
 	@v=$$(sed -n 's/^VERSION *:= *//p' VERSION.mk); \
 	c=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
 	git diff --quiet HEAD -- 2>/dev/null || c="$$c+dirty"; \
 	printf 'const char annovet_version[] = "%s";\nconst char annovet_commit[] = "%s";\n' "$$v" "$$c" > $@.tmp; \
 	cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
-build:
-	mkdir -p build
+$(BUILD):
+	mkdir -p $(BUILD)
 
 # Proves the guards: a probe that includes lua.h (or sqlite3.h) fails to compile
 # with the include path of every layer that may not see it, and compiles with the
@@ -164,7 +168,7 @@ bench: deps
 	sh bench/run.sh
 
 clean:
-	rm -rf build annovet
+	rm -rf build annovet build-san annovet-san build-fuzz
 
 -include $(OBJ:.o=.d)
 
@@ -173,3 +177,54 @@ memcheck:
 	$(MAKE) --no-print-directory deps DEBS="$(DEBS) valgrind"
 	$(MAKE) --no-print-directory annovet
 	ANNOVET="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 $(CURDIR)/annovet" sh tests/run.sh
+
+# The test suite against ./annovet-san, built with ASan and UBSan in build-san/
+# (the normal build is left alone): any report aborts the run and fails its test.
+test-asan: deps
+	$(MAKE) --no-print-directory SAN=1 BUILD=build-san BIN=annovet-san annovet-san
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ANNOVET="$(CURDIR)/annovet-san" sh tests/run.sh
+
+# ---- fuzzing (fuzz/README.md) ----
+# One libFuzzer target per reader, linked against util, core and formats only:
+# no Lua, no SQLite, which the fuzz build proves. `make fuzz` runs each for
+# FUZZ_TIME seconds on its seeds and prints executions and coverage;
+# `make fuzz-regress` replays every input a crash was found with.
+FUZZ_CC      ?= clang-14
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS ?= coco voc yolo cvat labelstudio csv_tags pngmask rle csv_table
+FUZZ_DEBS    := clang-14 libfuzzer-14-dev
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+fobj = $(patsubst %.c,build-fuzz/%.o,$(1))
+FUZZ_UTIL_O    := $(call fobj,$(UTIL_SRC))
+FUZZ_CORE_O    := $(call fobj,$(CORE_SRC))
+FUZZ_FORMATS_O := $(call fobj,$(FORMATS_SRC))
+FUZZ_OWN_O     := $(call fobj,fuzz/fuzz.c $(patsubst %,fuzz/fuzz_%.c,$(FUZZ_TARGETS)))
+FUZZ_LIB_O     := $(FUZZ_UTIL_O) $(FUZZ_CORE_O) $(FUZZ_FORMATS_O) build-fuzz/fuzz/fuzz.o
+FUZZ_BIN       := $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_LDLIBS    := $(call pkg,--libs,libcjson expat libpng libsodium yaml-0.1 zlib) -lcsv -lm -pthread
+
+$(FUZZ_UTIL_O):    LAYER_INC := $(UTIL_INC)
+$(FUZZ_CORE_O):    LAYER_INC := $(CORE_INC)
+$(FUZZ_FORMATS_O): LAYER_INC := $(FORMATS_INC)
+$(FUZZ_OWN_O):     LAYER_INC := $(FORMATS_INC) -Ifuzz
+
+build-fuzz/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(LAYER_INC) $(FUZZ_CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+build-fuzz/fuzz_%: build-fuzz/fuzz/fuzz_%.o $(FUZZ_LIB_O)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(FUZZ_LDLIBS)
+
+fuzz-build:
+	$(MAKE) --no-print-directory deps DEBS="$(DEBS) $(FUZZ_DEBS)"
+	$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	sh fuzz/run.sh $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+fuzz-regress: fuzz-build
+	sh fuzz/regress.sh $(FUZZ_TARGETS)
+
+-include $(FUZZ_UTIL_O:.o=.d) $(FUZZ_CORE_O:.o=.d) $(FUZZ_FORMATS_O:.o=.d) $(FUZZ_OWN_O:.o=.d)

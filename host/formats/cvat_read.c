@@ -397,11 +397,11 @@ static int begin_shape(CvatRead *r, const char *elem, const char **attrs) {
     int64_t it = frame_item(r, (int64_t)frame);
     if (it < 0) return -1;
     r->sh.item = (uint32_t)it;
-    label = strpool_get(&r->d->str, r->track_label);
     int out = flag_xattr(r, attrs, elem, "outside", 0);
     if (out < 0 || flag_xattr(r, attrs, elem, "keyframe", 1) < 0) return -1;
     if (push_attr(r, "track_id", ATTR_NUMBER, r->track_id, NULL) != 0) return -1;
     if (out) r->skip_shape = 1;
+    label = strpool_get(&r->d->str, r->track_label);   /* after push_attr, which may move the pool */
   } else {
     if (r->item < 0) return xmlio_fail(&r->x, "<%s> outside an <image> or <track>", elem);
     r->sh.item = (uint32_t)r->item;

@@ -201,7 +201,7 @@ static int text_check(const Dataset *d, const char *path, Err *e) {
   for (uint32_t i = 0; i < d->nannotators && rc == 0; i++)
     rc = text_ok(&t, d->annotators[i], path, "annotator", e);
   for (uint32_t i = 0; i < d->nann && rc == 0; i++) {
-    const Attr *a = d->attrs.v + d->a_off[i];
+    const Attr *a = d->a_n[i] ? d->attrs.v + d->a_off[i] : NULL;   /* no NULL + 0 */
     int ok = 1;
     for (uint32_t j = 0; j < d->a_n[i] && ok; j++)
       ok = (a[j].key == 0 || t.seen[a[j].key]) && (a[j].str == 0 || t.seen[a[j].str]);

@@ -75,7 +75,7 @@ int yolo_read_lists(const char *root, FolderList *lists, const FolderList *all, 
       if (!(path = folder_join(root, lp, e))) return -1;
     }
     char *text = NULL, *dir = NULL;
-    size_t len;
+    size_t len = 0;
     if (folder_kind(path) != 0) {
       free(path);
       continue;
