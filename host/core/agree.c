@@ -121,9 +121,6 @@ AgreeWork *agree_work_new(const AgreeView *v, const AgreeOpts *o, Err *e) {
   if (o->metric == AGREE_ALPHA && o->level != AGREE_NOMINAL && q <= 256) {
     if (!(w->dtab = err_malloc(e, (size_t)q * q * sizeof *w->dtab + 1))) goto fail;
   }
-  if (o->metric == AGREE_ALPHA && o->level != AGREE_NOMINAL && q <= 256) {
-    if (!(w->dtab = err_malloc(e, (size_t)q * q * sizeof *w->dtab + 1))) goto fail;
-  }
   if (o->metric == AGREE_LIGHT) {
     w->npairs = (size_t)v->n_raters * (v->n_raters - 1) / 2;
     if (!(w->pairs = err_malloc(e, w->npairs * (2 + 2 * (size_t)q) * sizeof *w->pairs))) goto fail;
