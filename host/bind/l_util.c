@@ -66,7 +66,9 @@ static int l_sha256_file(lua_State *L) {
 #define BYTES_MT "annovet.Bytes"
 
 static int bytes_release(lua_State *L) {
-  hash_unmap(luaL_checkudata(L, 1, BYTES_MT));
+  HashMapped *m = luaL_checkudata(L, 1, BYTES_MT);
+  hash_unmap(m);
+  m->hex[0] = '\0';   /* closed: methods raise, the store refuses it */
   return 0;
 }
 
