@@ -58,6 +58,7 @@ run() {
     cpu=$(awk -v a="$cpu" -v b="$c" 'BEGIN { print (a == "" || b < a) ? b : a }')
     [ "$m" -gt "$rss" ] && rss=$m
   done
+  return 0
 }
 
 # Python evaluator: prints the stats one per line; arguments MODULE (pycocotools
