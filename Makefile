@@ -24,7 +24,7 @@ endif
 
 # pkg-config name : the Debian package that provides it.
 PKG_DEBS := lua5.4:liblua5.4-dev sqlite3:libsqlite3-dev libcjson:libcjson-dev expat:libexpat1-dev \
-	libpng:libpng-dev libsodium:libsodium-dev yaml-0.1:libyaml-dev
+	libpng:libpng-dev libsodium:libsodium-dev libcrypto:libssl-dev yaml-0.1:libyaml-dev
 pkg = $(shell pkg-config $(1) $(2) 2>/dev/null)
 
 # ---- the layers, bottom up ----
@@ -70,7 +70,7 @@ BIND_O    := $(call obj,$(BIND_SRC) $(MAIN_SRC))
 GEN_O     := $(BUILD)/embed.o $(BUILD)/version.o
 OBJ := $(UTIL_O) $(CORE_O) $(FORMATS_O) $(STORE_O) $(BIND_O) $(GEN_O)
 
-LDLIBS += $(call pkg,--libs,lua5.4 sqlite3 libcjson expat libpng libsodium yaml-0.1) -lcsv -lm -pthread
+LDLIBS += $(call pkg,--libs,lua5.4 sqlite3 libcjson expat libpng libsodium libcrypto yaml-0.1) -lcsv -lm -pthread
 
 $(UTIL_O):    LAYER_INC := $(UTIL_INC)
 $(CORE_O):    LAYER_INC := $(CORE_INC)
@@ -86,7 +86,7 @@ EMBED_FILES := $(shell find lua scorecards pricing reports -type f \( -name '*.l
 
 # Debian packages the build, tests, demo and benchmarks need.
 DEBS := build-essential pkg-config lua5.4 liblua5.4-dev libcjson-dev libsqlite3-dev \
-	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev libyaml-dev sqlite3 time \
+	libcsv-dev lua-busted libexpat1-dev libpng-dev libsodium-dev libssl-dev libyaml-dev sqlite3 time \
 	chromium
 
 .PHONY: all deps demo test bench memcheck test-asan fuzz fuzz-build fuzz-regress clean pkgcheck check-layers FORCE
@@ -203,7 +203,7 @@ FUZZ_FORMATS_O := $(call fobj,$(FORMATS_SRC))
 FUZZ_OWN_O     := $(call fobj,fuzz/fuzz.c $(patsubst %,fuzz/fuzz_%.c,$(FUZZ_TARGETS)))
 FUZZ_LIB_O     := $(FUZZ_UTIL_O) $(FUZZ_CORE_O) $(FUZZ_FORMATS_O) build-fuzz/fuzz/fuzz.o
 FUZZ_BIN       := $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
-FUZZ_LDLIBS    := $(call pkg,--libs,libcjson expat libpng libsodium yaml-0.1 zlib) -lcsv -lm -pthread
+FUZZ_LDLIBS    := $(call pkg,--libs,libcjson expat libpng libsodium libcrypto yaml-0.1 zlib) -lcsv -lm -pthread
 
 $(FUZZ_UTIL_O):    LAYER_INC := $(UTIL_INC)
 $(FUZZ_CORE_O):    LAYER_INC := $(CORE_INC)

@@ -18,7 +18,7 @@ local function compare(gold, vendor, flags)
   H.write(dir .. "/gold.json", gold)
   H.write(dir .. "/vendor.json", vendor)
   local out, err, code = H.run("compare --gold " .. H.q(dir .. "/gold.json") .. " --vendor v=" ..
-    H.q(dir .. "/vendor.json") .. " " .. (flags or ""))
+    H.q(dir .. "/vendor.json") .. " --full " .. (flags or ""))
   return out, err, code, dir
 end
 
@@ -399,7 +399,7 @@ describe("compare, worked by hand", function()
 
   it("gives the same counts with every class at the default as without per-class thresholds", function()
     local base = "compare --gold examples/pilot/gold.json --vendor budget=examples/pilot/budget.json " ..
-      "--vendor rapid=examples/pilot/rapid.json --iou-type segm"
+      "--vendor rapid=examples/pilot/rapid.json --iou-type segm --full"
     local one = H.decode((H.run(base .. " --iou 0.7")))
     local each = H.decode((H.run(base .. " --iou 0.7 --iou car=0.7,pedestrian=0.7,cyclist=0.7,traffic_light=0.7,sign=0.7")))
     for _, name in ipairs {"budget", "rapid"} do

@@ -33,7 +33,7 @@ local function folder(images)
 end
 
 local function compare(gold, vendor, flags)
-  local out, err, code = H.run("compare --gold " .. H.q(gold) .. " --vendor v=" .. H.q(vendor) .. " " .. (flags or ""))
+  local out, err, code = H.run("compare --gold " .. H.q(gold) .. " --vendor v=" .. H.q(vendor) .. " --full " .. (flags or ""))
   assert.are.equal(0, code, err)
   local doc = H.decode(out)
   return doc.vendors.v, doc, err

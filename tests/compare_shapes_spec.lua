@@ -20,7 +20,7 @@ local function compare(gold, vendor, flags)
   H.write(dir .. "/gold.xml", gold)
   H.write(dir .. "/vendor.xml", vendor)
   local out, err, code = H.run("compare --gold " .. H.q(dir .. "/gold.xml") .. " --vendor v=" ..
-    H.q(dir .. "/vendor.xml") .. " " .. flags)
+    H.q(dir .. "/vendor.xml") .. " --full " .. flags)
   assert.are.equal(0, code, err)
   return H.decode(out).vendors.v
 end

@@ -106,7 +106,7 @@ describe("compare on the real fixtures", function()
       local path = H.fixture("formats/" .. c[1])
       if not path then return pending(H.NO_SHARED) end
       local out, err, code = H.run("compare --gold " .. H.q(path) .. " --vendor self=" .. H.q(path) ..
-        " --iou-type " .. c[2])
+        " --full --iou-type " .. c[2])
       assert.are.equal(0, code, c[1] .. ": " .. err)
       local r = H.decode(out).vendors.self
       assert.are.same({c[3], 0, 0}, {r.micro.tp, r.micro.fp, r.micro.fn}, c[1] .. " " .. c[2])

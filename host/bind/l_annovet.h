@@ -21,6 +21,10 @@ void l_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunct
 struct Err;
 int l_fail(lua_State *L, const struct Err *e);
 
+/* The bytes of the "annovet.Bytes" userdata at idx (util.map_file) and their
+ * length, or NULL when the value is not one. [-0, +0, -] */
+const void *l_bytes_test(lua_State *L, int idx, size_t *len);
+
 int luaopen_annovet_c_agree(lua_State *L);
 /* The dataset of the "annovet.Dataset" userdata at idx, for bindings other than
  * l_model.c (cocoeval); raises when it is not one or is closed. [-0, +0, v] */

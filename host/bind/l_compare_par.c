@@ -2,6 +2,7 @@
  * files at once, and scoring every vendor in parts at once. The jobs run off the
  * Lua thread and only fill memory the userdata created beforehand. */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "compare.h"
 #include "formats.h"
@@ -31,9 +32,16 @@ static unsigned opt_threads(lua_State *L, int idx) {
   return (unsigned)t;
 }
 
+/* Bytes a reader thread should have at least: below that, starting it costs
+ * more than it saves. */
+#define LOAD_PER_THREAD ((size_t)4 << 20)
+/* Gold plus vendor annotations a scoring part should have at least. */
+#define SCORE_PER_PART ((size_t)20000)
+
 /* compare.load(paths [, threads]) -> {Dataset, ...} | nil, message: reads the
- * files (format detected) on several threads; the message is the first
- * failure's in list order. [-2, +1|2, m] */
+ * files (format detected) on up to threads threads, one per 4 MiB of input at
+ * most (folders count as large); the message is the first failure's in list
+ * order. [-2, +1|2, m] */
 int l_compare_load(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   unsigned threads = opt_threads(L, 2);
@@ -52,7 +60,13 @@ int l_compare_load(lua_State *L) {
     l_dataset_new(L, &jobs[i].slot, &jobs[i].diag);
     lua_rawseti(L, 4, (lua_Integer)i + 1);
   }
-  par_for(n, threads, load_one, jobs);
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; i++) {
+    struct stat sb;
+    if (stat(jobs[i].path, &sb) != 0) continue;   /* the reader says what is wrong */
+    bytes += S_ISREG(sb.st_mode) ? (size_t)sb.st_size : LOAD_PER_THREAD;
+  }
+  par_for(n, par_threads_for(bytes, LOAD_PER_THREAD, threads), load_one, jobs);
   for (size_t i = 0; i < n; i++)
     if (jobs[i].failed) {
       luaL_pushfail(L);
@@ -92,8 +106,9 @@ static void run_part(size_t i, void *ctx) {
 }
 
 /* compare.run_all(gold, {vendor, ...} [, threads]) -> {CmpResult, ...} |
- * nil, message: scores the vendors, each in as many parts as threads, every
- * part of every vendor on the thread pool. [-3, +1|2, m] */
+ * nil, message: scores the vendors, each in up to threads parts (one per
+ * 20,000 gold and vendor annotations at most), every part of every vendor on
+ * up to threads threads (fewer when the whole is small). [-3, +1|2, m] */
 int l_compare_run_all(lua_State *L) {
   LGold *lg = l_cmpgold_check(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -123,11 +138,20 @@ int l_compare_run_all(lua_State *L) {
     lua_pop(L, 1);
   }
   Err e = {0};
+  size_t gann = cmp_gold_annotations(lg->g), work = 0, most = 0;
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, 2, (lua_Integer)i + 1);
+    size_t w = gann + l_dataset_check(L, -1)->nann;
+    lua_pop(L, 1);
+    work += w;
+    if (w > most) most = w;
+  }
+  unsigned parts = par_threads_for(most, SCORE_PER_PART, threads);
   for (size_t i = 0; i < n; i++) {
     lua_rawgeti(L, 2, (lua_Integer)i + 1);
     const Dataset *v = l_dataset_check(L, -1);
     lua_pop(L, 1);
-    box->run[i] = cmp_run_begin(lg->g, v, threads, &e);
+    box->run[i] = cmp_run_begin(lg->g, v, parts, &e);
     box->n = i + 1;
     if (!box->run[i]) {
       return l_fail(L, &e);
@@ -136,7 +160,7 @@ int l_compare_run_all(lua_State *L) {
   /* every run has the same number of parts unless the gold has fewer items */
   size_t nparts = n ? cmp_run_parts(box->run[0]) : 1;
   PartJob job = {box, nparts};
-  par_for(n * nparts, threads, run_part, &job);
+  par_for(n * nparts, par_threads_for(work, SCORE_PER_PART, threads), run_part, &job);
   for (size_t i = 0; i < n; i++) {
     CmpRun *run = box->run[i];
     box->run[i] = NULL;

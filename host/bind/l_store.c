@@ -46,7 +46,8 @@ static int l_close(lua_State *L) {
 }
 
 /* Binds arguments first..last to st: nil, boolean, integer, float, string as TEXT,
- * {blob = string} as BLOB. Returns 0, or -1 with e set. [-0, +0, v] */
+ * {blob = string or Bytes (util.map_file, bound without a copy; the table keeps
+ * it alive until the statement is done)} as BLOB. Returns 0, or -1 with e set. [-0, +0, v] */
 static int bind_args(lua_State *L, StoreStmt *st, int first, int last, Err *e) {
   int n = last - first + 1;
   if (n != store_param_count(st)) {
@@ -71,7 +72,11 @@ static int bind_args(lua_State *L, StoreStmt *st, int first, int last, Err *e) {
       size_t len;
       lua_getfield(L, idx, "blob");
       const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
-      if (s) rc = store_bind_blob(st, i, s, len, e);
+      if (s) {
+        rc = store_bind_blob(st, i, s, len, e);
+      } else if ((s = l_bytes_test(L, -1, &len)) != NULL) {
+        rc = store_bind_blob_static(st, i, s, len, e);   /* the caller keeps the Bytes alive */
+      }
       lua_pop(L, 1);
       if (s) break;
     }

@@ -65,6 +65,56 @@ static int l_sha256_file(lua_State *L) {
   return 2;
 }
 
+#define BYTES_MT "annovet.Bytes"
+
+static int bytes_release(lua_State *L) {
+  HashMapped *m = luaL_checkudata(L, 1, BYTES_MT);
+  hash_unmap(m);
+  m->hex[0] = '\0';   /* closed: methods raise, the store refuses it */
+  return 0;
+}
+
+static HashMapped *bytes_check(lua_State *L) {
+  HashMapped *m = luaL_checkudata(L, 1, BYTES_MT);
+  if (!m->hex[0]) luaL_error(L, "attempt to use closed file bytes");
+  return m;
+}
+
+static int bytes_sha256(lua_State *L) {
+  lua_pushstring(L, bytes_check(L)->hex);
+  return 1;
+}
+
+static int bytes_size(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)bytes_check(L)->len);
+  return 1;
+}
+
+const void *l_bytes_test(lua_State *L, int idx, size_t *len) {
+  HashMapped *m = luaL_testudata(L, idx, BYTES_MT);
+  if (!m || !m->hex[0]) return NULL;
+  *len = m->len;
+  return m->data ? m->data : "";
+}
+
+/* util.map_file(path) -> Bytes | nil, message: the file's bytes mapped, not
+ * copied, with their SHA-256 taken in the same pass (bytes:sha256(),
+ * bytes:size(); the store binds a Bytes as a blob). [-1, +1|2, m] */
+static int l_map_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  static const luaL_Reg methods[] = {{"sha256", bytes_sha256}, {"size", bytes_size}, {NULL, NULL}};
+  HashMapped *m = lua_newuserdatauv(L, sizeof *m, 0);   /* before the mapping: no leak on error */
+  memset(m, 0, sizeof *m);
+  l_class(L, BYTES_MT, methods, bytes_release);
+  luaL_setmetatable(L, BYTES_MT);
+  Err e = {0};
+  if (hash_map_file(path, m, &e) != 0) {
+    m->hex[0] = 0;
+    return l_fail(L, &e);
+  }
+  return 1;
+}
+
 /* util.kind(path) -> "file" | "dir" | "other" | nil, message (symbolic links are
  * followed here, as a user naming a linked delivery expects). [-1, +1|2, m] */
 static int l_kind(lua_State *L) {
@@ -219,6 +269,7 @@ int luaopen_annovet_c_util(lua_State *L) {
     {"embedded_list", l_embedded_list},
     {"sha256", l_sha256},
     {"sha256_file", l_sha256_file},
+    {"map_file", l_map_file},
     {"version", l_version},
     {"kind", l_kind},
     {"stamp", l_stamp},

@@ -20,6 +20,7 @@ struct AgreeWork {
   double *pi, *aux, *aux2, *cum;   /* per category (cum: q + 1) */
   double *pairs;          /* Light: per rater pair, 2 + 2q sums */
   size_t npairs;
+  double *dtab;           /* alpha's standard error: q x q distances, when q is small */
 };
 
 static const char *const metric_names[AGREE_NMETRICS] = {
@@ -91,6 +92,7 @@ void agree_work_free(AgreeWork *w) {
   free(w->aux2);
   free(w->cum);
   free(w->pairs);
+  free(w->dtab);
   free(w);
 }
 
@@ -117,6 +119,9 @@ AgreeWork *agree_work_new(const AgreeView *v, const AgreeOpts *o, Err *e) {
         else x = o->custom[(size_t)k * q + l];
         w->W[(size_t)k * q + l] = x;
       }
+  }
+  if (o->metric == AGREE_ALPHA && o->level != AGREE_NOMINAL && q <= 256) {
+    if (!(w->dtab = err_malloc(e, (size_t)q * q * sizeof *w->dtab + 1))) goto fail;
   }
   if (o->metric == AGREE_LIGHT) {
     w->npairs = (size_t)v->n_raters * (v->n_raters - 1) / 2;
@@ -417,6 +422,39 @@ static double alpha_unit(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, u
   return du;
 }
 
+/* sum over the unit's pairs i < j of 2 d(c_i, c_j), in that order. Nominal:
+ * 2 x the discordant pairs, ru (ru - 1) - sum_c n_c (n_c - 1) from the unit's
+ * counts (whole numbers, so the same double); otherwise the pairs, with the
+ * distances from w->dtab when it is there. */
+static double unit_dq(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, uint32_t u, uint32_t s,
+                      uint32_t ru) {
+  double dq = 0;
+  if (o->level == AGREE_NOMINAL) {
+    uint32_t nt = tally(v, w, u);
+    uint64_t same = 0;
+    for (uint32_t a = 0; a < nt; a++) {
+      uint64_t c = w->cnt[w->touched[a]];
+      same += c * (c - 1);
+    }
+    untally(w, nt);
+    return (double)((uint64_t)ru * (ru - 1) - same);
+  }
+  const uint32_t *code = v->code;
+  if (w->dtab) {
+    uint32_t q = w->q;
+    for (uint32_t i = s; i < s + ru; i++) {
+      const double *row = w->dtab + (size_t)code[i] * q;
+      for (uint32_t j = i + 1; j < s + ru; j++)
+        if (code[i] != code[j]) dq += 2 * row[code[j]];
+    }
+    return dq;
+  }
+  for (uint32_t i = s; i < s + ru; i++)
+    for (uint32_t j = i + 1; j < s + ru; j++)
+      if (code[i] != code[j]) dq += 2 * delta(v, o, w, code[i], code[j]);
+  return dq;
+}
+
 /* Gwet's standard error of alpha (irrCAC krippen.alpha.raw) with weights 1 - d (its
  * value is the same for any scale of d), from the value counts nc over n values in
  * npu_w pairable units. */
@@ -438,13 +476,13 @@ static void alpha_se(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const
   }
   double pe = 1;
   for (uint32_t a = 0; a < nused; a++) pe -= pi[w->used[a]] * sk[w->used[a]];
+  if (w->dtab)
+    for (uint32_t c = 0; c < q; c++)
+      for (uint32_t k = 0; k < q; k++) w->dtab[(size_t)c * q + k] = delta(v, o, w, c, k);
   for (uint32_t u = 0; u < v->n_units; u++) {
     uint32_t s = v->unit_start[u], ru = v->unit_start[u + 1] - s;
     if (ru < 2) continue;
-    double dq = 0;
-    for (uint32_t i = s; i < s + ru; i++)
-      for (uint32_t j = i + 1; j < s + ru; j++)
-        if (v->code[i] != v->code[j]) dq += 2 * delta(v, o, w, v->code[i], v->code[j]);
+    double dq = unit_dq(v, o, w, u, s, ru);
     paprime += ((double)ru * (ru - 1) - dq) / (rbar * (ru - 1));
   }
   paprime /= npu_w;
@@ -452,12 +490,8 @@ static void alpha_se(const AgreeView *v, const AgreeOpts *o, AgreeWork *w, const
   for (uint32_t u = 0; u < v->n_units; u++) {
     uint32_t s = v->unit_start[u], ru = v->unit_start[u + 1] - s;
     if (ru < 2) continue;
-    double dq = 0, pei = 0;
-    for (uint32_t i = s; i < s + ru; i++) {
-      pei += 1 - sk[v->code[i]];
-      for (uint32_t j = i + 1; j < s + ru; j++)
-        if (v->code[i] != v->code[j]) dq += 2 * delta(v, o, w, v->code[i], v->code[j]);
-    }
+    double dq = unit_dq(v, o, w, u, s, ru), pei = 0;
+    for (uint32_t i = s; i < s + ru; i++) pei += 1 - sk[v->code[i]];
     double pai = ((double)ru * (ru - 1) - dq) / (rbar * (ru - 1)) - pa * (ru - rbar) / rbar;
     pei = pei / rbar - pe * (ru - rbar) / rbar;
     double ki = (pai - pe) / (1 - pe) - 2 * (1 - aprime) * (pei - pe) / (1 - pe);

@@ -19,6 +19,7 @@ typedef struct Intern {
   size_t idcap;
   char *arena;
   size_t alen, acap;
+  uint32_t one[256];     /* the one-byte strings: id + 1, 0 when not interned */
 } Intern;
 
 static uint32_t hash_bytes(const char *s, size_t n) {
@@ -74,6 +75,7 @@ static uint32_t intern_find(const Intern *t, const char *s, size_t len) {
 /* The id of s (added when new), or AGREE_NONE when out of memory. Strings are
  * kept NUL-terminated in the arena. */
 static uint32_t intern_get(Intern *t, const char *s, size_t len) {
+  if (len == 1 && t->one[(unsigned char)s[0]]) return t->one[(unsigned char)s[0]] - 1;
   if ((size_t)t->n * 2 >= t->cap && intern_grow(t) != 0) return AGREE_NONE;
   uint32_t h = hash_bytes(s, len);
   size_t i = h & (t->cap - 1);
@@ -111,6 +113,7 @@ static uint32_t intern_get(Intern *t, const char *s, size_t len) {
   t->arena[t->alen + len] = '\0';
   t->alen += len + 1;
   t->slot[i] = id + 1;
+  if (len == 1) t->one[(unsigned char)s[0]] = id + 1;
   return id;
 }
 

@@ -218,12 +218,13 @@ static void gold_chunk(size_t c, void *ctx) {
 }
 
 /* Prepares the shapes of every gold item whose size is known (the others wait
- * for a vendor's size), in chunks of items on several threads, then points the
- * shapes at their chunk's runs. */
+ * for a vendor's size), in chunks of items on several threads (one for a small
+ * panel), then points the shapes at their chunk's runs. */
 static int prepare_shapes(CmpGold *g, Err *e) {
   const Dataset *d = g->d;
   unsigned t = g->o.threads ? g->o.threads : par_threads();
-  unsigned n = cmp_type_rasterises(&g->o) && d->nitems >= 64 ? t : 1;
+  /* a chunk per thread, but no thread for fewer than 2,000 masks to rasterise */
+  unsigned n = cmp_type_rasterises(&g->o) && d->nitems >= 64 ? par_threads_for(d->nann, 2000, t) : 1;
   GoldChunk *ch = err_calloc(e, n, sizeof *ch);
   g->pools = err_calloc(e, n, sizeof *g->pools);
   if (!ch || !g->pools) {
@@ -291,6 +292,8 @@ fail:
   cmp_gold_free(g);
   return NULL;
 }
+
+size_t cmp_gold_annotations(const CmpGold *g) { return g->d->nann; }
 
 void cmp_gold_free(CmpGold *g) {
   if (!g) return;

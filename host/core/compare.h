@@ -64,6 +64,8 @@ typedef struct CmpGold CmpGold;
 
 CmpGold *cmp_gold_new(const Dataset *gold, const CmpOpts *o, Err *e);
 void cmp_gold_free(CmpGold *g);
+/* The gold panel's annotations (how much work a vendor's run is). */
+size_t cmp_gold_annotations(const CmpGold *g);
 
 typedef enum CmpKind {
   CMP_MISSING = 0, CMP_EXTRA, CMP_WRONG_CLASS, CMP_LOW_OVERLAP, CMP_DUPLICATE,

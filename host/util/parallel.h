@@ -15,4 +15,9 @@ void par_for(size_t n, unsigned threads, void (*fn)(size_t i, void *ctx), void *
  * online (at most 8). */
 unsigned par_threads(void);
 
+/* The threads worth starting for `work` units when each thread should have at
+ * least `per_thread` of them: between 1 and threads. Small inputs get one thread:
+ * starting more costs more than it saves. */
+unsigned par_threads_for(size_t work, size_t per_thread, unsigned threads);
+
 #endif

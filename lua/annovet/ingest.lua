@@ -52,15 +52,13 @@ function M.prepare(paths, from)
       if not manifest then return nil, files end
       p.manifest, p.files, p.size, p.sha256 = manifest, files, total, sha256(manifest)
     else
-      local f, err = io.open(path, "rb")
-      if not f then return nil, err end
-      local bytes, rerr = f:read("a")
-      f:close()
-      if not bytes then return nil, string.format("%s: %s", path, rerr or "cannot read") end
+      -- mapped, not read into a string: hashed in one pass and bound as the blob
+      local bytes, err = system.map_file(path)
+      if not bytes then return nil, err end
       if system.stamp(path) ~= before then
         return nil, path .. ": changed while it was being ingested; nothing written"
       end
-      p.bytes, p.size, p.sha256 = bytes, #bytes, sha256(bytes)
+      p.bytes, p.size, p.sha256, p.stamp = bytes, bytes:size(), bytes:sha256(), before
     end
     plan[#plan + 1] = p
   end
@@ -71,7 +69,15 @@ end
 -- it, each checked against the hash taken when it was parsed (a file that changed
 -- in between stops the transaction).
 local function put_blob(db, p)
-  if not p.manifest then return store.put_blob(db, p.sha256, p.bytes) end
+  if not p.manifest then
+    store.put_blob(db, p.sha256, p.bytes)
+    -- the mapping shows the file as it is now: unchanged since it was parsed
+    -- means the stored bytes are the ones hashed
+    if system.stamp(p.path) ~= p.stamp then
+      error(p.path .. ": changed while it was being ingested; nothing written", 0)
+    end
+    return
+  end
   store.put_blob(db, p.sha256, p.manifest)
   for _, f in ipairs(p.files) do
     local path = p.path .. "/" .. f.path

@@ -150,9 +150,9 @@ function M.ensure_batch(db, vendor_id, name)
 end
 
 -- Stores bytes under their SHA-256 (once: the same hash again is a no-op).
-function M.put_blob(db, sha256, bytes)
+function M.put_blob(db, sha256, bytes)   -- bytes: a string, or a mapped file (system.map_file)
   assert(db:exec("INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, ?)",
-    sha256, #bytes, {blob = bytes}))
+    sha256, type(bytes) == "string" and #bytes or bytes:size(), {blob = bytes}))
 end
 
 -- The delivery of batch_id with these bytes, {id, path}, or nil.

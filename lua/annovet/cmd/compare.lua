@@ -13,7 +13,7 @@ local system = require "annovet.system"
 local USAGE = "annovet compare --gold G --vendor NAME=FILE [--vendor ...] [--iou 0.5] [--iou CLASS=T,...] " ..
   "[--iou-type bbox|segm|keypoints|rbox|polyline|cuboid|text|tag|semantic] [--matcher optimal|greedy] " ..
   "[--ci N [--seed S] [--ci-level L]] [--sizes coco|B,B,...] [--skip-missing-items] " ..
-  "[--out DIR] [--format json|csv|table] [--store DB [--batch B] [--new-vendor]]"
+  "[--out DIR] [--full] [--format json|csv|table] [--store DB [--batch B] [--new-vendor]]"
 
 -- "NAME=FILE" (or FILE, named by its stem) -> name, file.
 local function vendor_spec(s, cli)
@@ -333,6 +333,24 @@ local function record(opts, doc, results, gold_path, vendors, top, cli)
   return ids
 end
 
+-- The printed JSON without --full: every vendor's scores, counts, confusion,
+-- clusters and annotators, without the list of every conflict (megabytes on a
+-- large panel); "full": false says so. The stored and --out documents are whole.
+local function counts_only(doc)
+  local out = {}
+  for k, v in pairs(doc) do out[k] = v end
+  out.vendors = {}
+  for name, v in pairs(doc.vendors) do
+    local c = {}
+    for k, x in pairs(v) do
+      if k ~= "conflicts" then c[k] = x end
+    end
+    out.vendors[name] = c
+  end
+  out.full = false
+  return out
+end
+
 return {
   summary = "scores vendors against the gold panel: per-class precision, recall, F1, conflicts, confusion",
   usage = USAGE,
@@ -373,7 +391,10 @@ Output: JSON {"iou", "iou_type", "matcher", "gold", "vendors": {NAME: {
 vendor, ignored}}, "micro", "macro", "conflicts": [...], "conflict_counts",
 "confusion": {GOLD or "(extra)": {VENDOR or "(missed)": n}}, "clusters",
 "annotators": {ID: {micro, macro, per_class, conflicts}}, "items",
-"categories", "left_out"}}}. A ratio without a denominator is null, and
+"categories", "left_out"}}}. The printed JSON lists every conflict only with
+--full; by default it has their counts ("conflict_counts", per annotator) and
+"full": false, since the list runs to megabytes on a large panel (--out DIR
+writes them all to conflicts.csv and compare.json, --store records them). A ratio without a denominator is null, and
 "undefined" says why. With --iou-type tag (tags match by class on the
 same item) "iou" and every "mean_iou" are absent. Macro averages the classes with gold or vendor
 annotations (each ratio over the classes where it is defined). A missed gold
@@ -427,6 +448,7 @@ on stderr and in the recorded parameters.]],
     {name = "--skip-missing-items", help = "leave out gold items the vendor lacks (default: count them as missed)"},
     {name = "--count-missing-items", help = "the default (kept for old scripts): missing items count as missed"},
     {name = "--out", arg = "DIR", help = "write the CSV files (and compare.json) into DIR"},
+    {name = "--full", help = "list every conflict in the printed JSON (default: their counts only)"},
     output.option({"json", "csv", "table"}, "json (default), csv (per class) or table"),
     {name = "--top", arg = "N", integer = true, min = 0, help = "clusters listed per kind in JSON (default 10; 0: all)"},
     {name = "--threads", arg = "N", integer = true, min = 1, max = 64, help = "read files and score vendors on N threads (default: processors)"},
@@ -535,7 +557,8 @@ on stderr and in the recorded parameters.]],
       paths[#paths + 1] = opts.out .. "/compare.json"
       cli.progress("compare: wrote " .. table.concat(paths, ", "))
     else
-      cli.check(output.write(opts.format, {json = doc, csv = function() return report.per_class_rows(results) end,
+      cli.check(output.write(opts.format, {json = opts.full and doc or counts_only(doc),
+        csv = function() return report.per_class_rows(results) end,
         table = function() return report.table_text(doc, results) end}))
     end
     if opts.store then
