@@ -252,6 +252,38 @@ static int migrate(Store *s, Err *e) {
   return 0;
 }
 
+/* Puts the store in WAL mode. Switching needs the file to itself, and SQLite
+ * answers "database is locked" (or keeps the old mode) at once, without waiting,
+ * while another process has it open: as when several ingests create one store
+ * together. So the switch is retried: for up to 30 seconds (the busy timeout)
+ * while the file is locked, 5 seconds while another connection keeps the old mode
+ * (after which the store works on in it: a file system without shared memory). */
+static int set_wal(Store *s, Err *e) {
+  for (int tries = 0;; tries++) {
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL;", -1, &st, NULL);
+    int wal = 0;
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+      const unsigned char *mode = sqlite3_column_text(st, 0);
+      wal = mode && strcmp((const char *)mode, "wal") == 0;
+    }
+    sqlite3_finalize(st);
+    if (wal) return 0;
+    if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && tries < 300) {
+      sqlite3_sleep(100);
+      continue;
+    }
+    if (rc == SQLITE_ROW) {   /* another connection kept the old mode: again a while, then keep it */
+      if (tries < 50) {
+        sqlite3_sleep(100);
+        continue;
+      }
+      return 0;
+    }
+    return db_fail(s, e, "cannot switch to WAL mode");
+  }
+}
+
 int store_open(const char *path, int mode, Store **out, Err *e) {
   *out = NULL;
   struct stat sb;
@@ -295,7 +327,7 @@ int store_open(const char *path, int mode, Store **out, Err *e) {
     return -1;
   }
   if (exec(s, "PRAGMA foreign_keys = ON;", e) != 0 ||
-      (s->writable && (exec(s, "PRAGMA journal_mode = WAL;", e) != 0 ||
+      (s->writable && (set_wal(s, e) != 0 ||
                         (s->version < NMIGRATIONS && migrate(s, e) != 0)))) {
     store_close(s);
     return -1;
