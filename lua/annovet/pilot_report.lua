@@ -277,8 +277,9 @@ local function cost_chart(result)
     if x.cost_per_accepted and x.micro.f1 then pts[#pts + 1] = {x = x.cost_per_accepted, y = x.micro.f1, v = x, i = vi} end
   end
   if #pts == 0 then return nil end
-  local maxx = 0
-  for _, p in ipairs(pts) do maxx = math.max(maxx, p.x) end
+  local maxx, miny = 0, 1
+  for _, p in ipairs(pts) do maxx, miny = math.max(maxx, p.x), math.min(miny, p.y) end
+  local y0 = math.max(0, math.floor((miny - 0.05) * 10) / 10)   -- the F1 axis from a round floor under the lowest
   local W, H, L, B = 520, 260, 60, 40
   local out = {string.format('<svg width="%d" height="%d" role="img" ' ..
     'aria-label="Cost per accepted asset against F1" class="chart" id="cost-chart">', W, H),
@@ -288,11 +289,36 @@ local function cost_chart(result)
       (L + W) // 2, H - 8, maxx * 1.1),
     string.format('<text x="14" y="%d" font-size="11" transform="rotate(-90 14 %d)" text-anchor="middle">F1</text>',
       H // 2, H // 2)}
+  local function ypos(f1) return (H - B) - (H - B - 10) * (f1 - y0) / (1 - y0) end
+  for _, t in ipairs {y0, (y0 + 1) / 2, 1} do
+    out[#out + 1] = string.format('<text x="%d" y="%.1f" font-size="10" text-anchor="end">%.2f</text>', L - 4,
+      ypos(t) + 3, t)
+  end
+  for _, p in ipairs(pts) do p.px, p.py = L + (W - L - 20) * p.x / (maxx * 1.1), ypos(p.y) end
+  -- each label right of its point, else left, below or above: where it covers no
+  -- other point and no label placed before it
+  local boxes = {}
+  local function free(x0, y0_, x1, y1)
+    for _, b in ipairs(boxes) do
+      if x0 < b[3] and b[1] < x1 and y0_ < b[4] and b[2] < y1 then return false end
+    end
+    return true
+  end
+  for _, p in ipairs(pts) do boxes[#boxes + 1] = {p.px - 7, p.py - 7, p.px + 7, p.py + 7} end
   for _, p in ipairs(pts) do
-    local px = L + (W - L - 20) * p.x / (maxx * 1.1)
-    local py = (H - B) - (H - B - 10) * p.y
+    local w = 8 * #p.v.name
+    local spots = {{p.px + 9, p.py + 4, "start"}, {p.px - 9, p.py + 4, "end"}, {p.px + 9, p.py + 20, "start"},
+      {p.px + 9, p.py - 10, "start"}}
+    local pick = spots[1]
+    for _, sp in ipairs(spots) do
+      local x0 = sp[3] == "end" and sp[1] - w or sp[1]
+      if free(x0, sp[2] - 11, x0 + w, sp[2] + 2) then pick = sp break end
+    end
+    local x0 = pick[3] == "end" and pick[1] - w or pick[1]
+    boxes[#boxes + 1] = {x0, pick[2] - 11, x0 + w, pick[2] + 2}
     out[#out + 1] = string.format('<circle cx="%.1f" cy="%.1f" r="6" fill="%s"/><text x="%.1f" y="%.1f" ' ..
-      'font-size="12">%s</text>', px, py, COLORS[(p.i - 1) % #COLORS + 1], px + 9, py + 4, esc(p.v.name))
+      'font-size="12" text-anchor="%s">%s</text>', p.px, p.py, COLORS[(p.i - 1) % #COLORS + 1], pick[1], pick[2],
+      pick[3], esc(p.v.name))
   end
   out[#out + 1] = "</svg>"
   return table.concat(out)
@@ -300,8 +326,8 @@ end
 
 local function bar(x)
   if not x then return '<span class="na">–</span>' end
-  return string.format('<span class="bartrack"><span class="bar" style="width:%dpx"></span></span>%.2f',
-    math.floor(90 * math.max(0, math.min(1, x)) + 0.5), x)
+  return string.format('<span class="bartrack"><span class="bar" style="width:%d%%"></span></span>%.2f',
+    math.floor(100 * math.max(0, math.min(1, x)) + 0.5), x)
 end
 
 -- An SLA clause's detail for people: "key value" pairs, floats to 3 decimals.
