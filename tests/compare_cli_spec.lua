@@ -26,30 +26,7 @@ local function files(dir)
   }))
 end
 
--- Parses simple CSV (quoted fields may hold commas and doubled quotes).
-local function parse_csv(text)
-  local rows = {}
-  for line in text:gmatch("([^\n]*)\n") do
-    local row, pos = {}, 1
-    while pos <= #line + 1 do
-      if line:sub(pos, pos) == '"' then
-        local s, i = "", pos + 1
-        while true do
-          local q = line:find('"', i, true)
-          s = s .. line:sub(i, q - 1)
-          if line:sub(q + 1, q + 1) == '"' then s, i = s .. '"', q + 2 else pos = q + 2 break end
-        end
-        row[#row + 1] = s
-      else
-        local c = line:find(",", pos, true) or #line + 1
-        row[#row + 1] = line:sub(pos, c - 1)
-        pos = c + 1
-      end
-    end
-    rows[#rows + 1] = row
-  end
-  return rows
-end
+local parse_csv = H.csv_rows
 
 describe("compare outputs", function()
   after_each(H.cleanup)

@@ -5,29 +5,7 @@ local H = require "tests.support.helper"
 
 local EX = "examples/pilot"
 
-local function parse_csv(text)
-  local rows = {}
-  for line in text:gmatch("([^\n]*)\n") do
-    local row, pos = {}, 1
-    while pos <= #line + 1 do
-      if line:sub(pos, pos) == '"' then
-        local cell, i = {}, pos + 1
-        while true do
-          local q = line:find('"', i, true)
-          cell[#cell + 1] = line:sub(i, q - 1)
-          if line:sub(q + 1, q + 1) == '"' then cell[#cell + 1] = '"'; i = q + 2 else pos = q + 2; break end
-        end
-        row[#row + 1] = table.concat(cell)
-      else
-        local e = line:find(",", pos, true) or #line + 1
-        row[#row + 1] = line:sub(pos, e - 1)
-        pos = e + 1
-      end
-    end
-    rows[#rows + 1] = row
-  end
-  return rows
-end
+local parse_csv = H.csv_rows
 
 -- Runs the pilot; returns the decoded stdout and the output folder.
 local function pilot(file, extra)
