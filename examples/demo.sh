@@ -31,7 +31,7 @@ for v in acme budget rapid; do
   ./annovet cost --rates "pricing/pilot/$v.csv" "$src/$v.json" --timesheets "$src/timesheets/$v.csv" \
     --period 2026-11 --compare --date 2026-11-15 --svg "$out/cost_$v.svg" --format json > "$out/cost_$v.json"
   ./annovet cost --rates "pricing/pilot/$v.csv" "$src/$v.json" --timesheets "$src/timesheets/$v.csv" \
-    --period 2026-11 --compare --date 2026-11-15 --format table | sed -n 's/^total (USD) */  '"$v"': per asset, per hour: /p; s/^break-even: /  '"$v"': break-even: /p'
+    --period 2026-11 --compare --date 2026-11-15 --format table | sed -n 's/^total (\([A-Z]*\)) *\([0-9.]*\) *\([0-9.]*\)$/  '"$v"': per asset \2 \1, per hour \3 \1/p; s/^break-even: /  '"$v"': break-even: /p'
 done
 
 echo
