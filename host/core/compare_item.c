@@ -61,6 +61,7 @@ static int attr_equal(const Dataset *gd, const Attr *ga, const Dataset *vd, cons
 
 /* The attribute of annotation i named key (its index in the pool), or CMP_NONE. */
 static uint32_t find_attr(const Dataset *d, uint32_t i, const char *key) {
+  if (!d->a_n[i]) return CMP_NONE;   /* the pool may be NULL: no NULL + 0 */
   const Attr *a = d->attrs.v + d->a_off[i];
   for (uint32_t k = 0; k < d->a_n[i]; k++)
     if (strcmp(strpool_get(&d->str, a[k].key), key) == 0) return d->a_off[i] + k;
@@ -104,7 +105,7 @@ static int true_positive(CmpWork *w, uint32_t item, uint32_t gi, uint32_t vi, ui
   if (o->nattrs) {
     for (size_t k = 0; k < o->nattrs; k++)
       if (check_attr(w, &base, gi, vi, o->attrs[k], e) != 0) return -1;
-  } else if (!o->no_attrs) {
+  } else if (!o->no_attrs && gd->a_n[gi]) {
     const Attr *a = gd->attrs.v + gd->a_off[gi];
     for (uint32_t k = 0; k < gd->a_n[gi]; k++)
       if (check_attr(w, &base, gi, vi, strpool_get(&gd->str, a[k].key), e) != 0) return -1;

@@ -148,7 +148,7 @@ static void rbox_corners(const double *g, double out[8]) {
 static void write_attrs(CocoOut *o, uint32_t i, const char *text) {
   uint32_t n = o->d->a_n[i];
   if (!n && !text) return;
-  const Attr *at = o->d->attrs.v + o->d->a_off[i];
+  const Attr *at = n ? o->d->attrs.v + o->d->a_off[i] : NULL;   /* no NULL + 0 */
   const StrPool *sp = &o->d->str;
   json_out_key(o->f, 1, "attributes");
   fputc('{', o->f);
@@ -169,6 +169,7 @@ static void write_attrs(CocoOut *o, uint32_t i, const char *text) {
  * annotator from "attributes.annotator" when there is no "annotator"; the
  * attributes then carry it back). */
 static int attrs_have(const Dataset *d, uint32_t i, const char *key) {
+  if (!d->a_n[i]) return 0;   /* the pool may be NULL: no NULL + 0 */
   const Attr *at = d->attrs.v + d->a_off[i];
   for (uint32_t k = 0; k < d->a_n[i]; k++)
     if (strcmp(strpool_get(&d->str, at[k].key), key) == 0) return 1;

@@ -96,6 +96,7 @@ static void points_value(LsOut *o, const Item *it, const double *xy, size_t n) {
 
 /* Per-region choices and number results for the annotation's attributes. */
 static void write_attrs(LsOut *o, uint32_t i, const char *rid, const Item *it) {
+  if (!o->d->a_n[i]) return;   /* the pool may be NULL: no NULL + 0 */
   const Attr *at = o->d->attrs.v + o->d->a_off[i];
   for (uint32_t k = 0; k < o->d->a_n[i]; k++) {
     const char *key = S(o, at[k].key);
