@@ -18,7 +18,7 @@ describe("annovet store opening", function()
       local script = {}
       for i = 1, n do
         script[#script + 1] = string.format("( %s ingest --store %s --vendor v%d --batch b %s >/dev/null 2>%s; echo $? >%s ) &",
-          H.q(H.bin), H.q(db), i, H.q(DELIVERY), H.q(dir .. "/err" .. i), H.q(dir .. "/code" .. i))
+          H.bin, H.q(db), i, H.q(DELIVERY), H.q(dir .. "/err" .. i), H.q(dir .. "/code" .. i))
       end
       script[#script + 1] = "wait"
       assert(os.execute(table.concat(script, "\n")))
@@ -113,7 +113,7 @@ describe("a store that is not annovet's", function()
     p:close()
     local prefix = root and "setpriv --reuid=65534 --regid=65534 --clear-groups " or ""
     local errf = dir .. ".err"
-    local ok, _, code = os.execute(prefix .. H.q(H.bin) .. " ingest --store " .. H.q(db) .. " --vendor v --batch b " ..
+    local ok, _, code = os.execute(prefix .. H.bin .. " ingest --store " .. H.q(db) .. " --vendor v --batch b " ..
       H.q(DELIVERY) .. " >/dev/null 2>" .. H.q(errf))
     local err = H.slurp(errf) or ""
     os.remove(errf)
