@@ -17,20 +17,7 @@ end
 -- codes (a literal 0, then matches of 258 bytes at distance 1), so a picture of
 -- hundreds of megabytes is a file of a few megabytes.
 local function zero_png(w, h)
-  local crc_table = {}
-  for n = 0, 255 do
-    local c = n
-    for _ = 1, 8 do c = (c & 1) ~= 0 and (0xEDB88320 ~ (c >> 1)) or (c >> 1) end
-    crc_table[n] = c
-  end
-  local function crc32(s)
-    local c = 0xFFFFFFFF
-    for k = 1, #s do c = crc_table[(c ~ s:byte(k)) & 0xFF] ~ (c >> 8) end
-    return c ~ 0xFFFFFFFF
-  end
-  local function chunk(kind, data)
-    return string.pack(">I4", #data) .. kind .. data .. string.pack(">I4", crc32(kind .. data))
-  end
+  local chunk = require("tools.pngwrite").chunk
   -- Bits go into bytes from the least significant end; Huffman codes are sent
   -- from their most significant bit.
   local out, acc, nbits = {}, 0, 0

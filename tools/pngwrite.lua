@@ -15,9 +15,11 @@ local function crc32(s)
   return c ~ 0xFFFFFFFF
 end
 
+-- A PNG chunk: length, kind, data and the CRC-32 of kind and data.
 local function chunk(kind, data)
   return string.pack(">I4", #data) .. kind .. data .. string.pack(">I4", crc32(kind .. data))
 end
+M.chunk = chunk
 
 -- zlib with stored (uncompressed) deflate blocks.
 local function zlib_stored(raw)
