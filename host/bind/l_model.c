@@ -14,13 +14,25 @@
 #define DATASET_MT "annovet.Dataset"
 
 typedef struct LDataset {
-  Dataset *d;    /* NULL once closed */
-  Diag g;        /* warnings of the read */
+  Dataset *d;        /* NULL once closed */
+  Diag g;            /* warnings of the read */
+  int counts_only;   /* loaded with {counts_only = true}: no mask runs kept */
 } LDataset;
 
-static LDataset *ldataset_check(lua_State *L, int idx) {
+/* The dataset at idx, open, for its counts, format and warnings. */
+static LDataset *ldataset_counts(lua_State *L, int idx) {
   LDataset *ld = luaL_checkudata(L, idx, DATASET_MT);
   if (!ld->d) luaL_error(L, "attempt to use a closed dataset");
+  return ld;
+}
+
+/* The dataset at idx, open and whole: one loaded for its counts only has no
+ * masks to give. */
+static LDataset *ldataset_check(lua_State *L, int idx) {
+  LDataset *ld = ldataset_counts(L, idx);
+  if (ld->counts_only)
+    luaL_error(L, "this dataset was loaded with counts_only: it has its counts, format and warnings, "
+               "not its geometry (load it without counts_only)");
   return ld;
 }
 
@@ -82,25 +94,31 @@ static const Format *check_format(lua_State *L, int idx) {
   return f;
 }
 
-/* model.load(path [, {format=, gt=Dataset}]) -> Dataset | nil, message. [-1|2, +1|2, m] */
+/* model.load(path [, {format=, gt=Dataset, counts_only=bool}]) -> Dataset | nil,
+ * message. With counts_only, every mask is checked as always but its runs are not
+ * kept: the dataset answers counts, format and warnings, and refuses the rest.
+ * [-1|2, +1|2, m] */
 static int l_load(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   sandbox_check_read(L, path);
   const Format *f = NULL;
   const Dataset *gt = NULL;
+  int counts_only = 0;
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
     if (lua_getfield(L, 2, "format") != LUA_TNIL) f = check_format(L, -1);
     if (lua_getfield(L, 2, "gt") != LUA_TNIL) gt = ldataset_check(L, -1)->d;
-    lua_pop(L, 2);
+    counts_only = lua_getfield(L, 2, "counts_only") != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pop(L, 3);
   }
   LDataset *ld = ldataset_push(L);
+  ld->counts_only = counts_only;
   Err e = {0};
-  int rc = format_read(f, path, gt, &ld->d, &ld->g, &e);
+  int rc = format_read_runs(f, path, gt, !counts_only, &ld->d, &ld->g, &e);
   if (rc != 0 && sandbox_budget_retry(L)) {   /* refused before a collection: once more after one */
     memset(&e, 0, sizeof e);
     memset(&ld->g, 0, sizeof ld->g);
-    rc = format_read(f, path, gt, &ld->d, &ld->g, &e);
+    rc = format_read_runs(f, path, gt, !counts_only, &ld->d, &ld->g, &e);
   }
   if (rc != 0) {
     sandbox_budget_check(L);
@@ -168,13 +186,13 @@ static int l_save(lua_State *L) {
 
 /* ds:warnings() -> the warnings of the read. [-1, +1, m] */
 static int l_warnings(lua_State *L) {
-  push_diag(L, &ldataset_check(L, 1)->g);
+  push_diag(L, &ldataset_counts(L, 1)->g);
   return 1;
 }
 
 /* ds:format() -> the format it was read from. [-1, +1, m] */
 static int l_format(lua_State *L) {
-  LDataset *ld = ldataset_check(L, 1);
+  LDataset *ld = ldataset_counts(L, 1);
   lua_pushstring(L, strpool_get(&ld->d->str, ld->d->format));
   return 1;
 }
@@ -275,7 +293,7 @@ static void add_count(lua_State *L, const char *name, uint64_t n) {
 /* ds:counts([filter]) -> {items=, annotations=, categories=, annotators=,
  * by_type={}, by_class={}, by_annotator={}}. [-1|2, +1, m] */
 static int l_counts(lua_State *L) {
-  LDataset *ld = ldataset_check(L, 1);
+  LDataset *ld = ldataset_counts(L, 1);
   const Dataset *d = ld->d;
   uint8_t *keep = push_mask(L, d, 2);
   size_t n = ANN_TYPE_COUNT + (size_t)d->ncats + 1 + d->nannotators + 1;

@@ -46,8 +46,9 @@ static int l_close(lua_State *L) {
 }
 
 /* Binds arguments first..last to st: nil, boolean, integer, float, string as TEXT,
- * {blob = string or Bytes (util.map_file, bound without a copy; the table keeps
- * it alive until the statement is done)} as BLOB. Returns 0, or -1 with e set. [-0, +0, v] */
+ * {blob = string or Bytes (util.map_file) [, at = offset, len = n]} as BLOB: the
+ * bytes, or n of them from offset at, bound without a copy (the table keeps them
+ * alive until the statement is done). Returns 0, or -1 with e set. [-0, +0, v] */
 static int bind_args(lua_State *L, StoreStmt *st, int first, int last, Err *e) {
   int n = last - first + 1;
   if (n != store_param_count(st)) {
@@ -71,14 +72,19 @@ static int bind_args(lua_State *L, StoreStmt *st, int first, int last, Err *e) {
     case LUA_TTABLE: {
       size_t len;
       lua_getfield(L, idx, "blob");
-      const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
-      if (s) {
-        rc = store_bind_blob(st, i, s, len, e);
-      } else if ((s = l_bytes_test(L, -1, &len)) != NULL) {
-        rc = store_bind_blob_static(st, i, s, len, e);   /* the caller keeps the Bytes alive */
-      }
+      const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : l_bytes_test(L, -1, &len);
       lua_pop(L, 1);
-      if (s) break;
+      if (!s) return luaL_error(L, "parameter %d: cannot bind a table without a blob (a string or Bytes)", i);
+      lua_Integer at = 0, cnt = (lua_Integer)len;
+      if (lua_getfield(L, idx, "at") != LUA_TNIL) at = luaL_checkinteger(L, -1);
+      if (lua_getfield(L, idx, "len") != LUA_TNIL) cnt = luaL_checkinteger(L, -1);
+      lua_pop(L, 2);
+      if (at < 0 || cnt < 0 || (lua_Unsigned)at > len || (lua_Unsigned)cnt > len - (lua_Unsigned)at)
+        return luaL_error(L, "parameter %d: bytes %I..+%I outside a blob of %I", i, at, cnt, (lua_Integer)len);
+      /* static: the statement is finalized before this call returns, and the
+       * argument table keeps the string or Bytes alive until then */
+      rc = store_bind_blob_static(st, i, s + at, (size_t)cnt, e);
+      break;
     }
     /* fall through */
     default:

@@ -285,7 +285,7 @@ int64_t dataset_add_annotation(Dataset *d, const AnnInit *a, Err *e) {
                   sizeof(double), &d->g_off[i], e) != 0 ||
       pool_append((void **)&d->parts.v, &d->parts.n, &d->parts.cap, a->parts, a->nparts,
                   sizeof(int32_t), &d->p_off[i], e) != 0 ||
-      pool_append((void **)&d->rle.v, &d->rle.n, &d->rle.cap, a->rle, a->nrle,
+      pool_append((void **)&d->rle.v, &d->rle.n, &d->rle.cap, a->rle, d->runs_dropped ? 0 : a->nrle,
                   sizeof(uint32_t), &d->r_off[i], e) != 0 ||
       pool_append((void **)&d->attrs.v, &d->attrs.n, &d->attrs.cap, a->attrs, a->nattrs,
                   sizeof(Attr), &d->a_off[i], e) != 0 ||
@@ -294,7 +294,7 @@ int64_t dataset_add_annotation(Dataset *d, const AnnInit *a, Err *e) {
     return -1;
   d->g_n[i] = a->ncoords;
   d->p_n[i] = a->nparts;
-  d->r_n[i] = a->nrle;
+  d->r_n[i] = d->runs_dropped ? 0 : a->nrle;
   d->a_n[i] = a->nattrs;
   d->s_n[i] = a->nseg;
   d->id[i] = a->id;

@@ -116,6 +116,8 @@ typedef struct Dataset {
   StrPool str;
   StrId format;                 /* "coco", "voc", ... as read */
   uint8_t src_kind;             /* how src_pos reads: line or "annotations[i]" */
+  uint8_t runs_dropped;         /* set before reading: mask runs are checked, not kept
+                                   (a parse whose only product is the counts) */
 
   Category *cats;  uint32_t ncats, capcats;
   Item *items;     uint32_t nitems, capitems;

@@ -8,48 +8,146 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* pycocotools' quirk, kept for byte-equal strings: a count is stored as the
- * difference to the count two before it only from index 3 on (i > 2). */
-int rle_from_string(const char *s, size_t len, uint32_t **cnts, size_t *m, Err *e) {
-  *cnts = NULL;
-  *m = 0;
-  uint32_t *out = err_malloc(e, (len ? len : 1) * sizeof *out);
-  if (!out) return -1;
+/* The compressed string (pycocotools' rleFrString): each run in 6-bit groups,
+ * least significant first, char = group + 48, bit 0x20 of a group meaning more
+ * follow, bit 0x10 of the last the sign. pycocotools' quirk, kept for byte-equal
+ * strings: a run is stored as the difference to the run two before it only from
+ * index 3 on (i > 2). */
+
+/* The decoder the messages come from: the first fault in s, said as a user can
+ * find it. Called only for a string the fast decoder refused. */
+static int string_fault(const char *s, size_t len, Err *e) {
   const unsigned char *q = (const unsigned char *)s, *end = q + len;
   size_t n = 0;
+  int64_t back2 = 0, back1 = 0;     /* runs n - 2 and n - 1 */
   while (q < end) {
     uint32_t c = (uint32_t)*q++ - 48u;
     if (c > 63) goto bad_char;
     int64_t x = c & 0x1f;
     int sh = 5;
     while (c & 0x20) {
-      if (q >= end) {
-        free(out);
-        return err_set(e, "RLE counts string ends in the middle of a number (at %zu)", len);
-      }
+      if (q >= end) return err_set(e, "RLE counts string ends in the middle of a number (at %zu)", len);
       c = (uint32_t)*q++ - 48u;
       if (c > 63) goto bad_char;
-      if (sh > 30) {
-        free(out);
+      if (sh > 30)
         return err_set(e, "RLE counts string: number too long at %zu", (size_t)(q - 1 - (const unsigned char *)s));
-      }
       x |= (int64_t)(c & 0x1f) << sh;
       sh += 5;
     }
     if (c & 0x10) x |= (int64_t)-1 * ((int64_t)1 << sh);
-    if (n > 2) x += out[n - 2];
-    if (x < 0 || x > UINT32_MAX) {
-      free(out);
+    if (n > 2) x += back2;
+    if (x < 0 || x > UINT32_MAX)
       return err_set(e, "RLE counts string: run %zu is %lld, outside 0..2^32-1", n, (long long)x);
+    n++;
+    back2 = back1;
+    back1 = x;
+  }
+  return err_set(e, "RLE counts string: not decodable");   /* not reached: the fast decoder agreed */
+bad_char:
+  return err_set(e, "RLE counts string: character %zu is not in '0'..'o'", (size_t)(q - 1 - (const unsigned char *)s));
+}
+
+/* A run that fits one character, by byte, plus 17: '0'..'?' are 0..15, '@'..'O'
+ * -16..-1 (bit 0x10: negative); 0 for the rest, the first of several or a fault. */
+static const uint8_t one_char[256] = {
+  [48] = 17, [49] = 18, [50] = 19, [51] = 20, [52] = 21, [53] = 22, [54] = 23, [55] = 24,
+  [56] = 25, [57] = 26, [58] = 27, [59] = 28, [60] = 29, [61] = 30, [62] = 31, [63] = 32, [64] = 1,
+  [65] = 2, [66] = 3, [67] = 4, [68] = 5, [69] = 6, [70] = 7, [71] = 8, [72] = 9, [73] = 10,
+  [74] = 11, [75] = 12, [76] = 13, [77] = 14, [78] = 15, [79] = 16,
+};
+
+/* How many of the 8 bytes at q, from the first, are runs of one character
+ * ('0'..'O'), by words: a byte is one unless it is over 0x7f, under 0x30 (adding
+ * 0x50 leaves its top bit clear) or over 0x4f (adding 0x30 sets it). */
+static inline unsigned leading_single(const unsigned char *q) {
+  uint64_t w;
+  memcpy(&w, q, 8);
+  const uint64_t top = 0x8080808080808080ull, low = w & 0x7f7f7f7f7f7f7f7full;
+  uint64_t other = (w | ~(low + 0x5050505050505050ull) | (low + 0x3030303030303030ull)) & top;
+  if (!other) return 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(other) / 8;
+#else
+  unsigned k = 0;
+  while (k < 8 && one_char[q[k]]) k++;
+  return k;
+#endif
+}
+
+/* Decodes s: runs into out when keep (room for len), their count into *m and
+ * their total into *sum; -1 when s has a fault (string_fault says which). Most
+ * runs, stored as the difference to the run two before, fit one character: they
+ * are found eight bytes at a time and taken with no check of their own, for a
+ * run out of 0..2^32-1 (negative ones included) sets a bit above 31 in bad,
+ * tested once at the end. The two runs before are kept in registers, so checking
+ * (keep 0) needs no array. */
+static inline int string_decode(const char *s, size_t len, uint32_t *out, int keep, size_t *m, uint64_t *sum) {
+  const unsigned char *q = (const unsigned char *)s, *end = q + len;
+  uint64_t total = 0, bad = 0;
+  int64_t back2 = 0, back1 = 0;     /* runs n - 2 and n - 1 */
+  size_t n = 0;
+  while (q < end) {
+    if (n > 2 && end - q >= 8) {   /* the quirk: runs 0..2 are not differences */
+      unsigned k = leading_single(q);
+      for (unsigned i = 0; i < k; i++) {
+        int64_t x = (int64_t)one_char[q[i]] - 17 + back2;
+        bad |= (uint64_t)x;
+        total += (uint64_t)x;
+        if (keep) out[n + i] = (uint32_t)x;
+        back2 = back1;
+        back1 = x;
+      }
+      q += k;
+      n += k;
+      if (k == 8) continue;
     }
-    out[n++] = (uint32_t)x;
+    /* one run, of any length */
+    uint32_t c = (uint32_t)*q++ - 48u;
+    if (c > 63) return -1;
+    uint64_t u = c & 0x1f;
+    unsigned sh = 5;
+    while (c & 0x20) {
+      if (q >= end || sh > 30) return -1;                   /* ends mid-run; an eighth group */
+      c = (uint32_t)*q++ - 48u;
+      if (c > 63) return -1;
+      u |= (uint64_t)(c & 0x1f) << sh;
+      sh += 5;
+    }
+    if (c & 0x10) u |= ~(uint64_t)0 << sh;
+    int64_t x = (int64_t)u;
+    if (n > 2) x += back2;
+    bad |= (uint64_t)x;
+    if (keep) out[n] = (uint32_t)x;
+    n++;
+    total += (uint64_t)x;
+    back2 = back1;
+    back1 = x;
+  }
+  if (bad >> 32) return -1;
+  *m = n;
+  *sum = total;
+  return 0;
+}
+
+int rle_from_string(const char *s, size_t len, uint32_t **cnts, size_t *m, Err *e) {
+  uint64_t sum;
+  *cnts = NULL;
+  *m = 0;
+  uint32_t *out = err_malloc(e, (len ? len : 1) * sizeof *out);
+  if (!out) return -1;
+  if (string_decode(s, len, out, 1, m, &sum) != 0) {
+    free(out);
+    *m = 0;
+    return string_fault(s, len, e);
   }
   *cnts = out;
-  *m = n;
   return 0;
-bad_char:
-  free(out);
-  return err_set(e, "RLE counts string: character %zu is not in '0'..'o'", (size_t)(q - 1 - (const unsigned char *)s));
+}
+
+int rle_string_check(const char *s, size_t len, size_t *m, uint64_t *sum, Err *e) {
+  *m = 0;
+  *sum = 0;
+  return string_decode(s, len, NULL, 0, m, sum) == 0 ? 0 : string_fault(s, len, e);
 }
 
 char *rle_to_string(const uint32_t *cnts, size_t m, Err *e) {

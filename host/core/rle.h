@@ -29,6 +29,10 @@ typedef struct Rle {
  * runs that are negative or over 2^32 - 1. */
 int rle_from_string(const char *s, size_t len, uint32_t **cnts, size_t *m, Err *e);
 
+/* Checks a compressed string as rle_from_string reads it, keeping nothing: the
+ * run count into *m and the pixels they cover into *sum, or -1 with e set. */
+int rle_string_check(const char *s, size_t len, size_t *m, uint64_t *sum, Err *e);
+
 /* Encodes counts as a compressed string (pycocotools rleToString), malloc'd and
  * NUL-terminated; NULL with e set when out of memory. */
 char *rle_to_string(const uint32_t *cnts, size_t m, Err *e);

@@ -22,8 +22,10 @@ typedef struct IdSet {       /* annotation ids seen, with where (open addressing
 /* Where an RLE object's "counts" went. */
 enum { COUNTS_CJSON, COUNTS_NUMBERS, COUNTS_TEXT };
 
-/* The members of an annotation read straight from the text, not by cJSON. */
-enum { M_BBOX, M_KEYPOINTS, M_SEGMENTATION, M_COUNT };
+/* The members of an annotation read straight from the text, not by cJSON: the
+ * arrays, then the scalars (read when they are numbers, into AnnRead.val). */
+enum { M_BBOX, M_KEYPOINTS, M_SEGMENTATION, M_ID, M_IMAGE_ID, M_CATEGORY_ID, M_SCORE, M_AREA, M_ISCROWD,
+       M_COUNT };
 
 /* One annotation object as read: the big numeric arrays scanned from the text
  * into numbers, every other member parsed by cJSON into obj (small: ids, area,
@@ -34,11 +36,14 @@ typedef struct AnnRead {
   cJSON *rle;                /* segmentation as an object: its members but "counts" read here */
   uint8_t seen[M_COUNT];     /* member met (a repeat is parsed and dropped: the first counts) */
   uint8_t scanned[M_COUNT];  /* read from the text: bb, kp, poly (or rle) hold it */
-  uint8_t counts_seen;
+  double val[M_COUNT];       /* a scanned scalar member's number */
+  uint8_t counts_seen, size_seen;
   uint8_t counts_from;       /* COUNTS_CJSON (in rle, if at all), COUNTS_NUMBERS, COUNTS_TEXT */
-  const char *counts_text;   /* a compressed string without escapes: its bytes in the text */
+  uint8_t size_scanned;      /* the RLE's "size" is in size, not in rle */
+  const char *counts_text;   /* a compressed string: its bytes in the text, or esc */
   size_t counts_len;
-  JNums bb, kp, poly, counts;
+  char *esc; size_t esccap;  /* a compressed string with escapes, unescaped */
+  JNums bb, kp, poly, counts, size;
 } AnnRead;
 
 typedef struct Coco {

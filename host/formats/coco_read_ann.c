@@ -68,22 +68,70 @@ static long parse_member(JCtx *c, cJSON *obj, const char *key, size_t pos) {
   return (long)end;
 }
 
-/* A member of a segmentation object: "counts" read from the text when it is an
- * array of numbers (into r->counts) or a compressed string without escapes (its
- * bytes left in place), the others (and other counts) parsed into r->rle. A
- * JMemberFn. */
+/* The compressed counts string whose opening quote is at pos, into r->counts_text
+ * and r->counts_len: its bytes in place, or (the alphabet has a backslash, so most
+ * strings have escapes) unescaped into r->esc. Returns 1 with *end after the
+ * closing quote, or 0 when it holds an escape other than \\, \" and \/ (cJSON
+ * reads those). As a cJSON string, it ends at a NUL byte. */
+static int counts_string(JCtx *c, AnnRead *r, size_t pos, size_t *end) {
+  const char *s = c->text + pos + 1, *lim = c->text + c->len;
+  const char *q = memchr(s, '"', (size_t)(lim - s));
+  if (!q) return 0;
+  const char *bs = memchr(s, '\\', (size_t)(q - s));
+  if (!bs) {
+    r->counts_text = s;
+    r->counts_len = strnlen(s, (size_t)(q - s));
+    *end = (size_t)(q + 1 - c->text);
+    return 1;
+  }
+  size_t n = (size_t)(bs - s);
+  if (json_reserve((void **)&r->esc, &r->esccap, n + 1, 1, c->e) != 0) return -1;
+  memcpy(r->esc, s, n);
+  for (const char *p = bs;; p++) {
+    if (p >= lim) return 0;
+    char ch = *p;
+    if (ch == '"') {
+      *end = (size_t)(p + 1 - c->text);
+      break;
+    }
+    if (ch == '\\') {
+      if (p + 1 >= lim || (p[1] != '\\' && p[1] != '"' && p[1] != '/')) return 0;
+      ch = *++p;
+    }
+    if (n + 2 > r->esccap && json_reserve((void **)&r->esc, &r->esccap, n + 2, 1, c->e) != 0) return -1;
+    r->esc[n++] = ch;
+  }
+  r->esc[n] = '\0';
+  r->counts_text = r->esc;
+  r->counts_len = strlen(r->esc);
+  return 1;
+}
+
+/* A member of a segmentation object: "size" read from the text when it is an
+ * array of numbers (into r->size), "counts" when it is one (into r->counts) or a
+ * compressed string without escapes (its bytes left in place), the others (and
+ * those when not) parsed into r->rle. A JMemberFn. */
 static long rle_member(JCtx *c, const char *key, size_t pos, void *arg) {
   AnnRead *r = arg;
-  if (strcmp(key, "counts") == 0) {
+  if (strcmp(key, "size") == 0 && !r->size_seen) {
+    size_t end;
+    r->size_seen = 1;
+    int rc = json_scan_numbers(c, pos, &r->size, &end);
+    if (rc < 0) return -1;
+    if (rc > 0) {
+      r->size_scanned = 1;
+      return (long)end;
+    }
+  } else if (strcmp(key, "counts") == 0) {
     if (r->counts_seen) return parse_member(c, NULL, key, pos);
     r->counts_seen = 1;
     if (pos < c->len && c->text[pos] == '"') {
-      const char *s = c->text + pos + 1, *q = memchr(s, '"', c->len - pos - 1);
-      if (q && !memchr(s, '\\', (size_t)(q - s))) {
+      size_t end;
+      int rc = counts_string(c, r, pos, &end);
+      if (rc < 0) return -1;
+      if (rc > 0) {
         r->counts_from = COUNTS_TEXT;
-        r->counts_text = s;
-        r->counts_len = strnlen(s, (size_t)(q - s));     /* as cJSON's string would end */
-        return (long)(q + 1 - c->text);
+        return (long)end;
       }
     }
     size_t end;
@@ -108,21 +156,41 @@ static int scan_segmentation(JCtx *c, AnnRead *r, size_t pos, size_t *end) {
   return json_object(c, pos, NULL, rle_member, r, end) == 0 ? 1 : -1;
 }
 
+/* The member of an annotation read from the text that key names, or -1. */
+static int member_of(const char *key) {
+  static const char *const names[M_COUNT] = {
+    [M_BBOX] = "bbox", [M_KEYPOINTS] = "keypoints", [M_SEGMENTATION] = "segmentation", [M_ID] = "id",
+    [M_IMAGE_ID] = "image_id", [M_CATEGORY_ID] = "category_id", [M_SCORE] = "score", [M_AREA] = "area",
+    [M_ISCROWD] = "iscrowd",
+  };
+  int m;
+  switch (key[0]) {
+  case 'a': m = M_AREA; break;
+  case 'b': m = M_BBOX; break;
+  case 'c': m = M_CATEGORY_ID; break;
+  case 'i': m = key[1] == 'd' ? M_ID : key[1] == 'm' ? M_IMAGE_ID : M_ISCROWD; break;
+  case 'k': m = M_KEYPOINTS; break;
+  case 's': m = key[1] == 'c' ? M_SCORE : M_SEGMENTATION; break;
+  default: return -1;
+  }
+  return strcmp(key, names[m]) == 0 ? m : -1;
+}
+
 /* A member of an annotation object: bbox, keypoints and segmentation scanned
- * from the text when they have the shape expected, every other member (and those
- * when not) parsed into r->obj. A JMemberFn. */
+ * from the text when they have the shape expected, the scalars when they are
+ * numbers, every other member (and those when not) parsed into r->obj. A
+ * JMemberFn. */
 static long ann_member(JCtx *c, const char *key, size_t pos, void *arg) {
   AnnRead *r = arg;
-  int m = strcmp(key, "bbox") == 0 ? M_BBOX
-        : strcmp(key, "keypoints") == 0 ? M_KEYPOINTS
-        : strcmp(key, "segmentation") == 0 ? M_SEGMENTATION : -1;
+  int m = member_of(key);
   if (m >= 0) {
     if (r->seen[m]) return parse_member(c, NULL, key, pos);
     r->seen[m] = 1;
     size_t end;
     int rc = m == M_BBOX ? json_scan_numbers(c, pos, &r->bb, &end)
            : m == M_KEYPOINTS ? json_scan_numbers(c, pos, &r->kp, &end)
-           : scan_segmentation(c, r, pos, &end);
+           : m == M_SEGMENTATION ? scan_segmentation(c, r, pos, &end)
+           : json_scan_number(c, pos, &r->val[m], &end);
     if (rc < 0) return -1;
     if (rc > 0) {
       r->scanned[m] = 1;
@@ -217,15 +285,23 @@ static int read_polygons(Coco *k, JCtx *c, const cJSON *v, size_t *ncoords, size
 static int read_rle(Coco *k, JCtx *c, const cJSON *v, const AnnRead *r, double hw[2], size_t *nrle,
                     int *compressed) {
   int from = r ? r->counts_from : COUNTS_CJSON;
-  const cJSON *size = cJSON_GetObjectItemCaseSensitive(v, "size");
   const cJSON *counts = from == COUNTS_CJSON ? cJSON_GetObjectItemCaseSensitive(v, "counts") : NULL;
-  if (!size || !cJSON_IsArray(size) || cJSON_GetArraySize(size) != 2)
-    return json_fail(c, "segmentation.size", "expected [height, width]");
   int64_t h, w;
-  if (json_int_value(c, size->child, "segmentation.size[0]", 0, INT32_MAX, &h) < 0 ||
-      json_int_value(c, size->child->next, "segmentation.size[1]", 0, INT32_MAX, &w) < 0)
-    return -1;
+  if (r && r->size_scanned) {
+    if (r->size.n != 2) return json_fail(c, "segmentation.size", "expected [height, width]");
+    if (json_int_double(c, r->size.v[0], "segmentation.size[0]", 0, INT32_MAX, &h) < 0 ||
+        json_int_double(c, r->size.v[1], "segmentation.size[1]", 0, INT32_MAX, &w) < 0)
+      return -1;
+  } else {
+    const cJSON *size = cJSON_GetObjectItemCaseSensitive(v, "size");
+    if (!size || !cJSON_IsArray(size) || cJSON_GetArraySize(size) != 2)
+      return json_fail(c, "segmentation.size", "expected [height, width]");
+    if (json_int_value(c, size->child, "segmentation.size[0]", 0, INT32_MAX, &h) < 0 ||
+        json_int_value(c, size->child->next, "segmentation.size[1]", 0, INT32_MAX, &w) < 0)
+      return -1;
+  }
   size_t n = 0;
+  uint64_t sum = 0;
   *compressed = 0;
   if (from == COUNTS_NUMBERS) {
     const JNums *x = &r->counts;
@@ -236,17 +312,23 @@ static int read_rle(Coco *k, JCtx *c, const cJSON *v, const AnnRead *r, double h
       snprintf(f, sizeof f, "segmentation.counts[%zu]", n);
       if (json_int_double(c, x->v[n], f, 0, UINT32_MAX, &run) < 0) return -1;
       k->rl[n] = (uint32_t)run;
+      sum += (uint64_t)run;
     }
   } else if (from == COUNTS_TEXT || cJSON_IsString(counts)) {
     const char *str = from == COUNTS_TEXT ? r->counts_text : counts->valuestring;
-    uint32_t *runs;
+    size_t len = from == COUNTS_TEXT ? r->counts_len : strlen(str);
     Err sub = {0};
-    if (rle_from_string(str, from == COUNTS_TEXT ? r->counts_len : strlen(str), &runs, &n, &sub) != 0)
-      return json_fail(c, "segmentation.counts", "%s", sub.msg);
-    free(k->rl);
-    k->rl = runs;
-    k->rlcap = n;
     *compressed = 1;
+    if (k->d->runs_dropped) {     /* checked, not kept: no array to fill */
+      if (rle_string_check(str, len, &n, &sum, &sub) != 0) return json_fail(c, "segmentation.counts", "%s", sub.msg);
+    } else {
+      uint32_t *runs;
+      if (rle_from_string(str, len, &runs, &n, &sub) != 0) return json_fail(c, "segmentation.counts", "%s", sub.msg);
+      free(k->rl);
+      k->rl = runs;
+      k->rlcap = n;
+      for (size_t j = 0; j < n; j++) sum += runs[j];
+    }
   } else if (cJSON_IsArray(counts)) {
     for (const cJSON *y = counts->child; y; y = y->next, n++) {
       int64_t run;
@@ -256,13 +338,12 @@ static int read_rle(Coco *k, JCtx *c, const cJSON *v, const AnnRead *r, double h
           json_reserve((void **)&k->rl, &k->rlcap, n + 1, sizeof *k->rl, c->e) != 0)
         return -1;
       k->rl[n] = (uint32_t)run;
+      sum += (uint64_t)run;
     }
   } else {
     return json_fail(c, "segmentation.counts", "expected an array of run lengths or a compressed string, got %s",
                    json_kind(counts));
   }
-  uint64_t sum = 0;
-  for (size_t j = 0; j < n; j++) sum += k->rl[j];
   if (sum != (uint64_t)h * (uint64_t)w)
     return json_fail(c, "segmentation.counts", "runs add up to %llu pixels, expected height x width = %llu",
                    (unsigned long long)sum, (unsigned long long)((uint64_t)h * (uint64_t)w));
@@ -458,12 +539,34 @@ static int read_cuboid(Coco *k, JCtx *c, const cJSON *el, double xyz[23], uint32
   return 0;
 }
 
+/* The scalar member m (named key): its number when scanned from the text, else
+ * its cJSON value; each as json_int, json_num and json_bool01 read them. */
+static int ann_int(Coco *k, JCtx *c, int m, const char *key, int64_t min, int64_t max, int64_t *out) {
+  if (!k->ar.scanned[m]) return json_int(c, k->ar.obj, key, min, max, out);
+  return json_int_double(c, k->ar.val[m], key, min, max, out);
+}
+
+static int ann_num(Coco *k, JCtx *c, int m, const char *key, double *out) {
+  if (!k->ar.scanned[m]) return json_num(c, k->ar.obj, key, out);
+  if (!isfinite(k->ar.val[m])) return json_fail(c, key, "number out of range (too large for a double)");
+  *out = k->ar.val[m];
+  return 1;
+}
+
+static int ann_bool01(Coco *k, JCtx *c, int m, const char *key, int *out) {
+  if (!k->ar.scanned[m]) return json_bool01(c, k->ar.obj, key, out);
+  double v = k->ar.val[m];
+  if (v != 0 && v != 1) return json_fail(c, key, "expected 0, 1, true or false, got a number");
+  *out = v == 1;
+  return 1;
+}
+
 /* Checks the annotation read into k->ar (element i) and adds it to the model. */
 static int add_annotation(Coco *k, JCtx *c, uint32_t i) {
   const AnnRead *r = &k->ar;
   const cJSON *el = r->obj;
   int64_t id = ANN_NO_ID, image_id, cat_id, it, ci = -1;
-  int rc = json_int(c, el, "id", ID_MIN, ID_MAX, &id);
+  int rc = ann_int(k, c, M_ID, "id", ID_MIN, ID_MAX, &id);
   if (rc < 0) return -1;
   if (rc > 0) {
     int64_t prev = idset_add(&k->ids, id, i, c->e);
@@ -472,10 +575,10 @@ static int add_annotation(Coco *k, JCtx *c, uint32_t i) {
       return json_fail(c, "id", "duplicate annotation id %lld (also at %s[%lld])", (long long)id,
                      k->results ? "" : "annotations", (long long)prev - 1);
   }
-  rc = json_int(c, el, "image_id", ID_MIN, ID_MAX, &image_id);
+  rc = ann_int(k, c, M_IMAGE_ID, "image_id", ID_MIN, ID_MAX, &image_id);
   if (rc == 0) return json_fail(c, "image_id", "missing (every annotation needs the id of its image)");
   if (rc < 0 || (it = resolve_item(k, c, image_id)) < 0) return -1;
-  rc = json_int(c, el, "category_id", ID_MIN, ID_MAX, &cat_id);
+  rc = ann_int(k, c, M_CATEGORY_ID, "category_id", ID_MIN, ID_MAX, &cat_id);
   if (rc < 0 || (rc > 0 && (ci = resolve_category(k, c, cat_id)) < 0)) return -1;
   if (rc == 0 && !k->results) return json_fail(c, "category_id", "missing");
 
@@ -484,8 +587,8 @@ static int add_annotation(Coco *k, JCtx *c, uint32_t i) {
   a.src_file = k->src;
   a.src_pos = i;
   int crowd = 0;
-  if (json_bool01(c, el, "iscrowd", &crowd) < 0 || json_num(c, el, "score", &a.score) < 0 ||
-      json_num(c, el, "area", &a.area) < 0)
+  if (ann_bool01(k, c, M_ISCROWD, "iscrowd", &crowd) < 0 || ann_num(k, c, M_SCORE, "score", &a.score) < 0 ||
+      ann_num(k, c, M_AREA, "area", &a.area) < 0)
     return -1;
   a.iscrowd = (uint8_t)crowd;
   if (a.area < 0) return json_fail(c, "area", "must not be negative");
@@ -566,9 +669,9 @@ long coco_annotation(JCtx *c, size_t pos, uint32_t i, void *arg) {
   }
   memset(r->seen, 0, sizeof r->seen);
   memset(r->scanned, 0, sizeof r->scanned);
-  r->counts_seen = 0;
+  r->counts_seen = r->size_seen = r->size_scanned = 0;
   r->counts_from = COUNTS_CJSON;
-  r->bb.n = r->kp.n = r->poly.n = r->poly.nlen = r->counts.n = 0;
+  r->bb.n = r->kp.n = r->poly.n = r->poly.nlen = r->counts.n = r->size.n = 0;
   if (!(r->obj = cJSON_CreateObject())) return err_nomem(c->e), -1;
   int rc = json_object(c, p, NULL, ann_member, r, &end);
   if (rc == 0) rc = add_annotation(k, c, i);
@@ -587,6 +690,8 @@ void coco_ann_free(Coco *k) {
   json_nums_free(&k->ar.kp);
   json_nums_free(&k->ar.poly);
   json_nums_free(&k->ar.counts);
+  json_nums_free(&k->ar.size);
+  free(k->ar.esc);
   free(k->num);
   free(k->pt);
   free(k->rl);

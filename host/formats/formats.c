@@ -217,11 +217,17 @@ static int text_check(const Dataset *d, const char *path, Err *e) {
 
 int format_read(const Format *f, const char *path, const Dataset *ref, Dataset **out,
                 Diag *g, Err *e) {
+  return format_read_runs(f, path, ref, 1, out, g, e);
+}
+
+int format_read_runs(const Format *f, const char *path, const Dataset *ref, int keep_runs, Dataset **out,
+                     Diag *g, Err *e) {
   *out = NULL;
   if (!f && !(f = format_detect(path, e))) return -1;
   if (!f->read) return err_set(e, "%s: annovet cannot read the %s format", path, f->name);
   Dataset *d = dataset_new(e);
   if (!d) return -1;
+  d->runs_dropped = !keep_runs;
   if ((ref && dataset_copy_meta(d, ref, e) != 0) || f->read(path, d, g, e) != 0 ||
       text_check(d, path, e) != 0 || format_check_read(d, g, e) != 0) {
     dataset_free(d);

@@ -61,6 +61,11 @@ int format_slurp(const char *path, char **out, size_t *len, Err *e);
  * file resolves its ids against them. */
 int format_read(const Format *f, const char *path, const Dataset *ref, Dataset **out,
                 Diag *g, Err *e);
+/* format_read with a choice: keep_runs 0 checks every mask's runs as the read
+ * always does but keeps none of them (r_n is 0), for a read whose only product
+ * is the counts and the warnings (ingest, inspect). */
+int format_read_runs(const Format *f, const char *path, const Dataset *ref, int keep_runs, Dataset **out,
+                     Diag *g, Err *e);
 
 /* Writes d to path with format f, after format_check_write: a file its own
  * reader would refuse is never written. */

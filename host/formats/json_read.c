@@ -135,18 +135,22 @@ static int strict_numbers(JCtx *c, size_t from, size_t to) {
   return 0;
 }
 
+int json_scan_number(JCtx *c, size_t pos, double *x, size_t *end) {
+  size_t p = json_ws(c->text, c->len, pos);
+  if (p >= c->len || (c->text[p] != '-' && (c->text[p] < '0' || c->text[p] > '9'))) return 0;
+  size_t m = json_number_parse(c->text + p, c->len - p, x);
+  if (p + m < c->len && !structural[(unsigned char)c->text[p + m]]) return json_syntax(c, p + m);
+  *end = p + m;
+  return 1;
+}
+
 /* A number value at p read here, to the same double (cJSON's strtod would call
  * localeconv for each); NULL with c->e set when it is not a JSON number. */
 static cJSON *number_at(JCtx *c, size_t p, size_t *end) {
   double x = 0;
-  size_t m = json_number_parse(c->text + p, c->len - p, &x);
-  if (p + m < c->len && !structural[(unsigned char)c->text[p + m]]) {
-    json_syntax(c, p + m);
-    return NULL;
-  }
+  if (json_scan_number(c, p, &x, end) < 0) return NULL;
   cJSON *v = cJSON_CreateNumber(x);
   if (!v) err_nomem(c->e);
-  *end = p + m;
   return v;
 }
 

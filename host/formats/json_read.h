@@ -86,6 +86,12 @@ int json_utf8(JCtx *c, const char *s, const char *field);
  * *n gets the count. Requires finite numbers; field names the array. */
 int json_numbers(JCtx *c, const cJSON *v, const char *field, double **buf, size_t *cap, size_t *n);
 
+/* Reads the number at pos (after blanks) as json_parse_at would: 1 with *x and
+ * *end set; 0 when the value there does not start like a number (the caller
+ * reads it another way); -1 with a syntax error set when it is not a JSON number
+ * ("01", "1.", "1e"). A number past a double's range comes as +-inf. */
+int json_scan_number(JCtx *c, size_t pos, double *x, size_t *end);
+
 /* Numbers read straight from the text (no cJSON nodes), in growable buffers:
  * the values, and for arrays of arrays each inner array's count. */
 typedef struct JNums {

@@ -49,7 +49,6 @@ int store_bind_null(StoreStmt *st, int i, Err *e);
 int store_bind_int(StoreStmt *st, int i, int64_t v, Err *e);
 int store_bind_double(StoreStmt *st, int i, double v, Err *e);
 int store_bind_text(StoreStmt *st, int i, const char *s, size_t len, Err *e);
-int store_bind_blob(StoreStmt *st, int i, const void *p, size_t len, Err *e);
 int store_bind_blob_static(StoreStmt *st, int i, const void *p, size_t len, Err *e);   /* p outlives the statement */
 /* Runs st one step: STORE_ROW, STORE_DONE, or STORE_REFUSED / STORE_FAILED with e
  * set to "path: reason". */

@@ -47,8 +47,23 @@ function M.check_format(name, mode)
     mode or "read", table.concat(names, ", "))
 end
 
--- load(path [, {format = NAME, gt = Dataset}]) -> Dataset | nil, message.
+-- load(path [, {format = NAME, gt = Dataset, counts_only = bool}]) -> Dataset |
+-- nil, message. counts_only checks every mask but keeps no runs: such a dataset
+-- answers counts, format and warnings only.
 M.load = model.load
+
+-- summarize(path [, {format = NAME, gt = Dataset}]) -> the summary | nil, message,
+-- option at fault:
+-- the file read as load reads it (the same checks, the same warnings) for its
+-- counts only, so a big mask delivery is not held in memory to be counted.
+function M.summarize(path, opts)
+  opts = opts or {}
+  local ds, err, option = model.load(path, {format = opts.format, gt = opts.gt, counts_only = true})
+  if not ds then return nil, err, option end
+  local s = ds:summary()
+  ds:close()
+  return s
+end
 -- detect(path) -> format name | nil, message.
 M.detect = model.detect
 -- formats() -> {{name, description, read, write}, ...}.

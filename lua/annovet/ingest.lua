@@ -41,10 +41,8 @@ function M.prepare(paths, from)
   local plan = {}
   for _, path in ipairs(paths) do
     local before = system.stamp(path)
-    local ds, msg = dataset.load(path, {format = from})
-    if not ds then return nil, msg end
-    local s = ds:summary()
-    ds:close()
+    local s, msg, option = dataset.summarize(path, {format = from})
+    if not s then return nil, msg, option end
     local p = {path = path, format = s.format, items = s.items, annotations = s.annotations,
       warnings = s.warnings}
     if system.kind(path) == "dir" then

@@ -137,10 +137,24 @@ function M.deliveries_of(db, batch_id)
     WHERE batch_id = ? ORDER BY id]], batch_id)
 end
 
+-- Bytes over PART are stored in parts of PART in blob_parts (blobs.data empty):
+-- SQLite copies a value whole, twice, to insert it, and refuses one over 1 GB.
+local PART = 1 << 20
+
 -- The bytes stored under sha256, or nil.
 function M.blob(db, sha256)
-  local r = db:first("SELECT data FROM blobs WHERE sha256 = ?", sha256)
-  return r and r.data
+  local r = db:first("SELECT size, data FROM blobs WHERE sha256 = ?", sha256)
+  if not r or #r.data == r.size then return r and r.data end
+  local parts = {}
+  for i, p in ipairs(db:rows("SELECT data FROM blob_parts WHERE sha256 = ? ORDER BY part", sha256)) do
+    parts[i] = p.data
+  end
+  local bytes = table.concat(parts)
+  if #bytes ~= r.size then
+    error(string.format("the store's bytes for %s are %d, not the %d recorded: the store is damaged", sha256,
+      #bytes, r.size), 0)
+  end
+  return bytes
 end
 
 -- The id of the vendor's batch, created when new; and whether it was.
@@ -151,8 +165,18 @@ end
 
 -- Stores bytes under their SHA-256 (once: the same hash again is a no-op).
 function M.put_blob(db, sha256, bytes)   -- bytes: a string, or a mapped file (system.map_file)
-  assert(db:exec("INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, ?)",
-    sha256, type(bytes) == "string" and #bytes or bytes:size(), {blob = bytes}))
+  local size = type(bytes) == "string" and #bytes or bytes:size()
+  if size <= PART then
+    assert(db:exec("INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, ?)", sha256, size, {blob = bytes}))
+    return
+  end
+  if assert(db:exec("INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, X'')", sha256, size)) == 0 then
+    return
+  end
+  for k = 0, (size - 1) // PART do
+    assert(db:exec("INSERT INTO blob_parts(sha256, part, data) VALUES (?, ?, ?)", sha256, k,
+      {blob = bytes, at = k * PART, len = math.min(PART, size - k * PART)}))
+  end
 end
 
 -- The delivery of batch_id with these bytes, {id, path}, or nil.
@@ -403,10 +427,10 @@ end
 
 -- The deliveries of a batch with their bytes, oldest first.
 function M.sla_deliveries(db, batch_id)
-  return db:rows([[
-    SELECT d.id, d.path, d.format, d.sha256, bl.data
-    FROM deliveries d JOIN blobs bl ON bl.sha256 = d.sha256
-    WHERE d.batch_id = ? ORDER BY d.id]], batch_id)
+  local rows = db:rows([[
+    SELECT d.id, d.path, d.format, d.sha256 FROM deliveries d WHERE d.batch_id = ? ORDER BY d.id]], batch_id)
+  for _, d in ipairs(rows) do d.data = M.blob(db, d.sha256) end
+  return rows
 end
 
 local LOT_COLUMNS = [[l.id, l.batch_id, l.vendor_id, l.lot_size, l.level, l.inspection, l.measure,

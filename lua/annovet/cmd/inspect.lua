@@ -63,9 +63,7 @@ and the line:column or JSON path, and exit status 2.]],
       if not ok then cli.usage_error("--from: " .. msg, {usage = USAGE}) end
     end
     local gt = opts.gt and cli.check(annovet.load(opts.gt))
-    local ds = cli.check(annovet.load(path, {format = opts.from, gt = gt}))
-    local s = ds:summary()
-    ds:close()
+    local s = cli.check(dataset.summarize(path, {format = opts.from, gt = gt}))
     s.file = path
     output.write(opts.format, {json = s, table = function() return table_text(path, s) end})
     return 0
