@@ -68,20 +68,18 @@ static int l_sha256_file(lua_State *L) {
 #define BYTES_MT "annovet.Bytes"
 
 static int bytes_release(lua_State *L) {
-  HashMapped *m = luaL_checkudata(L, 1, BYTES_MT);
-  hash_unmap(m);
-  m->hex[0] = '\0';   /* closed: methods raise, the store refuses it */
+  hash_unmap(luaL_checkudata(L, 1, BYTES_MT));   /* closed: methods raise, the store refuses it */
   return 0;
 }
 
 static HashMapped *bytes_check(lua_State *L) {
   HashMapped *m = luaL_checkudata(L, 1, BYTES_MT);
-  if (!m->hex[0]) luaL_error(L, "attempt to use closed file bytes");
+  if (!m->open) luaL_error(L, "attempt to use closed file bytes");
   return m;
 }
 
 static int bytes_sha256(lua_State *L) {
-  lua_pushstring(L, bytes_check(L)->hex);
+  lua_pushstring(L, hash_mapped_hex(bytes_check(L)));
   return 1;
 }
 
@@ -92,14 +90,14 @@ static int bytes_size(lua_State *L) {
 
 const void *l_bytes_test(lua_State *L, int idx, size_t *len) {
   HashMapped *m = luaL_testudata(L, idx, BYTES_MT);
-  if (!m || !m->hex[0]) return NULL;
+  if (!m || !m->open) return NULL;
   *len = m->len;
   return m->data ? m->data : "";
 }
 
 /* util.map_file(path) -> Bytes | nil, message: the file's bytes mapped, not
- * copied, with their SHA-256 taken in the same pass (bytes:sha256(),
- * bytes:size(); the store binds a Bytes as a blob). [-1, +1|2, m] */
+ * copied, their SHA-256 taken on a thread meanwhile (bytes:sha256() waits for
+ * it; bytes:size(); the store binds a Bytes as a blob). [-1, +1|2, m] */
 static int l_map_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   static const luaL_Reg methods[] = {{"sha256", bytes_sha256}, {"size", bytes_size}, {NULL, NULL}};
@@ -108,10 +106,7 @@ static int l_map_file(lua_State *L) {
   l_class(L, BYTES_MT, methods, bytes_release);
   luaL_setmetatable(L, BYTES_MT);
   Err e = {0};
-  if (hash_map_file(path, m, &e) != 0) {
-    m->hex[0] = 0;
-    return l_fail(L, &e);
-  }
+  if (hash_map_file(path, m, &e) != 0) return l_fail(L, &e);
   return 1;
 }
 

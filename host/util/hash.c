@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,10 +54,16 @@ int hash_file(const char *path, char out[HASH_HEX], uint64_t *size, Err *e) {
   return 0;
 }
 
-/* One mapping and one hashing pass: no read into a buffer, no copy. */
+/* The hashing thread: one pass over the mapping. */
+static void *hash_mapped(void *arg) {
+  HashMapped *m = arg;
+  hash_bytes(m->hex, m->data ? m->data : "", m->len);
+  return NULL;
+}
+
+/* One mapping, no read into a buffer, no copy; the hash on a thread. */
 int hash_map_file(const char *path, HashMapped *m, Err *e) {
-  m->data = NULL;
-  m->len = 0;
+  memset(m, 0, sizeof *m);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return err_errno(e, "%s", path);
   struct stat sb;
@@ -81,12 +88,27 @@ int hash_map_file(const char *path, HashMapped *m, Err *e) {
     m->len = (size_t)sb.st_size;
   }
   close(fd);
-  hash_bytes(m->hex, m->data ? m->data : "", m->len);
+  m->open = 1;
+  if (m->len >= ((size_t)1 << 20) && pthread_create(&m->thread, NULL, hash_mapped, m) == 0) {
+    m->hashing = 1;
+  } else {
+    hash_mapped(m);     /* small, or no thread to be had */
+  }
   return 0;
 }
 
+const char *hash_mapped_hex(HashMapped *m) {
+  if (m->hashing) {
+    pthread_join(m->thread, NULL);
+    m->hashing = 0;
+  }
+  return m->hex;
+}
+
 void hash_unmap(HashMapped *m) {
+  hash_mapped_hex(m);
   if (m->data) munmap(m->data, m->len);
   m->data = NULL;
   m->len = 0;
+  m->open = 0;
 }

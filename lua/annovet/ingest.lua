@@ -41,6 +41,10 @@ function M.prepare(paths, from)
   local plan = {}
   for _, path in ipairs(paths) do
     local before = system.stamp(path)
+    -- a file is mapped, not read into a string, and hashed on a thread of its own
+    -- while it is parsed; the mapping is bound as the blob
+    local bytes, map_err
+    if system.kind(path) == "file" then bytes, map_err = system.map_file(path) end
     local s, msg, option = dataset.summarize(path, {format = from})
     if not s then return nil, msg, option end
     local p = {path = path, format = s.format, items = s.items, annotations = s.annotations,
@@ -50,9 +54,7 @@ function M.prepare(paths, from)
       if not manifest then return nil, files end
       p.manifest, p.files, p.size, p.sha256 = manifest, files, total, sha256(manifest)
     else
-      -- mapped, not read into a string: hashed in one pass and bound as the blob
-      local bytes, err = system.map_file(path)
-      if not bytes then return nil, err end
+      if not bytes then return nil, map_err or (path .. ": not a regular file") end
       if system.stamp(path) ~= before then
         return nil, path .. ": changed while it was being ingested; nothing written"
       end

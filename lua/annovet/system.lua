@@ -18,7 +18,8 @@ M.walk = util.walk
 M.stamp = util.stamp
 -- sha256_file(path) -> hex, size | nil, msg.
 M.sha256_file = util.sha256_file
--- map_file(path) -> bytes (mapped, not copied; bytes:sha256(), bytes:size()) | nil, msg.
+-- map_file(path) -> bytes (mapped, not copied; bytes:sha256(), hashed on a thread
+-- meanwhile, waits for it; bytes:size()) | nil, msg.
 M.map_file = util.map_file
 -- embedded(path) -> the bytes of a file compiled into the binary ("lua/...",
 -- "scorecards/...") | nil; embedded_list(prefix) -> the paths under prefix.
