@@ -131,6 +131,20 @@ int fuzz_read_format(const char *fmt, const char *path) {
     fprintf(stderr, "%s reader failed without a message\n", fmt);
     abort();
   }
+  /* read for its counts only (ingest, inspect): the same verdict, message,
+   * annotations and warnings */
+  Dataset *dc = NULL;
+  Diag gc;
+  memset(&gc, 0, sizeof gc);
+  Err ec = {0};
+  int rcc = format_read_runs(f, path, NULL, 0, &dc, &gc, &ec);
+  if (rcc != rc || strcmp(e.msg, ec.msg) != 0 || (d && dc->nann != d->nann) || gc.n != g.n) {
+    fprintf(stderr, "%s reader: counting only differs from reading (%s | %s)\n", fmt, e.msg, ec.msg);
+    abort();
+  }
+  for (int i = 0; i < g.n; i++)
+    if (gc.w[i].count != g.w[i].count || strcmp(gc.w[i].example, g.w[i].example) != 0) abort();
+  dataset_free(dc);
   dataset_free(d);
   return rc;
 }
