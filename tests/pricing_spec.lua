@@ -382,6 +382,36 @@ describe("annovet invoice", function()
     assert.are.equal(500, j2.total.minor)
   end)
 
+  it("bills a folder delivery (YOLO) as the same work in one file, read back from the store", function()
+    local d = H.tmpdir()
+    local db = d .. "/s.db"
+    local acme = "tests/data/pilot40/acme.json"
+    local card = H.write(d .. "/c.csv", "task,unit,price,currency\npolygon,annotation,0.50,USD\nimage,image,0.10,USD\n")
+    for _, b in ipairs {{"file", acme}, {"yolo", d .. "/yolo/"}} do
+      if b[1] ~= "file" then
+        local _, err, code = H.run("convert " .. acme .. " " .. H.q(b[2]) .. " --to " .. b[1])
+        assert.are.equal(0, code, err)
+      end
+      local _, err, code = H.run("ingest --store " .. H.q(db) .. " --vendor acme --batch " .. b[1] ..
+        " --received-at 2026-11-03 " .. H.q(b[2]))
+      assert.are.equal(0, code, err)
+    end
+    -- the folders are gone: the invoice reads what the store holds
+    os.execute("rm -rf " .. H.q(d .. "/yolo"))
+    local out, err, code = H.run("invoice --store " .. H.q(db) .. " --vendor acme --period 2026-11 --rates " .. H.q(card))
+    assert.are.equal(0, code, err)
+    local j = H.decode(out)
+    assert.are.equal(2, #j.batches)
+    -- 234 polygons x 0.50 + 40 images x 0.10
+    for _, b in ipairs(j.batches) do assert.are.same({minor = 12100, text = "121.00"}, b.amount, b.batch) end
+    -- a manifest edited to name a file outside its folder is refused, and nothing is written there
+    sql(db, "UPDATE blobs SET data = CAST(replace(CAST(data AS TEXT), '  labels/frame_0001.txt', " ..
+      "'  ../../../escaped1.txt') AS BLOB) WHERE sha256 = (SELECT sha256 FROM deliveries WHERE format = 'yolo')")
+    out, err, code = H.run("invoice --store " .. H.q(db) .. " --vendor acme --period 2026-11 --rates " .. H.q(card))
+    assert.are.equal(2, code, err)
+    assert.truthy(err:find("its manifest names '../../../escaped1.txt', outside the folder", 1, true), err)
+  end)
+
   it("refuses a bad period and an unknown vendor", function()
     local d = H.tmpdir()
     local card = H.write(d .. "/c.csv", "task,unit,price,currency\nbox,annotation,0.50,USD\n")

@@ -52,6 +52,25 @@ describe("annovet sla sample", function()
     assert.are_not.same(s1.items, s3.items)
   end)
 
+  it("samples a folder delivery (YOLO) as its items, the same as the file it was converted from", function()
+    local d = H.tmpdir()
+    local a, b = d .. "/a.db", d .. "/b.db"
+    ingest(a, "b1")
+    local _, err, code = H.run("convert " .. ACME .. " " .. H.q(d .. "/yolo/") .. " --to yolo")
+    assert.are.equal(0, code, err)
+    _, err, code = H.run("ingest --store " .. H.q(b) .. " --vendor acme --batch b1 " .. H.q(d .. "/yolo/"))
+    assert.are.equal(0, code, err)
+    os.execute("rm -rf " .. H.q(d .. "/yolo"))
+    local out1, err1, code1 = sample(a, "b1")
+    local out2, err2, code2 = sample(b, "b1")
+    assert.are.equal(0, code1, err1)
+    assert.are.equal(0, code2, err2)
+    -- YOLO names its items by their path in the folder
+    local folder = {}
+    for i, id in ipairs(H.decode(out2).items) do folder[i] = id:gsub("^images/", "") end
+    assert.are.same(H.decode(out1).items, folder)
+  end)
+
   it("samples a batch once: the same request prints the recorded lot, another is refused", function()
     local db = H.tmpdir() .. "/p.db"
     ingest(db, "b1")

@@ -9,7 +9,7 @@
 -- 'conditional', ...) or no acceptance decision at all leaves it owed. The rework
 -- of a rejected batch is delivered as a batch of its own and priced as any other.
 -- A batch belongs to the period in which its first delivery was received.
-local dataset = require "annovet.dataset"
+local delivery = require "annovet.delivery"
 local pricing = require "annovet.pricing"
 local store = require "annovet.store"
 
@@ -18,22 +18,10 @@ local M = {}
 M.ACCEPTANCE_KIND = "acceptance"
 M.REJECTED = "rejected"
 
--- The counts of one stored delivery, read from its bytes through a temporary file.
+-- The counts of one stored delivery, read back from its bytes.
 local function count_delivery(db, d, card)
-  local bytes = store.blob(db, d.sha256)
-  if not bytes then return nil, string.format("delivery %d (%s): its bytes are missing from the store", d.id, d.path) end
-  if d.format == "voc" or d.format == "yolo" or d.format == "pngmask" or d.format == "folder" then
-    return nil, string.format("delivery %d (%s): folder deliveries (%s) are not priced by invoice yet", d.id, d.path,
-      d.format)
-  end
-  local tmp = os.tmpname()
-  local f = io.open(tmp, "wb")
-  if not f then return nil, "cannot write a temporary file" end
-  f:write(bytes)
-  f:close()
-  local ds, err = dataset.load(tmp, {format = d.format})
-  os.remove(tmp)
-  if not ds then return nil, string.format("delivery %d (%s): %s", d.id, d.path, err) end
+  local ds, err = delivery.load(db, d)
+  if not ds then return nil, err end
   local c = pricing.count(ds, card.counting)
   ds:close()
   return c

@@ -425,14 +425,6 @@ function M.sla_batches(db, batch, vendor)
     WHERE b.name = ? AND (? IS NULL OR v.name = ?) ORDER BY v.name]], batch, vendor, vendor)
 end
 
--- The deliveries of a batch with their bytes, oldest first.
-function M.sla_deliveries(db, batch_id)
-  local rows = db:rows([[
-    SELECT d.id, d.path, d.format, d.sha256 FROM deliveries d WHERE d.batch_id = ? ORDER BY d.id]], batch_id)
-  for _, d in ipairs(rows) do d.data = M.blob(db, d.sha256) end
-  return rows
-end
-
 local LOT_COLUMNS = [[l.id, l.batch_id, l.vendor_id, l.lot_size, l.level, l.inspection, l.measure,
   l.seed, l.stratify, l.sample_size, l.plans, l.item_ids, l.switching, l.tool_version, l.created_at,
   r.defects, r.outcome, r.reinstate, r.irregular, r.created_at AS recorded_at]]

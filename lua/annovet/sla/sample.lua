@@ -1,6 +1,6 @@
 -- annovet sla sample: draws a lot's audit sample, reproducibly, and records it.
 local aql = require "annovet.aql"
-local dataset = require "annovet.dataset"
+local delivery = require "annovet.delivery"
 local annovet = require "annovet"
 local json = annovet.json
 local lots = require "annovet.sla.lots"
@@ -59,22 +59,11 @@ M.options = {
 -- The items of a batch: {ids (sorted file names), class (id -> main class)}.
 local function batch_items(db, path, batch_id, cli)
   local ids, class, seen = {}, {}, {}
-  local deliveries = store.sla_deliveries(db, batch_id)
+  local deliveries = store.deliveries_of(db, batch_id)
   if #deliveries == 0 then cli.fail(path .. ": the batch has no deliveries to sample") end
   for _, d in ipairs(deliveries) do
-    if d.format == "voc" or d.format == "yolo" or d.format == "pngmask" or d.format:find("folder") then
-      cli.fail(string.format("%s: delivery %s is a folder delivery (%s): sampling reads file deliveries only",
-        path, d.path, d.format))
-    end
-    local tmp = os.tmpname()
-    local file = tmp .. "-" .. (d.path:match("([^/]+)$") or "delivery")
-    local f = assert(io.open(file, "wb"))
-    f:write(d.data)
-    f:close()
-    local ds, msg = dataset.load(file, {format = d.format})
-    os.remove(file)
-    os.remove(tmp)
-    if not ds then cli.fail(string.format("%s: delivery %s: %s", path, d.path, msg)) end
+    local ds, msg = delivery.load(db, d)
+    if not ds then cli.fail(path .. ": " .. msg) end
     local counts = {}
     for a in ds:annotations() do
       if a.category then
