@@ -125,6 +125,37 @@ describe("JSON numbers", function()
     end
   end)
 
+  -- The text written is C's printf: the first of %.15g, %.16g and %.17g that reads
+  -- back to the double (Lua's string.format and tonumber are printf and strtod).
+  -- annovet writes a coordinate with a few decimals without printf; this holds
+  -- it to printf's text on the 5,000 cases, COCO-like coordinates among them.
+  it("are written as printf's shortest %.15g to %.17g, coordinates with few decimals too", function()
+    local list = cases()
+    local texts, anns = {}, {}
+    for _, c in ipairs(list) do texts[#texts + 1] = c.text end
+    while #texts % 48 ~= 0 do texts[#texts + 1] = "0" end
+    for a = 0, #texts / 48 - 1 do
+      anns[#anns + 1] = string.format('{"id":%d,"image_id":1,"category_id":1,"segmentation":[[%s]],' ..
+        '"bbox":[0,0,1,1],"area":1}', a + 1, table.concat(texts, ",", 48 * a + 1, 48 * a + 48))
+    end
+    local got = numbers_of(round_trip(coco(anns)), "segmentation")
+    local bad, fixed = {}, 0
+    for i, c in ipairs(list) do
+      local x = string.unpack(">d", c.bits)
+      if x == x and x ~= math.huge and x ~= -math.huge and x ~= 0 and math.abs(x) >= 2.2250738585072014e-308 then
+        local want
+        for prec = 15, 17 do
+          want = string.format("%." .. prec .. "g", x)
+          if tonumber(want) == x then break end
+        end
+        if math.abs(x) >= 1e-4 and math.abs(x) < 1e15 and not want:find("e") then fixed = fixed + 1 end
+        if got[i] ~= want and #bad < 10 then bad[#bad + 1] = string.format("%s: wrote %s, printf %s", c.text, got[i], want) end
+      end
+    end
+    assert.is_true(fixed > 2000, "many cases are plain decimals")
+    assert(#bad == 0, table.concat(bad, "\n"))
+  end)
+
   it("read uncompressed RLE counts and results files from the text too", function()
     local text = coco({'{"id":1,"image_id":1,"category_id":1,"segmentation":{"counts":[ 10 ,2e1,30.0, 0.4e2 ],' ..
       '"size":[10,10]},"iscrowd":1,"bbox":[0,0,1,1],"area":1}'})
