@@ -109,8 +109,8 @@ static int counts_string(JCtx *c, AnnRead *r, size_t pos, size_t *end) {
 
 /* A member of a segmentation object: "size" read from the text when it is an
  * array of numbers (into r->size), "counts" when it is one (into r->counts) or a
- * compressed string without escapes (its bytes left in place), the others (and
- * those when not) parsed into r->rle. A JMemberFn. */
+ * compressed string (counts_string), the others (and those when not) parsed into
+ * r->rle. A JMemberFn. */
 static long rle_member(JCtx *c, const char *key, size_t pos, void *arg) {
   AnnRead *r = arg;
   if (strcmp(key, "size") == 0 && !r->size_seen) {
