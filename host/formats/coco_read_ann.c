@@ -548,17 +548,12 @@ static int ann_int(Coco *k, JCtx *c, int m, const char *key, int64_t min, int64_
 
 static int ann_num(Coco *k, JCtx *c, int m, const char *key, double *out) {
   if (!k->ar.scanned[m]) return json_num(c, k->ar.obj, key, out);
-  if (!isfinite(k->ar.val[m])) return json_fail(c, key, "number out of range (too large for a double)");
-  *out = k->ar.val[m];
-  return 1;
+  return json_num_double(c, k->ar.val[m], key, out);
 }
 
 static int ann_bool01(Coco *k, JCtx *c, int m, const char *key, int *out) {
   if (!k->ar.scanned[m]) return json_bool01(c, k->ar.obj, key, out);
-  double v = k->ar.val[m];
-  if (v != 0 && v != 1) return json_fail(c, key, "expected 0, 1, true or false, got a number");
-  *out = v == 1;
-  return 1;
+  return json_bool01_double(c, k->ar.val[m], key, out);
 }
 
 /* Checks the annotation read into k->ar (element i) and adds it to the model. */

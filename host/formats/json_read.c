@@ -324,8 +324,12 @@ const char *json_kind(const cJSON *v) {
 
 int json_num_value(JCtx *c, const cJSON *v, const char *field, double *out) {
   if (!cJSON_IsNumber(v)) return json_fail(c, field, "expected a number, got %s", json_kind(v));
-  if (!isfinite(v->valuedouble)) return json_fail(c, field, "number out of range (too large for a double)");
-  *out = v->valuedouble;
+  return json_num_double(c, v->valuedouble, field, out);
+}
+
+int json_num_double(JCtx *c, double d, const char *field, double *out) {
+  if (!isfinite(d)) return json_fail(c, field, "number out of range (too large for a double)");
+  *out = d;
   return 1;
 }
 
@@ -384,11 +388,14 @@ int json_bool01(JCtx *c, const cJSON *obj, const char *key, int *out) {
     *out = cJSON_IsTrue(v);
     return 1;
   }
-  if (cJSON_IsNumber(v) && (v->valuedouble == 0 || v->valuedouble == 1)) {
-    *out = v->valuedouble == 1;
-    return 1;
-  }
+  if (cJSON_IsNumber(v)) return json_bool01_double(c, v->valuedouble, key, out);
   return json_fail(c, key, "expected 0, 1, true or false, got %s", json_kind(v));
+}
+
+int json_bool01_double(JCtx *c, double d, const char *field, int *out) {
+  if (d != 0 && d != 1) return json_fail(c, field, "expected 0, 1, true or false, got a number");
+  *out = d == 1;
+  return 1;
 }
 
 int json_reserve(void **buf, size_t *cap, size_t need, size_t size, Err *e) {

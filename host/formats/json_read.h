@@ -79,6 +79,10 @@ int json_int_value(JCtx *c, const cJSON *v, const char *field, int64_t min, int6
 int json_int_double(JCtx *c, double d, const char *field, int64_t min, int64_t max, int64_t *out);
 /* A finite number; field names it. */
 int json_num_value(JCtx *c, const cJSON *v, const char *field, double *out);
+/* The same for a number already read (d), with the same messages. */
+int json_num_double(JCtx *c, double d, const char *field, double *out);
+/* 0, 1, true or false, for a number already read (d), as json_bool01 says it. */
+int json_bool01_double(JCtx *c, double d, const char *field, int *out);
 /* Valid UTF-8 (without NUL); field names it for the message. */
 int json_utf8(JCtx *c, const char *s, const char *field);
 
