@@ -62,6 +62,7 @@ function M.store(db)
         e.row_id, field, e.seq, show(now), show(logged))
       return done(d)
     end
+    local diff, why, from
     if e.entry_table == "decisions" then
       local c = store.decision_chain(db, e.row_id)
       if c.hash ~= e.hash or c.prev_hash ~= e.prev_hash then
@@ -69,26 +70,19 @@ function M.store(db)
           c.hash ~= e.hash and c.hash or c.prev_hash, c.hash ~= e.hash and e.hash or e.prev_hash,
           "differs from its log entry " .. e.seq))
       end
-      local diff, why = require("annovet.sla_rules").recompute(db, store.decision(db, e.row_id))
-      if diff then
-        return done(difference("decisions", e.row_id, diff.field, diff.recorded, diff.recomputed,
-          "recomputed from the stored rules and inputs differs"))
-      elseif diff == nil then
-        report.not_recomputed[#report.not_recomputed + 1] = {table = "decisions", id = e.row_id, why = why}
-      else
-        report.recomputed = report.recomputed + 1
-      end
+      diff, why = require("annovet.sla_rules").recompute(db, store.decision(db, e.row_id))
+      from = "the stored rules and inputs"
     else
-      local ev = store.evaluation(db, e.row_id)
-      local diff, why = evaluations.recompute(db, ev)
-      if diff then
-        return done(difference("evaluations", e.row_id, diff.field, diff.recorded, diff.recomputed,
-          "recomputed from the stored inputs differs"))
-      elseif diff == nil then
-        report.not_recomputed[#report.not_recomputed + 1] = {table = "evaluations", id = e.row_id, why = why}
-      else
-        report.recomputed = report.recomputed + 1
-      end
+      diff, why = evaluations.recompute(db, store.evaluation(db, e.row_id))
+      from = "the stored inputs"
+    end
+    if diff then
+      return done(difference(e.entry_table, e.row_id, diff.field, diff.recorded, diff.recomputed,
+        "recomputed from " .. from .. " differs"))
+    elseif diff == nil then
+      report.not_recomputed[#report.not_recomputed + 1] = {table = e.entry_table, id = e.row_id, why = why}
+    else
+      report.recomputed = report.recomputed + 1
     end
     prev = e.hash
   end
