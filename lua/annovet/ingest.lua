@@ -43,13 +43,14 @@ function M.prepare(paths, from)
     local before = system.stamp(path)
     -- a file is mapped, not read into a string, and hashed on a thread of its own
     -- while it is parsed; the mapping is bound as the blob
+    local kind = system.kind(path)
     local bytes, map_err
-    if system.kind(path) == "file" then bytes, map_err = system.map_file(path) end
+    if kind == "file" then bytes, map_err = system.map_file(path) end
     local s, msg, option = dataset.summarize(path, {format = from})
     if not s then return nil, msg, option end
     local p = {path = path, format = s.format, items = s.items, annotations = s.annotations,
       warnings = s.warnings}
-    if system.kind(path) == "dir" then
+    if kind == "dir" then
       local manifest, files, total = folder_manifest(path)
       if not manifest then return nil, files end
       p.manifest, p.files, p.size, p.sha256 = manifest, files, total, sha256(manifest)
